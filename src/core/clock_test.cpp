@@ -1,0 +1,44 @@
+#include "core/clock.h"
+
+#include <gtest/gtest.h>
+
+#include "core/sha256.h"
+
+namespace callboard {
+namespace {
+
+TEST(Rfc3339, FormatsUtcWithMilliseconds) {
+  EXPECT_EQ(FormatRfc3339(FromUnixMillis(0)), "1970-01-01T00:00:00.000Z");
+  EXPECT_EQ(FormatRfc3339(FromUnixMillis(1795861293123)), "2026-11-28T10:21:33.123Z");
+}
+
+TEST(Rfc3339, ParsesOffsetsAndFractions) {
+  EXPECT_EQ(ToUnixMillis(*ParseRfc3339("2026-11-28T10:21:33.123Z")), 1795861293123);
+  EXPECT_EQ(ToUnixMillis(*ParseRfc3339("2026-11-28T11:21:33.1+01:00")), 1795861293100);
+  EXPECT_EQ(ToUnixMillis(*ParseRfc3339("1970-01-01T00:00:00-00:30")), 30 * 60 * 1000);
+}
+
+TEST(Rfc3339, RejectsMalformedText) {
+  EXPECT_FALSE(ParseRfc3339("2026-11-28"));
+  EXPECT_FALSE(ParseRfc3339("2026-13-01T00:00:00Z"));
+  EXPECT_FALSE(ParseRfc3339("2026-02-30T00:00:00Z"));
+  EXPECT_FALSE(ParseRfc3339("2026-11-28T10:21:33"));
+  EXPECT_FALSE(ParseRfc3339("2026-11-28T10:21:33Zjunk"));
+}
+
+TEST(FakeClock, MovesOnlyWhenTold) {
+  FakeClock clock(FromUnixMillis(1000));
+  EXPECT_EQ(ToUnixMillis(clock.Now()), 1000);
+  clock.Advance(std::chrono::hours(8));
+  EXPECT_EQ(ToUnixMillis(clock.Now()), 1000 + 8 * 3600 * 1000);
+}
+
+TEST(Sha256, MatchesKnownVectors) {
+  EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  // RFC 4231 test case 2.
+  EXPECT_EQ(HmacSha256Hex("Jefe", "what do ya want for nothing?"),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
+}  // namespace
+}  // namespace callboard
