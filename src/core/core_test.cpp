@@ -42,3 +42,19 @@ TEST(Sha256, MatchesKnownVectors) {
 
 }  // namespace
 }  // namespace callboard
+
+#include "core/time_zone.h"
+
+namespace callboard {
+namespace {
+
+TEST(TimeZone, KnowsIanaNamesOnly) {
+  EXPECT_TRUE(IsValidTimeZone("Europe/Berlin"));
+  EXPECT_TRUE(IsValidTimeZone("America/New_York"));
+  EXPECT_TRUE(IsValidTimeZone("UTC"));
+  EXPECT_FALSE(IsValidTimeZone("Mars/Olympus"));
+  EXPECT_FALSE(IsValidTimeZone(""));
+}
+
+}  // namespace
+}  // namespace callboard
