@@ -1,0 +1,41 @@
+# Callboard: the user interface of the repository.
+#   make run    install what is missing, build, start the server with a demo tenant
+#   make test   install, build, run every test, print the ctest summary
+#   make build  build; the binary ends up at build/callboard
+#   make bench  benchmarks (figures with their baselines)
+#   make fmt    format the C++ sources
+
+PRESET ?= release
+JOBS ?= 2
+LISTEN ?= 127.0.0.1:8080
+DATA ?= ./data
+
+.PHONY: deps build test test-asan run bench fmt clean
+
+deps:
+	@./scripts/install-deps.sh
+
+build: deps
+	@cmake --preset $(PRESET) >/dev/null
+	@cmake --build --preset $(PRESET) -j $(JOBS)
+	@ln -sfn $(PRESET)/callboard build/callboard
+
+test: build
+	@ctest --preset $(PRESET) -j $(JOBS) --output-on-failure
+
+test-asan:
+	@$(MAKE) test PRESET=asan
+
+run: build
+	@mkdir -p $(DATA)
+	@echo "Callboard on http://$(LISTEN)  (Ctrl-C stops it)"
+	@./build/callboard serve --data $(DATA) --listen $(LISTEN) --demo
+
+bench: build
+	@./bench/http_bench.sh
+
+fmt:
+	@find src test bench -name '*.cpp' -o -name '*.h' | xargs clang-format -i
+
+clean:
+	@rm -rf build
