@@ -1,0 +1,67 @@
+#pragma once
+// Api: everything between the transport and the domain. Routes a request, authenticates
+// it (bearer token, or session cookie plus X-CSRF-Token on unsafe methods), checks the
+// route's permission, runs the handler and maps any failure to the error shape.
+//
+// Thread-safety: Dispatch is called concurrently from the server's io threads.
+
+#include <filesystem>
+#include <memory>
+
+#include "api/http_message.h"
+#include "api/router.h"
+
+namespace callboard {
+
+class AuthService;
+class Clock;
+class Database;
+class HttpMetrics;
+class OrgService;
+class AuditLog;
+class RateLimiter;
+class StaticFiles;
+
+struct ApiDeps {
+  Database& db;
+  const Clock& clock;
+  AuthService& auth;
+  OrgService& org;
+  const AuditLog& audit;
+  HttpMetrics& metrics;
+};
+
+struct ApiOptions {
+  double login_per_minute = 30;  // per client IP
+  double login_burst = 30;
+  std::filesystem::path web_root = "web/dist";
+};
+
+inline constexpr std::string_view kSessionCookie = "__Host-cb_session";
+
+class Api {
+ public:
+  Api(ApiDeps deps, ApiOptions options);
+  ~Api();
+
+  HttpResponse Dispatch(HttpRequest& request);
+  const Router& router() const { return router_; }
+
+ private:
+  HttpResponse Authenticated(RequestContext& ctx, const Route& route);
+
+  ApiDeps deps_;
+  ApiOptions options_;
+  Router router_;
+  std::unique_ptr<RateLimiter> login_limiter_;
+  std::unique_ptr<StaticFiles> static_files_;
+};
+
+// Route groups, one file each.
+void AddSystemRoutes(Router& router, ApiDeps& deps);
+void AddAuthRoutes(Router& router, ApiDeps& deps, RateLimiter& login_limiter);
+void AddOrgRoutes(Router& router, ApiDeps& deps);
+void AddTokenRoutes(Router& router, ApiDeps& deps);
+void AddAuditRoutes(Router& router, ApiDeps& deps);
+
+}  // namespace callboard

@@ -1,0 +1,29 @@
+#include "app/app.h"
+
+#include "audit/audit_log.h"
+#include "auth/auth_service.h"
+#include "org/org_service.h"
+#include "storage/sqlite/sqlite_database.h"
+#include "store/transaction.h"
+
+namespace callboard {
+
+Result<std::unique_ptr<App>> App::Open(const AppConfig& config, const Clock& clock) {
+  std::unique_ptr<App> app(new App(clock));
+  SqliteOptions options;
+  options.path = config.data_dir / "callboard.db";
+  auto db = OpenSqliteDatabase(options);
+  if (!db) return db.error();
+  app->db_ = std::move(*db);
+  auto applied = app->db_->Migrate();
+  if (!applied) return applied.error();
+  app->migrations_applied_ = *applied;
+  app->audit_ = std::make_unique<AuditLog>(clock);
+  app->auth_ = std::make_unique<AuthService>(*app->db_, clock, *app->audit_);
+  app->org_ = std::make_unique<OrgService>(*app->db_, clock, *app->audit_);
+  return app;
+}
+
+App::~App() = default;
+
+}  // namespace callboard

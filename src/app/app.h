@@ -1,0 +1,47 @@
+#pragma once
+// App: the wiring. Opens the configured backend, applies migrations and builds the
+// domain services on it. The only code that names concrete backend classes.
+// Thread-safety: construct once; the services it owns are thread-safe.
+
+#include <filesystem>
+#include <memory>
+
+#include "core/clock.h"
+#include "core/status.h"
+
+namespace callboard {
+
+class AuditLog;
+class AuthService;
+class Database;
+class OrgService;
+
+struct AppConfig {
+  std::filesystem::path data_dir = "data";
+};
+
+class App {
+ public:
+  // Opens (creating if needed) the database under config.data_dir and migrates it.
+  static Result<std::unique_ptr<App>> Open(const AppConfig& config, const Clock& clock);
+  ~App();
+
+  Database& db() { return *db_; }
+  const Clock& clock() const { return clock_; }
+  AuditLog& audit() { return *audit_; }
+  AuthService& auth() { return *auth_; }
+  OrgService& org() { return *org_; }
+  int migrations_applied() const { return migrations_applied_; }
+
+ private:
+  explicit App(const Clock& clock) : clock_(clock) {}
+
+  const Clock& clock_;
+  std::unique_ptr<Database> db_;
+  std::unique_ptr<AuditLog> audit_;
+  std::unique_ptr<AuthService> auth_;
+  std::unique_ptr<OrgService> org_;
+  int migrations_applied_ = 0;
+};
+
+}  // namespace callboard

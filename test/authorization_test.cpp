@@ -1,0 +1,305 @@
+// Every role × every route, with the expected outcome written out (false as well as
+// true), and cross-tenant probes on every route that takes an id.
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <map>
+#include <set>
+
+#include "app/app.h"
+#include "auth/auth_service.h"
+#include "org/org_service.h"
+#include "test/support/test_server.h"
+
+namespace callboard {
+namespace {
+
+// Roles in the column order of the table below.
+constexpr Role kRoles[] = {Role::kAgent,   Role::kSupervisor, Role::kQa,
+                           Role::kManager, Role::kAdmin,      Role::kClientViewer};
+
+struct Case {
+  std::string method;
+  std::string pattern;
+  // agent, supervisor, qa, manager, admin, client_viewer
+  bool allowed[6];
+  int ok_status;  // the answer when allowed
+};
+
+// Allowed means the request is performed (ok_status); denied means 403. Public routes
+// answer the same to everyone.
+const std::vector<Case> kTable = {
+    // method  pattern                        agent  sup    qa     mgr    admin  client
+    {"GET", "/healthz",                      {true,  true,  true,  true,  true,  true},  200},
+    {"GET", "/readyz",                       {true,  true,  true,  true,  true,  true},  200},
+    {"GET", "/metrics",                      {true,  true,  true,  true,  true,  true},  200},
+    {"GET", "/api/v1/openapi.json",          {true,  true,  true,  true,  true,  true},  200},
+    {"POST", "/api/v1/auth/login",           {true,  true,  true,  true,  true,  true},  401},
+    {"POST", "/api/v1/auth/logout",          {true,  true,  true,  true,  true,  true},  204},
+    {"GET", "/api/v1/auth/me",               {true,  true,  true,  true,  true,  true},  200},
+    {"POST", "/api/v1/auth/password",        {true,  true,  true,  true,  true,  true},  400},
+    {"GET", "/api/v1/sites",                 {false, true,  true,  true,  true,  false}, 200},
+    {"POST", "/api/v1/sites",                {false, false, false, false, true,  false}, 201},
+    {"GET", "/api/v1/sites/{id}",            {false, true,  true,  true,  true,  false}, 200},
+    {"PATCH", "/api/v1/sites/{id}",          {false, false, false, false, true,  false}, 200},
+    {"DELETE", "/api/v1/sites/{id}",         {false, false, false, false, true,  false}, 204},
+    {"GET", "/api/v1/lobs",                  {false, true,  true,  true,  true,  false}, 200},
+    {"POST", "/api/v1/lobs",                 {false, false, false, false, true,  false}, 201},
+    {"GET", "/api/v1/lobs/{id}",             {false, true,  true,  true,  true,  false}, 200},
+    {"PATCH", "/api/v1/lobs/{id}",           {false, false, false, false, true,  false}, 200},
+    {"DELETE", "/api/v1/lobs/{id}",          {false, false, false, false, true,  false}, 204},
+    {"GET", "/api/v1/teams",                 {false, true,  true,  true,  true,  false}, 200},
+    {"POST", "/api/v1/teams",                {false, false, false, false, true,  false}, 201},
+    {"GET", "/api/v1/teams/{id}",            {false, true,  true,  true,  true,  false}, 200},
+    {"PATCH", "/api/v1/teams/{id}",          {false, false, false, false, true,  false}, 200},
+    {"DELETE", "/api/v1/teams/{id}",         {false, false, false, false, true,  false}, 204},
+    {"GET", "/api/v1/users",                 {false, true,  true,  true,  true,  false}, 200},
+    {"POST", "/api/v1/users",                {false, false, false, false, true,  false}, 201},
+    {"GET", "/api/v1/users/{id}",            {false, true,  true,  true,  true,  false}, 200},
+    {"PATCH", "/api/v1/users/{id}",          {false, false, false, false, true,  false}, 200},
+    {"DELETE", "/api/v1/users/{id}",         {false, false, false, false, true,  false}, 204},
+    {"POST", "/api/v1/users/{id}/password",  {false, false, false, false, true,  false}, 204},
+    {"GET", "/api/v1/agents",                {false, true,  true,  true,  true,  false}, 200},
+    {"POST", "/api/v1/agents",               {false, false, false, false, true,  false}, 201},
+    {"GET", "/api/v1/agents/{id}",           {false, true,  true,  true,  true,  false}, 200},
+    {"PATCH", "/api/v1/agents/{id}",         {false, false, false, false, true,  false}, 200},
+    {"DELETE", "/api/v1/agents/{id}",        {false, false, false, false, true,  false}, 204},
+    {"GET", "/api/v1/tokens",                {false, false, false, false, true,  false}, 200},
+    {"POST", "/api/v1/tokens",               {false, false, false, false, true,  false}, 201},
+    {"DELETE", "/api/v1/tokens/{id}",        {false, false, false, false, true,  false}, 204},
+    {"GET", "/api/v1/audit",                 {false, false, false, false, true,  false}, 200},
+    {"GET", "/api/v1/audit/verify",          {false, false, false, false, true,  false}, 200},
+};
+
+// One tenant's organisation: a team on a site and LOB, one user per role (agent and
+// supervisor in the team, qa on the LOB), an agent linked to the agent user.
+struct Org {
+  int64_t tenant = 0, site = 0, lob = 0, team = 0, agent = 0;
+  std::map<Role, int64_t> users;
+  std::map<Role, std::string> emails;
+};
+
+Org Seed(TestServer& server, const std::string& name) {
+  Org o;
+  o.tenant = server.CreateTenant(name);
+  OrgService& org = server.app().org();
+  const Principal op = OperatorPrincipal(o.tenant);
+  o.site = org.Create(op, Site{.name = "Site", .time_zone = "Europe/Berlin"}, {})->id;
+  o.lob = org.Create(op, Lob{.name = "Billing"}, {})->id;
+  o.team = org.Create(op, Team{.name = "Blue", .site_id = o.site, .lob_id = o.lob}, {})->id;
+  for (Role r : kRoles) {
+    const std::string email = std::string(RoleName(r)) + "@" + name + ".test";
+    const bool in_team = r == Role::kAgent || r == Role::kSupervisor;
+    o.users[r] = server.CreateUser(o.tenant, email, r,
+                                   in_team ? std::optional<int64_t>(o.team) : std::nullopt);
+    o.emails[r] = email;
+  }
+  User qa = *org.Get<User>(op, o.users[Role::kQa]);
+  qa.lob_ids = {o.lob};
+  EXPECT_TRUE(org.Update(op, qa, {}));
+  Team team = *org.Get<Team>(op, o.team);
+  team.supervisor_ids = {o.users[Role::kSupervisor]};
+  EXPECT_TRUE(org.Update(op, team, {}));
+  o.agent = org.Create(op, Agent{.name = "Agent", .user_id = o.users[Role::kAgent],
+                                 .team_id = o.team, .pbx_ids = {"SIP/1001"}},
+                       {})
+                ->id;
+  return o;
+}
+
+std::string Noun(const std::string& pattern) {
+  const std::string rest = pattern.substr(std::string("/api/v1/").size());
+  return rest.substr(0, rest.find('/'));
+}
+
+class Authorization : public ::testing::Test {
+ protected:
+  // A fresh object of the kind `noun` in the team's reach, for routes that change or
+  // delete it, so every request in the table acts on an object of its own.
+  int64_t Victim(const Org& o, const std::string& noun, int serial) {
+    OrgService& org = server_.app().org();
+    const Principal op = OperatorPrincipal(o.tenant);
+    const std::string tag = std::to_string(serial);
+    if (noun == "sites")
+      return org.Create(op, Site{.name = "S" + tag, .time_zone = "UTC"}, {})->id;
+    if (noun == "lobs") return org.Create(op, Lob{.name = "L" + tag}, {})->id;
+    if (noun == "teams") return org.Create(op, Team{.name = "T" + tag, .lob_id = o.lob}, {})->id;
+    if (noun == "users")
+      return server_.CreateUser(o.tenant, "victim" + tag + "@x.test", Role::kAgent, o.team);
+    if (noun == "agents")
+      return org.Create(op, Agent{.name = "A" + tag, .team_id = o.team}, {})->id;
+    if (noun == "tokens")
+      return server_.app().auth().CreateApiToken(op.tenant(), "t" + tag, {"read"}, {})->record.id;
+    ADD_FAILURE() << "no victim for " << noun;
+    return 0;
+  }
+
+  std::string Body(const std::string& method, const std::string& pattern, const Org& o,
+                   int serial) {
+    const std::string tag = std::to_string(serial);
+    if (pattern == "/api/v1/auth/login")
+      return R"({"email":"nobody@nowhere.test","password":"Wrong-Password-1"})";
+    if (pattern == "/api/v1/auth/password")
+      return R"({"current_password":"not-it","new_password":"Another-Secret-42"})";
+    if (pattern == "/api/v1/users/{id}/password") return R"({"password":"Brand-New-Secret-7"})";
+    if (method == "PATCH") return R"({"name":"Renamed )" + tag + R"("})";
+    if (method != "POST") return "";
+    const std::string noun = Noun(pattern);
+    if (noun == "sites") return R"({"name":"New )" + tag + R"(","time_zone":"Asia/Tokyo"})";
+    if (noun == "lobs") return R"({"name":"New )" + tag + R"("})";
+    if (noun == "teams") return R"({"name":"New )" + tag + R"(","lob_id":)" + std::to_string(o.lob) + "}";
+    if (noun == "users")
+      return R"({"email":"new)" + tag + R"(@x.test","name":"New","role":"agent","team_id":)" +
+             std::to_string(o.team) + "}";
+    if (noun == "agents") return R"({"name":"New )" + tag + R"(","team_id":)" + std::to_string(o.team) + "}";
+    if (noun == "tokens") return R"({"name":"n)" + tag + R"(","scopes":["read"]})";
+    return "";
+  }
+
+  // The id a read of `pattern` uses: an object every reader of the org may see.
+  int64_t ReadTarget(const Org& o, const std::string& noun) {
+    if (noun == "sites") return o.site;
+    if (noun == "lobs") return o.lob;
+    if (noun == "teams") return o.team;
+    if (noun == "users") return o.users.at(Role::kAgent);
+    if (noun == "agents") return o.agent;
+    return 0;
+  }
+
+  TestServer server_;
+};
+
+TEST_F(Authorization, TableCoversEveryRoute) {
+  HttpClient c = server_.Client();
+  auto spec = Json(c.Request("GET", "/api/v1/openapi.json"));
+  std::set<std::string> served, tabled;
+  for (const auto& [path, ops] : spec.at("paths").as_object()) {
+    for (const auto& [method, op] : ops.as_object()) {
+      std::string m(method);
+      for (char& ch : m) ch = static_cast<char>(std::toupper(ch));
+      served.insert(m + " " + std::string(path));
+    }
+  }
+  for (const Case& c2 : kTable) tabled.insert(c2.method + " " + c2.pattern);
+  EXPECT_EQ(served, tabled);
+}
+
+TEST_F(Authorization, EveryRoleOnEveryRoute) {
+  const Org a = Seed(server_, "alpha");
+  int serial = 0;
+  std::map<Role, std::string> tokens;
+  for (Role r : kRoles) tokens[r] = server_.Login(a.emails.at(r));
+  for (const Case& c : kTable) {
+    for (size_t col = 0; col < std::size(kRoles); ++col) {
+      const Role role = kRoles[col];
+      ++serial;
+      // Signing out ends the session it is made with: give it one of its own.
+      const std::string token = c.pattern == "/api/v1/auth/logout"
+                                    ? server_.Login(a.emails.at(role))
+                                    : tokens.at(role);
+      std::string path = c.pattern;
+      if (const size_t at = path.find("{id}"); at != std::string::npos) {
+        const std::string noun = Noun(c.pattern);
+        const int64_t id = c.method == "GET" ? ReadTarget(a, noun) : Victim(a, noun, serial);
+        path.replace(at, 4, std::to_string(id));
+      }
+      HttpClient client = server_.Client();
+      ClientResponse r = client.Request(c.method, path, Body(c.method, c.pattern, a, serial),
+                                        {{"Authorization", "Bearer " + token},
+                                         {"Content-Type", "application/json"}});
+      const int want = c.allowed[col] ? c.ok_status : 403;
+      EXPECT_EQ(r.status, want) << RoleName(role) << " " << c.method << " " << path << ": "
+                                << r.body;
+      if (!c.allowed[col]) {
+        EXPECT_EQ(Json(r).at("error").at("code").as_string(), "forbidden");
+      }
+    }
+  }
+}
+
+TEST_F(Authorization, RequestsWithoutCredentialsAreUnauthenticated) {
+  HttpClient c = server_.Client();
+  for (const Case& cs : kTable) {
+    if (cs.pattern.starts_with("/healthz") || cs.pattern.starts_with("/readyz") ||
+        cs.pattern == "/metrics" || cs.pattern == "/api/v1/openapi.json" ||
+        cs.pattern == "/api/v1/auth/login") {
+      continue;
+    }
+    std::string path = cs.pattern;
+    if (const size_t at = path.find("{id}"); at != std::string::npos) path.replace(at, 4, "1");
+    ClientResponse r = c.Request(cs.method, path, "{}", {{"Content-Type", "application/json"}});
+    EXPECT_EQ(r.status, 401) << cs.method << " " << path;
+    EXPECT_EQ(Json(r).at("error").at("code").as_string(), "unauthenticated");
+  }
+}
+
+TEST_F(Authorization, ScopeHidesPeopleOutsideTheTeamAsNotFound) {
+  const Org a = Seed(server_, "alpha");
+  const Principal op = OperatorPrincipal(a.tenant);
+  const int64_t other_team =
+      server_.app().org().Create(op, Team{.name = "Red"}, {})->id;
+  const int64_t outsider = server_.CreateUser(a.tenant, "outsider@alpha.test", Role::kAgent,
+                                              other_team);
+  HttpClient c = server_.Client();
+  const auto sup = Bearer(server_.Login(a.emails.at(Role::kSupervisor)));
+  EXPECT_EQ(c.Request("GET", "/api/v1/users/" + std::to_string(outsider), "", sup).status, 404);
+  EXPECT_EQ(c.Request("GET", "/api/v1/teams/" + std::to_string(other_team), "", sup).status, 404);
+  EXPECT_EQ(c.Request("GET", "/api/v1/users/" + std::to_string(a.users.at(Role::kAgent)), "", sup)
+                .status,
+            200);
+  // The supervisor's list holds exactly the Blue team's two members.
+  auto list = Json(c.Request("GET", "/api/v1/users", "", sup));
+  std::set<int64_t> ids;
+  for (const auto& u : list.at("items").as_array()) ids.insert(u.at("id").as_int64());
+  EXPECT_EQ(ids, (std::set<int64_t>{a.users.at(Role::kAgent), a.users.at(Role::kSupervisor)}));
+  // The manager sees the whole tenant, the outsider included.
+  const auto mgr = Bearer(server_.Login(a.emails.at(Role::kManager)));
+  EXPECT_EQ(c.Request("GET", "/api/v1/users/" + std::to_string(outsider), "", mgr).status, 200);
+}
+
+TEST_F(Authorization, OtherTenantsObjectsAreNotFoundOnEveryRouteWithAnId) {
+  const Org a = Seed(server_, "alpha");
+  const Org b = Seed(server_, "beta");
+  const int64_t a_token =
+      server_.app().auth().CreateApiToken(TenantScope(a.tenant), "pbx", {"ingest"}, {})->record.id;
+  const std::map<std::string, int64_t> a_ids = {{"sites", a.site},   {"lobs", a.lob},
+                                                {"teams", a.team},   {"users", a.users.at(Role::kAgent)},
+                                                {"agents", a.agent}, {"tokens", a_token}};
+  // B's administrator holds every permission, so only the tenant boundary can refuse.
+  const auto admin_b = Bearer(server_.Login(b.emails.at(Role::kAdmin)));
+  HttpClient c = server_.Client();
+  int probes = 0;
+  for (const Case& cs : kTable) {
+    if (cs.pattern.find("{id}") == std::string::npos) continue;
+    std::string path = cs.pattern;
+    path.replace(path.find("{id}"), 4, std::to_string(a_ids.at(Noun(cs.pattern))));
+    auto headers = admin_b;
+    headers.emplace_back("Content-Type", "application/json");
+    ClientResponse r = c.Request(cs.method, path, Body(cs.method, cs.pattern, b, 0), headers);
+    EXPECT_EQ(r.status, 404) << cs.method << " " << path << ": " << r.body;
+    EXPECT_EQ(Json(r).at("error").at("code").as_string(), "not_found");
+    ++probes;
+  }
+  EXPECT_EQ(probes, 17);
+  // Nothing of A changed: its objects are all still there under their names.
+  const auto admin_a = Bearer(server_.Login(a.emails.at(Role::kAdmin)));
+  EXPECT_EQ(Json(c.Request("GET", "/api/v1/sites/" + std::to_string(a.site), "", admin_a))
+                .at("name")
+                .as_string(),
+            "Site");
+  EXPECT_EQ(Json(c.Request("GET", "/api/v1/users/" + std::to_string(a.users.at(Role::kAgent)), "",
+                           admin_a))
+                .at("active")
+                .as_bool(),
+            true);
+  EXPECT_TRUE(server_.Login(a.emails.at(Role::kAgent)).size() > 10);
+  // Lists of B never contain A's rows.
+  auto users = Json(c.Request("GET", "/api/v1/users?limit=500", "", admin_b));
+  for (const auto& u : users.at("items").as_array()) {
+    EXPECT_TRUE(std::string(u.at("email").as_string()).ends_with("@beta.test"));
+  }
+}
+
+}  // namespace
+}  // namespace callboard

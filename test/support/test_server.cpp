@@ -1,0 +1,111 @@
+#include "test/support/test_server.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <random>
+
+#include "api/api.h"
+#include "api/http_server.h"
+#include "api/metrics.h"
+#include "app/app.h"
+#include "auth/auth_store.h"
+#include "auth/password.h"
+#include "org/org_service.h"
+#include "store/transaction.h"
+
+namespace callboard {
+
+namespace {
+
+// 2026-11-22T09:00:00Z: a fixed start so that session expiry is exact.
+constexpr int64_t kStartMs = 1795856400000;
+
+std::filesystem::path MakeTempDir() {
+  std::random_device rd;
+  auto dir = std::filesystem::temp_directory_path() /
+             ("callboard-test-" + std::to_string(rd()) + std::to_string(rd()));
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+}  // namespace
+
+TestServer::TestServer(TestServerOptions options)
+    : dir_(MakeTempDir()), clock_(FromUnixMillis(kStartMs)) {
+  auto app = App::Open(AppConfig{.data_dir = dir_}, clock_);
+  if (!app) throw std::runtime_error("App::Open: " + app.error().ToString());
+  app_ = std::move(*app);
+  metrics_ = std::make_unique<HttpMetrics>();
+  ApiOptions api_options;
+  api_options.login_per_minute = options.login_per_minute;
+  api_options.login_burst = options.login_burst;
+  api_options.web_root = dir_ / "no-web";
+  api_ = std::make_unique<Api>(
+      ApiDeps{app_->db(), clock_, app_->auth(), app_->org(), app_->audit(), *metrics_},
+      api_options);
+  HttpServerOptions http;
+  http.port = 0;
+  http.threads = 2;
+  http.access_log = [](std::string_view) {};
+  server_ = std::make_unique<HttpServer>(
+      http, [this](HttpRequest& req) { return api_->Dispatch(req); }, *metrics_);
+  Status s = server_->Start();
+  if (!s.ok()) throw std::runtime_error("HttpServer::Start: " + s.ToString());
+}
+
+TestServer::~TestServer() {
+  server_->Shutdown(std::chrono::seconds(2));
+  server_.reset();
+  api_.reset();
+  app_.reset();
+  std::error_code ec;
+  std::filesystem::remove_all(dir_, ec);
+}
+
+uint16_t TestServer::port() const { return server_->port(); }
+
+int64_t TestServer::CreateTenant(const std::string& name) {
+  auto t = app_->org().CreateTenant(name);
+  if (!t) throw std::runtime_error("CreateTenant: " + t.error().ToString());
+  return t->id;
+}
+
+int64_t TestServer::CreateUser(int64_t tenant_id, const std::string& email, Role role,
+                               std::optional<int64_t> team_id) {
+  static const std::string hash = *HashPassword(kTestPassword);
+  const Principal op = OperatorPrincipal(tenant_id);
+  User u{.email = email, .name = email.substr(0, email.find('@')), .role = role,
+         .team_id = team_id};
+  auto created = app_->org().Create<User>(op, u, AuditContext{},
+                                          [&](Transaction& tx, const User& stored) {
+                                            return tx.Auth().SetPasswordHash(
+                                                op.tenant(), stored.id, hash, clock_.Now());
+                                          });
+  if (!created) throw std::runtime_error("CreateUser: " + created.error().ToString());
+  return created->id;
+}
+
+std::string TestServer::Login(const std::string& email, const std::string& password) {
+  HttpClient c = Client();
+  const std::string body = boost::json::serialize(
+      boost::json::object{{"email", email}, {"password", password}});
+  ClientResponse r = c.Request("POST", "/api/v1/auth/login", body,
+                               {{"Content-Type", "application/json"}});
+  EXPECT_EQ(r.status, 200) << email << ": " << r.body;
+  if (r.status != 200) return "";
+  return std::string(Json(r).at("token").as_string());
+}
+
+std::vector<std::pair<std::string, std::string>> Bearer(const std::string& token) {
+  return {{"Authorization", "Bearer " + token}};
+}
+
+boost::json::value Json(const ClientResponse& r) {
+  boost::system::error_code ec;
+  boost::json::value v = boost::json::parse(r.body, ec);
+  EXPECT_FALSE(ec) << "not JSON: " << r.body;
+  return v;
+}
+
+}  // namespace callboard
