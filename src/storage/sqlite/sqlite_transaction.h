@@ -1,0 +1,33 @@
+#pragma once
+// SqliteTransaction: the three SQLite stores over one connection, handed to a Database::Work.
+// It opens and ends nothing itself; the writer or the reader pool brackets each use with
+// BEGIN/SAVEPOINT … COMMIT/RELEASE.
+//
+// Thread-safety: as its connection (one thread at a time).
+
+#include "storage/sqlite/sqlite_audit_store.h"
+#include "storage/sqlite/sqlite_auth_store.h"
+#include "storage/sqlite/sqlite_org_store.h"
+#include "store/transaction.h"
+
+namespace callboard {
+
+class SqliteTransaction final : public Transaction {
+ public:
+  explicit SqliteTransaction(SqliteConnection& conn) : org_(conn), auth_(conn), audit_(conn) {}
+
+  OrgStore& Org() override { return org_; }
+  AuthStore& Auth() override { return auth_; }
+  AuditStore& Audit() override { return audit_; }
+
+ private:
+  SqliteOrgStore org_;
+  SqliteAuthStore auth_;
+  SqliteAuditStore audit_;
+};
+
+// Runs `work`, turning an escaping exception into kInternal (never thrown across the
+// Database interface).
+Status RunWork(const Database::Work& work, Transaction& tx);
+
+}  // namespace callboard
