@@ -61,7 +61,7 @@ using ParsedItem = std::variant<QueueLogEvent, CallRecord>;
 
 struct ParseReject {
   int64_t line = 0;    // 1-based line number in the stream
-  std::string raw;     // the line (its first kMaxRejectRawBytes when longer)
+  std::string raw;     // the line; only its first kMaxRejectRawBytes when over kMaxLineBytes
   std::string reason;  // "<field or column>: <what was wrong>"
 };
 
