@@ -117,18 +117,20 @@ TEST_F(AuthTest, PasswordChangeEnforcesPolicyAndHistoryAndEndsSessions) {
   const std::string token = server_.Login("ann@acme.test");
   auto change = [&](const std::string& current, const std::string& next) {
     return client_.Request("POST", "/api/v1/auth/password",
-                           boost::json::serialize(boost::json::object{
-                               {"current_password", current}, {"new_password", next}}),
+                           boost::json::serialize(boost::json::object{{"current_password", current},
+                                                                      {"new_password", next}}),
                            Bearer(token));
   };
   ClientResponse weak = change(kTestPassword, "short");
   EXPECT_EQ(weak.status, 400);
   std::set<std::string> codes;
-  for (const auto& f : Json(weak).at("error").at("field_errors").as_array()) {
+  const auto weak_body = Json(weak);
+  for (const auto& f : weak_body.at("error").at("field_errors").as_array()) {
     EXPECT_EQ(f.at("field").as_string(), "new_password");
     codes.insert(std::string(f.at("code").as_string()));
   }
-  EXPECT_EQ(codes, (std::set<std::string>{"too_short", "needs_upper", "needs_digit", "needs_special"}));
+  EXPECT_EQ(codes,
+            (std::set<std::string>{"too_short", "needs_upper", "needs_digit", "needs_special"}));
   ClientResponse reused = change(kTestPassword, kTestPassword);
   EXPECT_EQ(reused.status, 400);
   EXPECT_EQ(Json(reused).at("error").at("field_errors").at(0).at("code").as_string(), "reused");
@@ -162,10 +164,11 @@ TEST_F(AuthTest, ApiTokensAuthenticateByScopeAndStopWhenRevoked) {
   EXPECT_EQ(me.at("token").at("name").as_string(), "pbx");
   EXPECT_TRUE(me.at("role").is_null());
   EXPECT_EQ(client_.Request("GET", "/api/v1/users", "", Bearer(t->token)).status, 200);
-  EXPECT_EQ(client_.Request("POST", "/api/v1/sites", R"({"name":"x","time_zone":"UTC"})",
-                            Bearer(t->token))
-                .status,
-            403);
+  EXPECT_EQ(
+      client_
+          .Request("POST", "/api/v1/sites", R"({"name":"x","time_zone":"UTC"})", Bearer(t->token))
+          .status,
+      403);
   ASSERT_TRUE(server_.app().auth().RevokeApiToken(TenantScope(tenant_), t->record.id, {}).ok());
   EXPECT_EQ(client_.Request("GET", "/api/v1/auth/me", "", Bearer(t->token)).status, 401);
 }
@@ -174,11 +177,12 @@ TEST(LoginRateLimit, TooManyAttemptsFromOneAddressAre429) {
   TestServer server({.login_per_minute = 3, .login_burst = 3});
   HttpClient c = server.Client();
   for (int i = 0; i < 3; ++i) {
-    EXPECT_EQ(c.Request("POST", "/api/v1/auth/login", LoginBody("x@y.test", "Nope-Nope-123"))
-                  .status,
-              401);
+    EXPECT_EQ(
+        c.Request("POST", "/api/v1/auth/login", LoginBody("x@y.test", "Nope-Nope-123")).status,
+        401);
   }
-  ClientResponse r = c.Request("POST", "/api/v1/auth/login", LoginBody("x@y.test", "Nope-Nope-123"));
+  ClientResponse r =
+      c.Request("POST", "/api/v1/auth/login", LoginBody("x@y.test", "Nope-Nope-123"));
   EXPECT_EQ(r.status, 429);
   EXPECT_EQ(ErrorCode(r), "rate_limited");
   server.clock().Advance(std::chrono::seconds(20));  // one token back at 3 per minute
@@ -196,22 +200,25 @@ class BadInput : public AuthTest {
   }
   std::map<std::string, std::string> FieldErrors(const ClientResponse& r) {
     std::map<std::string, std::string> out;
-    for (const auto& f : Json(r).at("error").at("field_errors").as_array())
-      out[std::string(f.at("field").as_string())] = std::string(f.at("code").as_string());
+    const auto body = Json(r);
+    for (const auto& f : body.at("error").at("field_errors").as_array())
+      out.emplace(std::string(f.at("field").as_string()), std::string(f.at("code").as_string()));
     return out;
   }
   Headers admin_;
 };
 
 TEST_F(BadInput, MalformedJsonNamesLineAndColumn) {
-  ClientResponse r = client_.Request("POST", "/api/v1/sites", "{\n  \"name\": \"x\",\n  oops\n}", admin_);
+  ClientResponse r =
+      client_.Request("POST", "/api/v1/sites", "{\n  \"name\": \"x\",\n  oops\n}", admin_);
   EXPECT_EQ(r.status, 400);
   auto err = Json(r).at("error");
   EXPECT_EQ(err.at("code").as_string(), "validation_failed");
   EXPECT_EQ(err.at("field_errors").at(0).at("field").as_string(), "body");
   EXPECT_EQ(err.at("field_errors").at(0).at("code").as_string(), "malformed_json");
-  EXPECT_NE(std::string(err.at("field_errors").at(0).at("message").as_string()).find("line 3, column 3"),
-            std::string::npos)
+  EXPECT_NE(
+      std::string(err.at("field_errors").at(0).at("message").as_string()).find("line 3, column 3"),
+      std::string::npos)
       << err;
 }
 
@@ -235,8 +242,8 @@ TEST_F(BadInput, EveryWrongFieldIsNamed) {
   EXPECT_EQ(email.status, 400);
   EXPECT_EQ(FieldErrors(email)["email"], "invalid");
   ClientResponse missing = client_.Request("POST", "/api/v1/sites", "{}", admin_);
-  EXPECT_EQ(FieldErrors(missing), (std::map<std::string, std::string>{
-                                      {"name", "required"}, {"time_zone", "required"}}));
+  EXPECT_EQ(FieldErrors(missing),
+            (std::map<std::string, std::string>{{"name", "required"}, {"time_zone", "required"}}));
   ClientResponse zone = client_.Request("POST", "/api/v1/sites",
                                         R"({"name":"Mars","time_zone":"Mars/Olympus"})", admin_);
   EXPECT_EQ(FieldErrors(zone)["time_zone"], "invalid");
@@ -248,8 +255,9 @@ TEST_F(BadInput, EveryWrongFieldIsNamed) {
 }
 
 TEST_F(BadInput, DuplicateEmailIsAConflict) {
-  ClientResponse r = client_.Request(
-      "POST", "/api/v1/users", R"({"email":"ANN@acme.test","name":"Ann 2","role":"agent"})", admin_);
+  ClientResponse r =
+      client_.Request("POST", "/api/v1/users",
+                      R"({"email":"ANN@acme.test","name":"Ann 2","role":"agent"})", admin_);
   EXPECT_EQ(r.status, 409);
   EXPECT_EQ(ErrorCode(r), "already_exists");
 }
@@ -266,8 +274,9 @@ TEST_F(BadInput, UnknownRouteAndWrongMethodAnswerJson) {
 
 TEST_F(BadInput, KeysetPagesWalkTheWholeList) {
   for (int i = 0; i < 7; ++i) {
-    ASSERT_EQ(client_.Request("POST", "/api/v1/lobs",
-                              R"({"name":"LOB )" + std::to_string(i) + R"("})", admin_)
+    ASSERT_EQ(client_
+                  .Request("POST", "/api/v1/lobs", R"({"name":"LOB )" + std::to_string(i) + R"("})",
+                           admin_)
                   .status,
               201);
   }
@@ -277,9 +286,9 @@ TEST_F(BadInput, KeysetPagesWalkTheWholeList) {
   do {
     auto page = Json(client_.Request(
         "GET", "/api/v1/lobs?limit=3" + (cursor.empty() ? "" : "&cursor=" + cursor), "", admin_));
-    for (const auto& l : page.at("items").as_array())
-      names.emplace_back(l.at("name").as_string());
-    cursor = page.at("next_cursor").is_null() ? "" : std::string(page.at("next_cursor").as_string());
+    for (const auto& l : page.at("items").as_array()) names.emplace_back(l.at("name").as_string());
+    cursor =
+        page.at("next_cursor").is_null() ? "" : std::string(page.at("next_cursor").as_string());
     ++pages;
   } while (!cursor.empty() && pages < 10);
   EXPECT_EQ(names.size(), 7u);
@@ -295,8 +304,9 @@ TEST_F(BadInput, ChangesAreAuditedWithBeforeAndAfter) {
       "POST", "/api/v1/sites", R"({"name":"Berlin","time_zone":"Europe/Berlin"})", admin_);
   ASSERT_EQ(created.status, 201);
   const int64_t id = Json(created).at("id").as_int64();
-  ASSERT_EQ(client_.Request("PATCH", "/api/v1/sites/" + std::to_string(id),
-                            R"({"time_zone":"Europe/Lisbon"})", admin_)
+  ASSERT_EQ(client_
+                .Request("PATCH", "/api/v1/sites/" + std::to_string(id),
+                         R"({"time_zone":"Europe/Lisbon"})", admin_)
                 .status,
             200);
   auto log = Json(client_.Request("GET", "/api/v1/audit?object_type=site", "", admin_));

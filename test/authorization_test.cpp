@@ -31,45 +31,45 @@ struct Case {
 // answer the same to everyone.
 const std::vector<Case> kTable = {
     // method  pattern                        agent  sup    qa     mgr    admin  client
-    {"GET", "/healthz",                      {true,  true,  true,  true,  true,  true},  200},
-    {"GET", "/readyz",                       {true,  true,  true,  true,  true,  true},  200},
-    {"GET", "/metrics",                      {true,  true,  true,  true,  true,  true},  200},
-    {"GET", "/api/v1/openapi.json",          {true,  true,  true,  true,  true,  true},  200},
-    {"POST", "/api/v1/auth/login",           {true,  true,  true,  true,  true,  true},  401},
-    {"POST", "/api/v1/auth/logout",          {true,  true,  true,  true,  true,  true},  204},
-    {"GET", "/api/v1/auth/me",               {true,  true,  true,  true,  true,  true},  200},
-    {"POST", "/api/v1/auth/password",        {true,  true,  true,  true,  true,  true},  400},
-    {"GET", "/api/v1/sites",                 {false, true,  true,  true,  true,  false}, 200},
-    {"POST", "/api/v1/sites",                {false, false, false, false, true,  false}, 201},
-    {"GET", "/api/v1/sites/{id}",            {false, true,  true,  true,  true,  false}, 200},
-    {"PATCH", "/api/v1/sites/{id}",          {false, false, false, false, true,  false}, 200},
-    {"DELETE", "/api/v1/sites/{id}",         {false, false, false, false, true,  false}, 204},
-    {"GET", "/api/v1/lobs",                  {false, true,  true,  true,  true,  false}, 200},
-    {"POST", "/api/v1/lobs",                 {false, false, false, false, true,  false}, 201},
-    {"GET", "/api/v1/lobs/{id}",             {false, true,  true,  true,  true,  false}, 200},
-    {"PATCH", "/api/v1/lobs/{id}",           {false, false, false, false, true,  false}, 200},
-    {"DELETE", "/api/v1/lobs/{id}",          {false, false, false, false, true,  false}, 204},
-    {"GET", "/api/v1/teams",                 {false, true,  true,  true,  true,  false}, 200},
-    {"POST", "/api/v1/teams",                {false, false, false, false, true,  false}, 201},
-    {"GET", "/api/v1/teams/{id}",            {false, true,  true,  true,  true,  false}, 200},
-    {"PATCH", "/api/v1/teams/{id}",          {false, false, false, false, true,  false}, 200},
-    {"DELETE", "/api/v1/teams/{id}",         {false, false, false, false, true,  false}, 204},
-    {"GET", "/api/v1/users",                 {false, true,  true,  true,  true,  false}, 200},
-    {"POST", "/api/v1/users",                {false, false, false, false, true,  false}, 201},
-    {"GET", "/api/v1/users/{id}",            {false, true,  true,  true,  true,  false}, 200},
-    {"PATCH", "/api/v1/users/{id}",          {false, false, false, false, true,  false}, 200},
-    {"DELETE", "/api/v1/users/{id}",         {false, false, false, false, true,  false}, 204},
-    {"POST", "/api/v1/users/{id}/password",  {false, false, false, false, true,  false}, 204},
-    {"GET", "/api/v1/agents",                {false, true,  true,  true,  true,  false}, 200},
-    {"POST", "/api/v1/agents",               {false, false, false, false, true,  false}, 201},
-    {"GET", "/api/v1/agents/{id}",           {false, true,  true,  true,  true,  false}, 200},
-    {"PATCH", "/api/v1/agents/{id}",         {false, false, false, false, true,  false}, 200},
-    {"DELETE", "/api/v1/agents/{id}",        {false, false, false, false, true,  false}, 204},
-    {"GET", "/api/v1/tokens",                {false, false, false, false, true,  false}, 200},
-    {"POST", "/api/v1/tokens",               {false, false, false, false, true,  false}, 201},
-    {"DELETE", "/api/v1/tokens/{id}",        {false, false, false, false, true,  false}, 204},
-    {"GET", "/api/v1/audit",                 {false, false, false, false, true,  false}, 200},
-    {"GET", "/api/v1/audit/verify",          {false, false, false, false, true,  false}, 200},
+    {"GET", "/healthz", {true, true, true, true, true, true}, 200},
+    {"GET", "/readyz", {true, true, true, true, true, true}, 200},
+    {"GET", "/metrics", {true, true, true, true, true, true}, 200},
+    {"GET", "/api/v1/openapi.json", {true, true, true, true, true, true}, 200},
+    {"POST", "/api/v1/auth/login", {true, true, true, true, true, true}, 401},
+    {"POST", "/api/v1/auth/logout", {true, true, true, true, true, true}, 204},
+    {"GET", "/api/v1/auth/me", {true, true, true, true, true, true}, 200},
+    {"POST", "/api/v1/auth/password", {true, true, true, true, true, true}, 400},
+    {"GET", "/api/v1/sites", {false, true, true, true, true, false}, 200},
+    {"POST", "/api/v1/sites", {false, false, false, false, true, false}, 201},
+    {"GET", "/api/v1/sites/{id}", {false, true, true, true, true, false}, 200},
+    {"PATCH", "/api/v1/sites/{id}", {false, false, false, false, true, false}, 200},
+    {"DELETE", "/api/v1/sites/{id}", {false, false, false, false, true, false}, 204},
+    {"GET", "/api/v1/lobs", {false, true, true, true, true, false}, 200},
+    {"POST", "/api/v1/lobs", {false, false, false, false, true, false}, 201},
+    {"GET", "/api/v1/lobs/{id}", {false, true, true, true, true, false}, 200},
+    {"PATCH", "/api/v1/lobs/{id}", {false, false, false, false, true, false}, 200},
+    {"DELETE", "/api/v1/lobs/{id}", {false, false, false, false, true, false}, 204},
+    {"GET", "/api/v1/teams", {false, true, true, true, true, false}, 200},
+    {"POST", "/api/v1/teams", {false, false, false, false, true, false}, 201},
+    {"GET", "/api/v1/teams/{id}", {false, true, true, true, true, false}, 200},
+    {"PATCH", "/api/v1/teams/{id}", {false, false, false, false, true, false}, 200},
+    {"DELETE", "/api/v1/teams/{id}", {false, false, false, false, true, false}, 204},
+    {"GET", "/api/v1/users", {false, true, true, true, true, false}, 200},
+    {"POST", "/api/v1/users", {false, false, false, false, true, false}, 201},
+    {"GET", "/api/v1/users/{id}", {false, true, true, true, true, false}, 200},
+    {"PATCH", "/api/v1/users/{id}", {false, false, false, false, true, false}, 200},
+    {"DELETE", "/api/v1/users/{id}", {false, false, false, false, true, false}, 204},
+    {"POST", "/api/v1/users/{id}/password", {false, false, false, false, true, false}, 204},
+    {"GET", "/api/v1/agents", {false, true, true, true, true, false}, 200},
+    {"POST", "/api/v1/agents", {false, false, false, false, true, false}, 201},
+    {"GET", "/api/v1/agents/{id}", {false, true, true, true, true, false}, 200},
+    {"PATCH", "/api/v1/agents/{id}", {false, false, false, false, true, false}, 200},
+    {"DELETE", "/api/v1/agents/{id}", {false, false, false, false, true, false}, 204},
+    {"GET", "/api/v1/tokens", {false, false, false, false, true, false}, 200},
+    {"POST", "/api/v1/tokens", {false, false, false, false, true, false}, 201},
+    {"DELETE", "/api/v1/tokens/{id}", {false, false, false, false, true, false}, 204},
+    {"GET", "/api/v1/audit", {false, false, false, false, true, false}, 200},
+    {"GET", "/api/v1/audit/verify", {false, false, false, false, true, false}, 200},
 };
 
 // One tenant's organisation: a team on a site and LOB, one user per role (agent and
@@ -101,8 +101,11 @@ Org Seed(TestServer& server, const std::string& name) {
   Team team = *org.Get<Team>(op, o.team);
   team.supervisor_ids = {o.users[Role::kSupervisor]};
   EXPECT_TRUE(org.Update(op, team, {}));
-  o.agent = org.Create(op, Agent{.name = "Agent", .user_id = o.users[Role::kAgent],
-                                 .team_id = o.team, .pbx_ids = {"SIP/1001"}},
+  o.agent = org.Create(op,
+                       Agent{.name = "Agent",
+                             .user_id = o.users[Role::kAgent],
+                             .team_id = o.team,
+                             .pbx_ids = {"SIP/1001"}},
                        {})
                 ->id;
   return o;
@@ -121,8 +124,7 @@ class Authorization : public ::testing::Test {
     OrgService& org = server_.app().org();
     const Principal op = OperatorPrincipal(o.tenant);
     const std::string tag = std::to_string(serial);
-    if (noun == "sites")
-      return org.Create(op, Site{.name = "S" + tag, .time_zone = "UTC"}, {})->id;
+    if (noun == "sites") return org.Create(op, Site{.name = "S" + tag, .time_zone = "UTC"}, {})->id;
     if (noun == "lobs") return org.Create(op, Lob{.name = "L" + tag}, {})->id;
     if (noun == "teams") return org.Create(op, Team{.name = "T" + tag, .lob_id = o.lob}, {})->id;
     if (noun == "users")
@@ -148,11 +150,13 @@ class Authorization : public ::testing::Test {
     const std::string noun = Noun(pattern);
     if (noun == "sites") return R"({"name":"New )" + tag + R"(","time_zone":"Asia/Tokyo"})";
     if (noun == "lobs") return R"({"name":"New )" + tag + R"("})";
-    if (noun == "teams") return R"({"name":"New )" + tag + R"(","lob_id":)" + std::to_string(o.lob) + "}";
+    if (noun == "teams")
+      return R"({"name":"New )" + tag + R"(","lob_id":)" + std::to_string(o.lob) + "}";
     if (noun == "users")
       return R"({"email":"new)" + tag + R"(@x.test","name":"New","role":"agent","team_id":)" +
              std::to_string(o.team) + "}";
-    if (noun == "agents") return R"({"name":"New )" + tag + R"(","team_id":)" + std::to_string(o.team) + "}";
+    if (noun == "agents")
+      return R"({"name":"New )" + tag + R"(","team_id":)" + std::to_string(o.team) + "}";
     if (noun == "tokens") return R"({"name":"n)" + tag + R"(","scopes":["read"]})";
     return "";
   }
@@ -195,9 +199,8 @@ TEST_F(Authorization, EveryRoleOnEveryRoute) {
       const Role role = kRoles[col];
       ++serial;
       // Signing out ends the session it is made with: give it one of its own.
-      const std::string token = c.pattern == "/api/v1/auth/logout"
-                                    ? server_.Login(a.emails.at(role))
-                                    : tokens.at(role);
+      const std::string token =
+          c.pattern == "/api/v1/auth/logout" ? server_.Login(a.emails.at(role)) : tokens.at(role);
       std::string path = c.pattern;
       if (const size_t at = path.find("{id}"); at != std::string::npos) {
         const std::string noun = Noun(c.pattern);
@@ -205,9 +208,9 @@ TEST_F(Authorization, EveryRoleOnEveryRoute) {
         path.replace(at, 4, std::to_string(id));
       }
       HttpClient client = server_.Client();
-      ClientResponse r = client.Request(c.method, path, Body(c.method, c.pattern, a, serial),
-                                        {{"Authorization", "Bearer " + token},
-                                         {"Content-Type", "application/json"}});
+      ClientResponse r = client.Request(
+          c.method, path, Body(c.method, c.pattern, a, serial),
+          {{"Authorization", "Bearer " + token}, {"Content-Type", "application/json"}});
       const int want = c.allowed[col] ? c.ok_status : 403;
       EXPECT_EQ(r.status, want) << RoleName(role) << " " << c.method << " " << path << ": "
                                 << r.body;
@@ -237,17 +240,16 @@ TEST_F(Authorization, RequestsWithoutCredentialsAreUnauthenticated) {
 TEST_F(Authorization, ScopeHidesPeopleOutsideTheTeamAsNotFound) {
   const Org a = Seed(server_, "alpha");
   const Principal op = OperatorPrincipal(a.tenant);
-  const int64_t other_team =
-      server_.app().org().Create(op, Team{.name = "Red"}, {})->id;
-  const int64_t outsider = server_.CreateUser(a.tenant, "outsider@alpha.test", Role::kAgent,
-                                              other_team);
+  const int64_t other_team = server_.app().org().Create(op, Team{.name = "Red"}, {})->id;
+  const int64_t outsider =
+      server_.CreateUser(a.tenant, "outsider@alpha.test", Role::kAgent, other_team);
   HttpClient c = server_.Client();
   const auto sup = Bearer(server_.Login(a.emails.at(Role::kSupervisor)));
   EXPECT_EQ(c.Request("GET", "/api/v1/users/" + std::to_string(outsider), "", sup).status, 404);
   EXPECT_EQ(c.Request("GET", "/api/v1/teams/" + std::to_string(other_team), "", sup).status, 404);
-  EXPECT_EQ(c.Request("GET", "/api/v1/users/" + std::to_string(a.users.at(Role::kAgent)), "", sup)
-                .status,
-            200);
+  EXPECT_EQ(
+      c.Request("GET", "/api/v1/users/" + std::to_string(a.users.at(Role::kAgent)), "", sup).status,
+      200);
   // The supervisor's list holds exactly the Blue team's two members.
   auto list = Json(c.Request("GET", "/api/v1/users", "", sup));
   std::set<int64_t> ids;
@@ -263,9 +265,10 @@ TEST_F(Authorization, OtherTenantsObjectsAreNotFoundOnEveryRouteWithAnId) {
   const Org b = Seed(server_, "beta");
   const int64_t a_token =
       server_.app().auth().CreateApiToken(TenantScope(a.tenant), "pbx", {"ingest"}, {})->record.id;
-  const std::map<std::string, int64_t> a_ids = {{"sites", a.site},   {"lobs", a.lob},
-                                                {"teams", a.team},   {"users", a.users.at(Role::kAgent)},
-                                                {"agents", a.agent}, {"tokens", a_token}};
+  const std::map<std::string, int64_t> a_ids = {
+      {"sites", a.site},   {"lobs", a.lob},
+      {"teams", a.team},   {"users", a.users.at(Role::kAgent)},
+      {"agents", a.agent}, {"tokens", a_token}};
   // B's administrator holds every permission, so only the tenant boundary can refuse.
   const auto admin_b = Bearer(server_.Login(b.emails.at(Role::kAdmin)));
   HttpClient c = server_.Client();

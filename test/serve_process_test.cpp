@@ -36,7 +36,7 @@ struct CommandResult {
 };
 
 // Runs the binary with `args` (and `input` on stdin); captures stdout and stderr.
-CommandResult Run(const std::string& args, const std::string& input = "") {
+CommandResult RunCommand(const std::string& args, const std::string& input = "") {
   const fs::path in = fs::temp_directory_path() / ("cb-in-" + std::to_string(getpid()));
   {
     FILE* f = std::fopen(in.c_str(), "w");
@@ -94,11 +94,20 @@ class Process : public ::testing::Test {
     }
     const auto deadline = std::chrono::steady_clock::now() + 10s;
     while (std::chrono::steady_clock::now() < deadline) {
-      HttpClient c("127.0.0.1", port_);
-      if (c.Request("GET", "/healthz").status == 200) return;
+      if (Healthy()) return;
       std::this_thread::sleep_for(50ms);
     }
     FAIL() << "serve did not come up";
+  }
+
+  // True when GET /healthz answers 200; false when nothing listens.
+  bool Healthy() {
+    try {
+      HttpClient c("127.0.0.1", port_);
+      return c.Request("GET", "/healthz").status == 200;
+    } catch (const std::system_error&) {
+      return false;
+    }
   }
 
   // Waits up to `limit` for the server to exit; its exit code, or -1 on timeout.
@@ -122,30 +131,32 @@ class Process : public ::testing::Test {
 };
 
 TEST_F(Process, CommandLineCreatesTenantUserTokenAndVerifiesTheAudit) {
-  EXPECT_EQ(Run("version").output, "callboard 0.1.0\n");
-  CommandResult t = Run("tenant add acme " + data_);
+  EXPECT_EQ(RunCommand("version").output, "callboard 0.1.0\n");
+  CommandResult t = RunCommand("tenant add acme " + data_);
   ASSERT_EQ(t.exit_code, 0) << t.output;
   EXPECT_EQ(boost::json::parse(t.output).at("name").as_string(), "acme");
-  EXPECT_NE(Run("tenant list " + data_).output.find("\"acme\""), std::string::npos);
+  EXPECT_NE(RunCommand("tenant list " + data_).output.find("\"acme\""), std::string::npos);
 
-  CommandResult weak = Run("user add " + data_ +
-                               " --tenant acme --email a@acme.test --name A --role admin "
-                               "--password-stdin",
-                           "password\n");
+  CommandResult weak = RunCommand("user add " + data_ +
+                                      " --tenant acme --email a@acme.test --name A --role admin "
+                                      "--password-stdin",
+                                  "password\n");
   EXPECT_EQ(weak.exit_code, 2);
   EXPECT_NE(weak.output.find("at least 12 characters"), std::string::npos) << weak.output;
-  CommandResult bad_role = Run("user add " + data_ +
-                               " --tenant acme --email a@acme.test --name A --role emperor");
+  CommandResult bad_role = RunCommand("user add " + data_ +
+                                      " --tenant acme --email a@acme.test --name A --role emperor");
   EXPECT_EQ(bad_role.exit_code, 2);
-  CommandResult u = Run("user add " + data_ +
-                            " --tenant acme --email a@acme.test --name Ann --role admin "
-                            "--password-stdin",
-                        "Strong-Password-1\n");
+  CommandResult u = RunCommand("user add " + data_ +
+                                   " --tenant acme --email a@acme.test --name Ann --role admin "
+                                   "--password-stdin",
+                               "Strong-Password-1\n");
   ASSERT_EQ(u.exit_code, 0) << u.output;
   EXPECT_EQ(boost::json::parse(u.output).at("role").as_string(), "admin");
-  EXPECT_NE(Run("user list --tenant acme " + data_).output.find("a@acme.test"), std::string::npos);
+  EXPECT_NE(RunCommand("user list --tenant acme " + data_).output.find("a@acme.test"),
+            std::string::npos);
 
-  CommandResult tok = Run("token create " + data_ + " --tenant acme --name pbx --scopes ingest,read");
+  CommandResult tok =
+      RunCommand("token create " + data_ + " --tenant acme --name pbx --scopes ingest,read");
   ASSERT_EQ(tok.exit_code, 0) << tok.output;
   EXPECT_TRUE(tok.output.starts_with("cbt_")) << tok.output;
 
@@ -155,7 +166,8 @@ TEST_F(Process, CommandLineCreatesTenantUserTokenAndVerifiesTheAudit) {
                                    R"({"email":"a@acme.test","password":"Strong-Password-1"})");
   ASSERT_EQ(login.status, 200) << login.body;
   const std::string token(boost::json::parse(login.body).at("token").as_string());
-  ClientResponse me = c.Request("GET", "/api/v1/auth/me", "", {{"Authorization", "Bearer " + token}});
+  ClientResponse me =
+      c.Request("GET", "/api/v1/auth/me", "", {{"Authorization", "Bearer " + token}});
   EXPECT_EQ(boost::json::parse(me.body).at("user").at("email").as_string(), "a@acme.test");
   std::string api_token = tok.output.substr(0, tok.output.find('\n'));
   ClientResponse by_token =
@@ -163,7 +175,7 @@ TEST_F(Process, CommandLineCreatesTenantUserTokenAndVerifiesTheAudit) {
   EXPECT_EQ(boost::json::parse(by_token.body).at("token").at("name").as_string(), "pbx");
 
   // The audit chain verifies while the server runs …
-  CommandResult ok = Run("audit verify --tenant acme " + data_);
+  CommandResult ok = RunCommand("audit verify --tenant acme " + data_);
   EXPECT_EQ(ok.exit_code, 0) << ok.output;
   EXPECT_NE(ok.output.find("intact: 4 entries"), std::string::npos) << ok.output;
   // … and fails, naming the entry, once a row is edited directly.
@@ -180,13 +192,13 @@ TEST_F(Process, CommandLineCreatesTenantUserTokenAndVerifiesTheAudit) {
   sql += "UPDATE audit_log SET action = 'user.nothing' WHERE seq = 2;";
   ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
   sqlite3_close(db);
-  CommandResult broken = Run("audit verify --tenant acme " + data_);
+  CommandResult broken = RunCommand("audit verify --tenant acme " + data_);
   EXPECT_EQ(broken.exit_code, 3);
   EXPECT_NE(broken.output.find("BROKEN at entry seq 2"), std::string::npos) << broken.output;
 }
 
 TEST_F(Process, SigtermLetsTheRequestInFlightFinishAndExitsZero) {
-  ASSERT_EQ(Run("tenant add acme " + data_).exit_code, 0);
+  ASSERT_EQ(RunCommand("tenant add acme " + data_).exit_code, 0);
   Serve();
   // A slow client: headers and half of a body, then SIGTERM, then the rest.
   int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -196,9 +208,10 @@ TEST_F(Process, SigtermLetsTheRequestInFlightFinishAndExitsZero) {
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
   const std::string body = R"({"email":"nobody@acme.test","password":"Some-Password-1"})";
-  const std::string head = "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: "
-                           "application/json\r\nContent-Length: " +
-                           std::to_string(body.size()) + "\r\n\r\n";
+  const std::string head =
+      "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: "
+      "application/json\r\nContent-Length: " +
+      std::to_string(body.size()) + "\r\n\r\n";
   const std::string first = head + body.substr(0, 10);
   ASSERT_EQ(send(fd, first.data(), first.size(), 0), static_cast<ssize_t>(first.size()));
   std::this_thread::sleep_for(200ms);
@@ -206,8 +219,7 @@ TEST_F(Process, SigtermLetsTheRequestInFlightFinishAndExitsZero) {
   kill(pid_, SIGTERM);
   std::this_thread::sleep_for(500ms);
   // Stopped accepting: a new connection is refused.
-  HttpClient late("127.0.0.1", port_);
-  EXPECT_EQ(late.Request("GET", "/healthz").status, 0);
+  EXPECT_FALSE(Healthy());
   const std::string rest = body.substr(10);
   ASSERT_EQ(send(fd, rest.data(), rest.size(), 0), static_cast<ssize_t>(rest.size()));
   std::string response;

@@ -128,8 +128,7 @@ HttpResponse Api::Authenticated(RequestContext& ctx, const Route& route) {
   if (via_cookie && IsUnsafe(req.method)) {
     auto csrf = req.Header("x-csrf-token");
     if (!csrf || who->csrf_hash.empty() || Sha256Hex(*csrf) != who->csrf_hash) {
-      return ErrorResponse(Status::Denied("missing or wrong X-CSRF-Token header"),
-                           req.request_id);
+      return ErrorResponse(Status::Denied("missing or wrong X-CSRF-Token header"), req.request_id);
     }
   }
   const Principal& p = who->principal;
@@ -138,10 +137,10 @@ HttpResponse Api::Authenticated(RequestContext& ctx, const Route& route) {
   ctx.audit.actor = p.actor();
   HttpResponse resp;
   if (route.access == Access::kPermission && !Can(p, route.permission)) {
-    resp = ErrorResponse(
-        Status::Denied("requires the " + std::string(PermissionName(route.permission)) +
-                       " permission"),
-        req.request_id);
+    resp =
+        ErrorResponse(Status::Denied("requires the " +
+                                     std::string(PermissionName(route.permission)) + " permission"),
+                      req.request_id);
   } else {
     resp = route.handler(ctx);
   }

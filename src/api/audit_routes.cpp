@@ -102,11 +102,12 @@ void AddAuditRoutes(Router& router, ApiDeps& deps) {
             auto v = deps.audit.Verify(deps.db, ctx.principal->tenant());
             if (!v) return ErrorResponse(v.error(), ctx.request.request_id);
             return JsonResponse(
-                200, boost::json::object{
-                         {"intact", v->intact},
-                         {"entries_checked", v->entries_checked},
-                         {"broken_seq", v->broken_seq ? boost::json::value(*v->broken_seq) : nullptr},
-                         {"reason", v->reason}});
+                200,
+                boost::json::object{
+                    {"intact", v->intact},
+                    {"entries_checked", v->entries_checked},
+                    {"broken_seq", v->broken_seq ? boost::json::value(*v->broken_seq) : nullptr},
+                    {"reason", v->reason}});
           },
   });
 }

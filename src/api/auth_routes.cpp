@@ -74,9 +74,8 @@ void AddAuthRoutes(Router& router, ApiDeps& deps, RateLimiter& login_limiter) {
                                               {"name", p.name},
                                               {"role", RoleName(p.role)}};
             HttpResponse r = JsonResponse(200, out);
-            const auto max_age =
-                std::chrono::duration_cast<std::chrono::seconds>(login->expires_at -
-                                                                 deps.clock.Now());
+            const auto max_age = std::chrono::duration_cast<std::chrono::seconds>(
+                login->expires_at - deps.clock.Now());
             r.SetHeader("Set-Cookie", SessionCookieHeader(login->token, max_age.count()));
             r.user_id = p.user_id;
             return r;

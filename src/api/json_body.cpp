@@ -61,8 +61,7 @@ void JsonBody::WrongType(std::string_view name, const char* expected) {
   AddError(std::string(name), "wrong_type", std::string("must be ") + expected);
 }
 
-std::optional<std::string> JsonBody::String(std::string_view name, bool required,
-                                            size_t max_len) {
+std::optional<std::string> JsonBody::String(std::string_view name, bool required, size_t max_len) {
   const boost::json::value* v = Field(name, required);
   if (!v) return std::nullopt;
   if (!v->is_string()) {
@@ -128,9 +127,8 @@ std::optional<std::vector<int64_t>> JsonBody::IntArray(std::string_view name, bo
   return out;
 }
 
-std::optional<std::vector<std::string>> JsonBody::StringArray(std::string_view name,
-                                                              bool required, size_t max_items,
-                                                              size_t max_len) {
+std::optional<std::vector<std::string>> JsonBody::StringArray(std::string_view name, bool required,
+                                                              size_t max_items, size_t max_len) {
   const boost::json::value* v = Field(name, required);
   if (!v) return std::nullopt;
   if (!v->is_array()) {

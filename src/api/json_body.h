@@ -12,7 +12,6 @@
 // Thread-safety: a value used by one handler.
 
 #include <boost/json/fwd.hpp>
-
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -46,8 +45,7 @@ class JsonBody {
   std::optional<std::vector<int64_t>> IntArray(std::string_view name, bool required,
                                                size_t max_items = 100);
   std::optional<std::vector<std::string>> StringArray(std::string_view name, bool required,
-                                                      size_t max_items = 100,
-                                                      size_t max_len = 200);
+                                                      size_t max_items = 100, size_t max_len = 200);
 
   void AddError(std::string field, std::string code, std::string message);
   // OK when every field was known and well-typed; otherwise kInvalidArgument.

@@ -216,8 +216,8 @@ void AddCrud(Router& router, ApiDeps& deps) {
             OrgService::AlsoDo<T> also;
             if (password_hash) {
               also = [&](Transaction& tx, const T& stored) {
-                return tx.Auth().SetPasswordHash(ctx.principal->tenant(), stored.id,
-                                                 *password_hash, deps.clock.Now());
+                return tx.Auth().SetPasswordHash(ctx.principal->tenant(), stored.id, *password_hash,
+                                                 deps.clock.Now());
               };
             }
             auto r = deps.org.Create<T>(*ctx.principal, std::move(value), ctx.audit, also);
@@ -320,8 +320,8 @@ void AddOrgRoutes(Router& router, ApiDeps& deps) {
             if (!body) return ErrorResponse(body.error(), req.request_id);
             auto pw = body->String("password", kRequired, 256);
             if (Status s = body->Finish(); !s.ok()) return ErrorResponse(s, req.request_id);
-            Status s = deps.auth.SetPassword(ctx.principal->tenant(), *id, *pw, std::nullopt,
-                                             ctx.audit);
+            Status s =
+                deps.auth.SetPassword(ctx.principal->tenant(), *id, *pw, std::nullopt, ctx.audit);
             if (!s.ok()) return ErrorResponse(s, req.request_id);
             return NoContent();
           },

@@ -1,7 +1,6 @@
 #include "api/responses.h"
 
 #include <boost/json.hpp>
-
 #include <charconv>
 
 namespace callboard {
@@ -21,18 +20,30 @@ constexpr std::string_view kCursorPrefix = "c1.";
 
 int HttpStatusOf(StatusCode code) {
   switch (code) {
-    case StatusCode::kOk: return 200;
-    case StatusCode::kInvalidArgument: return 400;
-    case StatusCode::kUnauthenticated: return 401;
-    case StatusCode::kPermissionDenied: return 403;
-    case StatusCode::kNotFound: return 404;
-    case StatusCode::kAlreadyExists: return 409;
-    case StatusCode::kFailedPrecondition: return 409;
-    case StatusCode::kPayloadTooLarge: return 413;
-    case StatusCode::kLocked: return 423;
-    case StatusCode::kRateLimited: return 429;
-    case StatusCode::kUnavailable: return 503;
-    case StatusCode::kInternal: return 500;
+    case StatusCode::kOk:
+      return 200;
+    case StatusCode::kInvalidArgument:
+      return 400;
+    case StatusCode::kUnauthenticated:
+      return 401;
+    case StatusCode::kPermissionDenied:
+      return 403;
+    case StatusCode::kNotFound:
+      return 404;
+    case StatusCode::kAlreadyExists:
+      return 409;
+    case StatusCode::kFailedPrecondition:
+      return 409;
+    case StatusCode::kPayloadTooLarge:
+      return 413;
+    case StatusCode::kLocked:
+      return 423;
+    case StatusCode::kRateLimited:
+      return 429;
+    case StatusCode::kUnavailable:
+      return 503;
+    case StatusCode::kInternal:
+      return 500;
   }
   return 500;
 }
@@ -61,8 +72,8 @@ HttpResponse ErrorResponse(const Status& status, std::string_view request_id) {
   if (!status.field_errors().empty()) {
     boost::json::array fields;
     for (const FieldError& f : status.field_errors()) {
-      fields.push_back(boost::json::object{
-          {"field", f.field}, {"code", f.code}, {"message", f.message}});
+      fields.push_back(
+          boost::json::object{{"field", f.field}, {"code", f.code}, {"message", f.message}});
     }
     err["field_errors"] = std::move(fields);
   }
@@ -86,7 +97,8 @@ Result<PageRequest> ReadPage(const HttpRequest& req) {
   }
   if (auto cursor = req.Query("cursor"); cursor && !cursor->empty()) {
     std::optional<int64_t> id;
-    if (cursor->starts_with(kCursorPrefix)) id = ParsePositive(cursor->substr(kCursorPrefix.size()));
+    if (cursor->starts_with(kCursorPrefix))
+      id = ParsePositive(cursor->substr(kCursorPrefix.size()));
     if (!id) return Status::Invalid({{"cursor", "invalid", "is not a cursor this API issued"}});
     page.after_id = id;
   }

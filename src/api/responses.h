@@ -4,7 +4,6 @@
 // Thread-safety: pure functions.
 
 #include <boost/json/fwd.hpp>
-
 #include <cstdint>
 #include <string_view>
 

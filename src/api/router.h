@@ -19,7 +19,7 @@ namespace callboard {
 
 struct ParamDoc {
   std::string name;
-  std::string in = "query";  // "path" or "query"
+  std::string in = "query";     // "path" or "query"
   std::string type = "string";  // "string", "integer", "boolean"
   bool required = false;
   std::string description;

@@ -64,18 +64,16 @@ boost::json::object Operation(const Route& r) {
       props[f.name] = std::move(s);
       if (f.required) required.emplace_back(f.name);
     }
-    boost::json::object schema{{"type", "object"},
-                               {"properties", std::move(props)},
-                               {"additionalProperties", false}};
+    boost::json::object schema{
+        {"type", "object"}, {"properties", std::move(props)}, {"additionalProperties", false}};
     if (!required.empty()) schema["required"] = std::move(required);
     op["requestBody"] = {{"required", true},
                          {"content", {{"application/json", {{"schema", std::move(schema)}}}}}};
   }
   boost::json::object responses;
   responses[std::to_string(r.success_status)] = {{"description", "success"}};
-  responses["default"] = {
-      {"description", "error"},
-      {"content", {{"application/json", {{"schema", ErrorSchema()}}}}}};
+  responses["default"] = {{"description", "error"},
+                          {"content", {{"application/json", {{"schema", ErrorSchema()}}}}}};
   op["responses"] = std::move(responses);
   return op;
 }
@@ -85,7 +83,9 @@ boost::json::object OpenApi(const Router& router) {
   for (const Route& r : router.routes()) {
     std::string method = r.method;
     for (char& c : method) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    paths[r.pattern].as_object()[method] = Operation(r);
+    boost::json::value& path = paths[r.pattern];
+    if (!path.is_object()) path = boost::json::object{};
+    path.as_object()[method] = Operation(r);
   }
   return {{"openapi", "3.0.3"},
           {"info",
@@ -109,9 +109,10 @@ void AddSystemRoutes(Router& router, ApiDeps& deps) {
       .pattern = "/healthz",
       .summary = "Liveness: the process answers.",
       .access = Access::kPublic,
-      .handler = [](RequestContext&) {
-        return JsonResponse(200, boost::json::object{{"status", "ok"}});
-      },
+      .handler =
+          [](RequestContext&) {
+            return JsonResponse(200, boost::json::object{{"status", "ok"}});
+          },
   });
   router.Add({
       .method = "GET",
@@ -121,7 +122,8 @@ void AddSystemRoutes(Router& router, ApiDeps& deps) {
       .handler =
           [&deps](RequestContext& ctx) {
             Status s = deps.db.Ping();
-            if (!s.ok()) return ErrorResponse(Status::Unavailable(s.message()), ctx.request.request_id);
+            if (!s.ok())
+              return ErrorResponse(Status::Unavailable(s.message()), ctx.request.request_id);
             return JsonResponse(200, boost::json::object{{"status", "ready"}});
           },
   });

@@ -24,6 +24,7 @@ Result<std::unique_ptr<App>> App::Open(const AppConfig& config, const Clock& clo
   return app;
 }
 
+App::App(const Clock& clock) : clock_(clock) {}
 App::~App() = default;
 
 }  // namespace callboard

@@ -34,7 +34,7 @@ class App {
   int migrations_applied() const { return migrations_applied_; }
 
  private:
-  explicit App(const Clock& clock) : clock_(clock) {}
+  explicit App(const Clock& clock);
 
   const Clock& clock_;
   std::unique_ptr<Database> db_;

@@ -2,7 +2,6 @@
 
 #include <CLI/CLI.hpp>
 #include <boost/json.hpp>
-
 #include <iostream>
 #include <sstream>
 
@@ -10,11 +9,11 @@
 #include "app/serve.h"
 #include "audit/audit_log.h"
 #include "auth/auth_service.h"
-#include "auth/password.h"
 #include "auth/auth_store.h"
-#include "store/transaction.h"
+#include "auth/password.h"
 #include "org/org_json.h"
 #include "org/org_service.h"
+#include "store/transaction.h"
 
 namespace callboard {
 
@@ -46,7 +45,7 @@ std::vector<std::string> SplitCommas(const std::string& s) {
 }
 
 // Everything a command needs, opened lazily from --data.
-struct Session {
+struct CommandContext {
   AppConfig config;
   SystemClock clock;
   std::unique_ptr<App> app;
@@ -57,10 +56,10 @@ struct Session {
     app = std::move(*a);
     return Status::Ok();
   }
-  Result<Tenant> Tenant(const std::string& name) { return app->org().FindTenant(name); }
+  Result<Tenant> FindTenant(const std::string& name) { return app->org().FindTenant(name); }
 };
 
-void AddDataOption(CLI::App* cmd, Session& s) {
+void AddDataOption(CLI::App* cmd, CommandContext& s) {
   cmd->add_option("--data", s.config.data_dir, "data directory (SQLite database)")
       ->envname("CALLBOARD_DATA")
       ->default_str("./data");
@@ -88,7 +87,7 @@ Result<std::optional<int64_t>> ResolveTeam(App& app, const Principal& op, const 
 int RunCli(int argc, char** argv) {
   CLI::App cli{"Callboard: contact-center operations and quality platform"};
   cli.require_subcommand(1);
-  Session s;
+  CommandContext s;
   int rc = 0;
 
   // serve
@@ -165,7 +164,7 @@ int RunCli(int argc, char** argv) {
   user_add->add_flag("--password-stdin", password_stdin, "read the password from stdin");
   user_add->callback([&] {
     if (Status st = s.Open(); !st.ok()) return void(rc = Fail("cannot open", st));
-    auto tenant = s.Tenant(u_tenant);
+    auto tenant = s.FindTenant(u_tenant);
     if (!tenant) return void(rc = Fail("user add", tenant.error()));
     const Principal op = OperatorPrincipal(tenant->id);
     auto role = ParseRole(u_role);
@@ -197,7 +196,7 @@ int RunCli(int argc, char** argv) {
   user_list->add_option("--tenant", u_tenant, "tenant name")->required();
   user_list->callback([&] {
     if (Status st = s.Open(); !st.ok()) return void(rc = Fail("cannot open", st));
-    auto tenant = s.Tenant(u_tenant);
+    auto tenant = s.FindTenant(u_tenant);
     if (!tenant) return void(rc = Fail("user list", tenant.error()));
     PageRequest page{.limit = kMaxPageLimit};
     for (;;) {
@@ -214,7 +213,7 @@ int RunCli(int argc, char** argv) {
   user_passwd->add_option("--email", u_email, "the user's e-mail")->required();
   user_passwd->callback([&] {
     if (Status st = s.Open(); !st.ok()) return void(rc = Fail("cannot open", st));
-    auto tenant = s.Tenant(u_tenant);
+    auto tenant = s.FindTenant(u_tenant);
     if (!tenant) return void(rc = Fail("user passwd", tenant.error()));
     OrgFilter f;
     f.search = u_email;
@@ -242,7 +241,7 @@ int RunCli(int argc, char** argv) {
   token_create->add_option("--scopes", t_scopes, "comma-separated: ingest,read")->required();
   token_create->callback([&] {
     if (Status st = s.Open(); !st.ok()) return void(rc = Fail("cannot open", st));
-    auto tenant = s.Tenant(t_tenant);
+    auto tenant = s.FindTenant(t_tenant);
     if (!tenant) return void(rc = Fail("token create", tenant.error()));
     auto t = s.app->auth().CreateApiToken(TenantScope(tenant->id), t_name, SplitCommas(t_scopes),
                                           AuditContext{});
@@ -259,15 +258,15 @@ int RunCli(int argc, char** argv) {
   audit_verify->add_option("--tenant", a_tenant, "tenant name")->required();
   audit_verify->callback([&] {
     if (Status st = s.Open(); !st.ok()) return void(rc = Fail("cannot open", st));
-    auto tenant = s.Tenant(a_tenant);
+    auto tenant = s.FindTenant(a_tenant);
     if (!tenant) return void(rc = Fail("audit verify", tenant.error()));
     auto v = s.app->audit().Verify(s.app->db(), TenantScope(tenant->id));
     if (!v) return void(rc = Fail("audit verify", v.error()));
     if (v->intact) {
       std::cout << "audit chain intact: " << v->entries_checked << " entries\n";
     } else {
-      std::cout << "audit chain BROKEN at entry seq " << *v->broken_seq << ": " << v->reason
-                << " (" << v->entries_checked << " entries before it are intact)\n";
+      std::cout << "audit chain BROKEN at entry seq " << *v->broken_seq << ": " << v->reason << " ("
+                << v->entries_checked << " entries before it are intact)\n";
       rc = 3;
     }
   });

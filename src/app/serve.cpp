@@ -64,9 +64,9 @@ int RunServe(App& app, const ServeOptions& options) {
   HttpMetrics metrics;
   ApiOptions api_options;
   api_options.web_root = options.web_root;
-  Api api(ApiDeps{app.db(), app.clock(), app.auth(), app.org(), app.audit(), metrics},
-          api_options);
-  HttpServer server(http, [&api](HttpRequest& req) { return api.Dispatch(req); }, metrics);
+  Api api(ApiDeps{app.db(), app.clock(), app.auth(), app.org(), app.audit(), metrics}, api_options);
+  HttpServer server(
+      http, [&api](HttpRequest& req) { return api.Dispatch(req); }, metrics);
   if (Status s = server.Start(); !s.ok()) {
     std::cerr << "callboard: cannot serve: " << s.message() << "\n";
     return 1;
@@ -115,7 +115,8 @@ Status EnsureDemoTenant(App& app) {
     }
     if (role == Role::kAgent) {
       auto agent = app.org().Create(
-          op, Agent{.name = u.name, .user_id = user->id, .team_id = team->id, .pbx_ids = {"SIP/1001"}},
+          op,
+          Agent{.name = u.name, .user_id = user->id, .team_id = team->id, .pbx_ids = {"SIP/1001"}},
           ctx);
       if (!agent) return agent.error();
     }

@@ -1,8 +1,7 @@
 #include "auth/auth_service.h"
 
-#include <boost/json.hpp>
-
 #include <algorithm>
+#include <boost/json.hpp>
 
 #include "auth/password.h"
 #include "core/sha256.h"
@@ -86,12 +85,14 @@ Result<LoginResult> AuthService::Login(std::string_view email, std::string_view 
 
   if (creds->locked_until && *creds->locked_until > now) {
     CB_RETURN_IF_ERROR(db_.Write([&](Transaction& tx) {
-      return audit_.Record(tx, scope, actx,
-                           {.action = "auth.login_locked", .object_type = "user",
-                            .object_id = creds->user_id});
+      return audit_.Record(
+          tx, scope, actx,
+          {.action = "auth.login_locked", .object_type = "user", .object_id = creds->user_id});
     }));
-    return Status(StatusCode::kLocked, "account locked after repeated failed sign-ins; try again "
-                                       "after " + FormatRfc3339(*creds->locked_until));
+    return Status(StatusCode::kLocked,
+                  "account locked after repeated failed sign-ins; try again "
+                  "after " +
+                      FormatRfc3339(*creds->locked_until));
   }
 
   if (!creds->active || !VerifyPassword(creds->password_hash, password)) {
@@ -101,11 +102,11 @@ Result<LoginResult> AuthService::Login(std::string_view email, std::string_view 
     if (failures >= options_.max_failed_logins) locked = now + options_.lockout;
     CB_RETURN_IF_ERROR(db_.Write([&](Transaction& tx) -> Status {
       CB_RETURN_IF_ERROR(tx.Auth().SetLoginFailures(scope, creds->user_id, failures, locked));
-      return audit_.Record(
-          tx, scope, actx,
-          {.action = locked ? "auth.locked" : "auth.login_failed", .object_type = "user",
-           .object_id = creds->user_id,
-           .after_json = "{\"failed_logins\":" + std::to_string(failures) + "}"});
+      return audit_.Record(tx, scope, actx,
+                           {.action = locked ? "auth.locked" : "auth.login_failed",
+                            .object_type = "user",
+                            .object_id = creds->user_id,
+                            .after_json = "{\"failed_logins\":" + std::to_string(failures) + "}"});
     }));
     return BadCredentials();
   }
@@ -116,9 +117,9 @@ Result<LoginResult> AuthService::Login(std::string_view email, std::string_view 
   out.expires_at = now + options_.session_lifetime;
   CB_RETURN_IF_ERROR(db_.Write([&](Transaction& tx) -> Status {
     auto principal = LoadUserPrincipal(tx, scope, creds->user_id);
-    if (!principal) return principal.error().code() == StatusCode::kUnauthenticated
-                              ? BadCredentials()
-                              : principal.error();
+    if (!principal)
+      return principal.error().code() == StatusCode::kUnauthenticated ? BadCredentials()
+                                                                      : principal.error();
     if (creds->failed_logins != 0 || creds->locked_until) {
       CB_RETURN_IF_ERROR(tx.Auth().SetLoginFailures(scope, creds->user_id, 0, std::nullopt));
     }
@@ -134,9 +135,9 @@ Result<LoginResult> AuthService::Login(std::string_view email, std::string_view 
     if (!stored) return stored.error();
     principal->session_id = stored->id;
     out.principal = std::move(*principal);
-    return audit_.Record(tx, scope, actx,
-                         {.action = "auth.login", .object_type = "session",
-                          .object_id = stored->id});
+    return audit_.Record(
+        tx, scope, actx,
+        {.action = "auth.login", .object_type = "session", .object_id = stored->id});
   }));
   return out;
 }
@@ -183,9 +184,9 @@ Status AuthService::Logout(const Principal& principal, const AuditContext& ctx) 
   return db_.Write([&](Transaction& tx) -> Status {
     CB_RETURN_IF_ERROR(
         tx.Auth().RevokeSession(principal.tenant(), *principal.session_id, clock_.Now()));
-    return audit_.Record(tx, principal.tenant(), ctx,
-                         {.action = "auth.logout", .object_type = "session",
-                          .object_id = principal.session_id});
+    return audit_.Record(
+        tx, principal.tenant(), ctx,
+        {.action = "auth.logout", .object_type = "session", .object_id = principal.session_id});
   });
 }
 
@@ -219,9 +220,9 @@ Status AuthService::SetPassword(TenantScope scope, int64_t user_id, std::string_
     CB_RETURN_IF_ERROR(tx.Auth().SetPasswordHash(scope, user_id, *hash, now));
     CB_RETURN_IF_ERROR(tx.Auth().SetLoginFailures(scope, user_id, 0, std::nullopt));
     CB_RETURN_IF_ERROR(tx.Auth().RevokeUserSessions(scope, user_id, now));
-    return audit_.Record(tx, scope, ctx,
-                         {.action = "user.password_set", .object_type = "user",
-                          .object_id = user_id});
+    return audit_.Record(
+        tx, scope, ctx,
+        {.action = "user.password_set", .object_type = "user", .object_id = user_id});
   });
 }
 
@@ -255,7 +256,8 @@ Result<NewApiToken> AuthService::CreateApiToken(TenantScope scope, const std::st
     if (!stored) return stored.error();
     out.record = std::move(*stored);
     return audit_.Record(tx, scope, ctx,
-                         {.action = "token.create", .object_type = "api_token",
+                         {.action = "token.create",
+                          .object_type = "api_token",
                           .object_id = out.record.id,
                           .after_json = TokenJson(out.record)});
   }));

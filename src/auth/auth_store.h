@@ -24,8 +24,8 @@ struct Credentials {
   int64_t tenant_id = 0;
   int64_t user_id = 0;
   bool active = true;
-  std::string password_hash;          // argon2id encoded; empty when no password set
-  int failed_logins = 0;              // consecutive failures since the last success
+  std::string password_hash;  // argon2id encoded; empty when no password set
+  int failed_logins = 0;      // consecutive failures since the last success
   std::optional<TimePoint> locked_until;
 };
 
@@ -45,8 +45,8 @@ struct ApiToken {
   int64_t id = 0;
   int64_t tenant_id = 0;
   std::string name;
-  std::string token_hash;          // hex SHA-256
-  std::vector<std::string> scopes;  // e.g. "ingest", "read"
+  std::string token_hash;             // hex SHA-256
+  std::vector<std::string> scopes;    // e.g. "ingest", "read"
   std::optional<int64_t> created_by;  // user id; empty when made on the command line
   TimePoint created_at;
   std::optional<TimePoint> revoked_at;
@@ -67,8 +67,8 @@ class AuthStore {
   virtual Status SetPasswordHash(TenantScope scope, int64_t user_id, const std::string& hash,
                                  TimePoint now) = 0;
   // The last `n` password hashes of the user, newest first, including the current one.
-  virtual Result<std::vector<std::string>> RecentPasswordHashes(TenantScope scope,
-                                                                int64_t user_id, int n) = 0;
+  virtual Result<std::vector<std::string>> RecentPasswordHashes(TenantScope scope, int64_t user_id,
+                                                                int n) = 0;
 
   virtual Result<Session> InsertSession(TenantScope scope, const Session& session) = 0;
   // Any tenant: the session with this token hash, revoked or expired ones included.

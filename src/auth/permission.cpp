@@ -28,42 +28,72 @@ bool IsReadOnlyPermission(P p) {
 
 std::string_view PermissionName(Permission p) {
   switch (p) {
-    case P::kViewOwnPerformance: return "view_own_performance";
-    case P::kViewTeamPerformance: return "view_team_performance";
-    case P::kViewAllPerformance: return "view_all_performance";
-    case P::kEditCallJournals: return "edit_call_journals";
-    case P::kReviewJournals: return "review_journals";
-    case P::kGenerateReports: return "generate_reports";
-    case P::kConfigureMetrics: return "configure_metrics";
-    case P::kManageGoals: return "manage_goals";
-    case P::kAccessRecordings: return "access_recordings";
-    case P::kConductQaReviews: return "conduct_qa_reviews";
-    case P::kManageCampaigns: return "manage_campaigns";
-    case P::kExportData: return "export_data";
-    case P::kSetOwnStatus: return "set_own_status";
-    case P::kOverrideAgentStatus: return "override_agent_status";
-    case P::kMonitorCalls: return "monitor_calls";
-    case P::kViewWallboard: return "view_wallboard";
-    case P::kCreateInsights: return "create_insights";
-    case P::kApproveInsights: return "approve_insights";
-    case P::kViewApprovedInsights: return "view_approved_insights";
-    case P::kReadOrg: return "read_org";
-    case P::kManageUsers: return "manage_users";
-    case P::kManageOrg: return "manage_org";
-    case P::kManageSources: return "manage_sources";
-    case P::kManageTokens: return "manage_tokens";
-    case P::kViewAudit: return "view_audit";
-    case P::kIngest: return "ingest";
+    case P::kViewOwnPerformance:
+      return "view_own_performance";
+    case P::kViewTeamPerformance:
+      return "view_team_performance";
+    case P::kViewAllPerformance:
+      return "view_all_performance";
+    case P::kEditCallJournals:
+      return "edit_call_journals";
+    case P::kReviewJournals:
+      return "review_journals";
+    case P::kGenerateReports:
+      return "generate_reports";
+    case P::kConfigureMetrics:
+      return "configure_metrics";
+    case P::kManageGoals:
+      return "manage_goals";
+    case P::kAccessRecordings:
+      return "access_recordings";
+    case P::kConductQaReviews:
+      return "conduct_qa_reviews";
+    case P::kManageCampaigns:
+      return "manage_campaigns";
+    case P::kExportData:
+      return "export_data";
+    case P::kSetOwnStatus:
+      return "set_own_status";
+    case P::kOverrideAgentStatus:
+      return "override_agent_status";
+    case P::kMonitorCalls:
+      return "monitor_calls";
+    case P::kViewWallboard:
+      return "view_wallboard";
+    case P::kCreateInsights:
+      return "create_insights";
+    case P::kApproveInsights:
+      return "approve_insights";
+    case P::kViewApprovedInsights:
+      return "view_approved_insights";
+    case P::kReadOrg:
+      return "read_org";
+    case P::kManageUsers:
+      return "manage_users";
+    case P::kManageOrg:
+      return "manage_org";
+    case P::kManageSources:
+      return "manage_sources";
+    case P::kManageTokens:
+      return "manage_tokens";
+    case P::kViewAudit:
+      return "view_audit";
+    case P::kIngest:
+      return "ingest";
   }
   return "unknown";
 }
 
 std::string_view DataScopeName(DataScope s) {
   switch (s) {
-    case DataScope::kOwn: return "own";
-    case DataScope::kTeam: return "team";
-    case DataScope::kLob: return "lob";
-    case DataScope::kTenant: return "tenant";
+    case DataScope::kOwn:
+      return "own";
+    case DataScope::kTeam:
+      return "team";
+    case DataScope::kLob:
+      return "lob";
+    case DataScope::kTenant:
+      return "tenant";
   }
   return "own";
 }
@@ -128,12 +158,16 @@ bool RoleHas(Role role, Permission p) {
 
 DataScope RoleScope(Role role) {
   switch (role) {
-    case Role::kAgent: return DataScope::kOwn;
-    case Role::kSupervisor: return DataScope::kTeam;
-    case Role::kQa: return DataScope::kLob;
+    case Role::kAgent:
+      return DataScope::kOwn;
+    case Role::kSupervisor:
+      return DataScope::kTeam;
+    case Role::kQa:
+      return DataScope::kLob;
     case Role::kManager:
     case Role::kAdmin:
-    case Role::kClientViewer: return DataScope::kTenant;
+    case Role::kClientViewer:
+      return DataScope::kTenant;
   }
   return DataScope::kOwn;
 }

@@ -35,9 +35,9 @@ enum class Permission {
   kCreateInsights,
   kApproveInsights,
   kViewApprovedInsights,
-  kReadOrg,       // users, teams, sites, LOBs, agents within the caller's scope
-  kManageUsers,   // create, change, deactivate users
-  kManageOrg,     // sites, LOBs, teams, agents, queues
+  kReadOrg,      // users, teams, sites, LOBs, agents within the caller's scope
+  kManageUsers,  // create, change, deactivate users
+  kManageOrg,    // sites, LOBs, teams, agents, queues
   kManageSources,
   kManageTokens,  // API tokens
   kViewAudit,
@@ -65,11 +65,11 @@ struct Principal {
   Role role = Role::kAgent;             // meaningful for users only
   std::string email;
   std::string name;
-  std::optional<int64_t> team_id;              // the user's own team
-  std::vector<int64_t> supervised_team_ids;    // teams the user supervises
+  std::optional<int64_t> team_id;            // the user's own team
+  std::vector<int64_t> supervised_team_ids;  // teams the user supervises
   std::vector<int64_t> lob_ids;
-  std::optional<int64_t> agent_id;             // the agent linked to the user
-  std::vector<std::string> token_scopes;       // API tokens: "ingest", "read"
+  std::optional<int64_t> agent_id;        // the agent linked to the user
+  std::vector<std::string> token_scopes;  // API tokens: "ingest", "read"
 
   TenantScope tenant() const { return TenantScope(tenant_id); }
   bool is_api_token() const { return api_token_id.has_value(); }

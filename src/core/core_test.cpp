@@ -1,7 +1,6 @@
-#include "core/clock.h"
-
 #include <gtest/gtest.h>
 
+#include "core/clock.h"
 #include "core/sha256.h"
 
 namespace callboard {

@@ -12,8 +12,8 @@ inline constexpr int kMaxPageLimit = 500;
 inline constexpr int kDefaultPageLimit = 100;
 
 struct PageRequest {
-  int limit = kDefaultPageLimit;        // 1..kMaxPageLimit
-  std::optional<int64_t> after_id;      // return rows with id > after_id
+  int limit = kDefaultPageLimit;    // 1..kMaxPageLimit
+  std::optional<int64_t> after_id;  // return rows with id > after_id
 };
 
 template <typename T>

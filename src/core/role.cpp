@@ -4,12 +4,18 @@ namespace callboard {
 
 std::string_view RoleName(Role role) {
   switch (role) {
-    case Role::kAgent: return "agent";
-    case Role::kSupervisor: return "supervisor";
-    case Role::kQa: return "qa";
-    case Role::kManager: return "manager";
-    case Role::kAdmin: return "admin";
-    case Role::kClientViewer: return "client_viewer";
+    case Role::kAgent:
+      return "agent";
+    case Role::kSupervisor:
+      return "supervisor";
+    case Role::kQa:
+      return "qa";
+    case Role::kManager:
+      return "manager";
+    case Role::kAdmin:
+      return "admin";
+    case Role::kClientViewer:
+      return "client_viewer";
   }
   return "agent";
 }

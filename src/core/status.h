@@ -29,7 +29,7 @@ enum class StatusCode {
   kLocked,              // account locked after failed logins
   kRateLimited,         // too many requests
   kPayloadTooLarge,
-  kUnavailable,         // store or dependency unreachable; retry later
+  kUnavailable,  // store or dependency unreachable; retry later
   kInternal,
 };
 
@@ -49,8 +49,12 @@ class [[nodiscard]] Status {
 
   static Status Ok() { return {}; }
   static Status Invalid(std::vector<FieldError> fields, std::string message = "validation failed");
-  static Status NotFound(std::string message) { return {StatusCode::kNotFound, std::move(message)}; }
-  static Status Internal(std::string message) { return {StatusCode::kInternal, std::move(message)}; }
+  static Status NotFound(std::string message) {
+    return {StatusCode::kNotFound, std::move(message)};
+  }
+  static Status Internal(std::string message) {
+    return {StatusCode::kInternal, std::move(message)};
+  }
   static Status Denied(std::string message) {
     return {StatusCode::kPermissionDenied, std::move(message)};
   }
@@ -80,7 +84,7 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : v_(std::move(value)) {}         // NOLINT(google-explicit-constructor)
   Result(Status status) : v_(std::move(status)) {}  // NOLINT(google-explicit-constructor)
 
   bool has_value() const { return v_.index() == 0; }
@@ -99,8 +103,8 @@ class [[nodiscard]] Result {
 };
 
 // Returns early from the enclosing function when a Status is not OK.
-#define CB_RETURN_IF_ERROR(expr)            \
-  do {                                      \
+#define CB_RETURN_IF_ERROR(expr)             \
+  do {                                       \
     ::callboard::Status cb_status_ = (expr); \
     if (!cb_status_.ok()) return cb_status_; \
   } while (0)

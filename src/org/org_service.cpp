@@ -1,12 +1,11 @@
 #include "org/org_service.h"
 
-#include <boost/json.hpp>
-
 #include <algorithm>
+#include <boost/json.hpp>
 #include <set>
 
-#include "core/time_zone.h"
 #include "auth/auth_store.h"
+#include "core/time_zone.h"
 #include "org/org_json.h"
 #include "store/transaction.h"
 
@@ -22,7 +21,8 @@ constexpr size_t kMaxPbxIds = 20;
 
 void CheckName(std::vector<FieldError>& errors, const std::string& name) {
   if (name.empty()) errors.push_back({"name", "required", "is required"});
-  if (name.size() > kMaxName) errors.push_back({"name", "too_long", "must be at most 100 characters"});
+  if (name.size() > kMaxName)
+    errors.push_back({"name", "too_long", "must be at most 100 characters"});
 }
 
 // Checks that an optional reference names an existing object of the tenant.
@@ -45,9 +45,12 @@ struct Traits;
 template <>
 struct Traits<Site> {
   static constexpr const char* kName = "site";
-  static Result<Site> Insert(OrgStore& s, TenantScope t, const Site& v) { return s.InsertSite(t, v); }
+  static Result<Site> Insert(OrgStore& s, TenantScope t, const Site& v) {
+    return s.InsertSite(t, v);
+  }
   static Result<Site> Get(OrgStore& s, TenantScope t, int64_t id) { return s.GetSite(t, id); }
-  static Result<Page<Site>> List(OrgStore& s, TenantScope t, const OrgFilter&, const PageRequest& p) {
+  static Result<Page<Site>> List(OrgStore& s, TenantScope t, const OrgFilter&,
+                                 const PageRequest& p) {
     return s.ListSites(t, p);
   }
   static Status Update(OrgStore& s, TenantScope t, const Site& v) { return s.UpdateSite(t, v); }
@@ -67,7 +70,8 @@ struct Traits<Lob> {
   static constexpr const char* kName = "lob";
   static Result<Lob> Insert(OrgStore& s, TenantScope t, const Lob& v) { return s.InsertLob(t, v); }
   static Result<Lob> Get(OrgStore& s, TenantScope t, int64_t id) { return s.GetLob(t, id); }
-  static Result<Page<Lob>> List(OrgStore& s, TenantScope t, const OrgFilter& f, const PageRequest& p) {
+  static Result<Page<Lob>> List(OrgStore& s, TenantScope t, const OrgFilter& f,
+                                const PageRequest& p) {
     return s.ListLobs(t, f, p);
   }
   static Status Update(OrgStore& s, TenantScope t, const Lob& v) { return s.UpdateLob(t, v); }
@@ -85,7 +89,9 @@ struct Traits<Lob> {
 template <>
 struct Traits<Team> {
   static constexpr const char* kName = "team";
-  static Result<Team> Insert(OrgStore& s, TenantScope t, const Team& v) { return s.InsertTeam(t, v); }
+  static Result<Team> Insert(OrgStore& s, TenantScope t, const Team& v) {
+    return s.InsertTeam(t, v);
+  }
   static Result<Team> Get(OrgStore& s, TenantScope t, int64_t id) { return s.GetTeam(t, id); }
   static Result<Page<Team>> List(OrgStore& s, TenantScope t, const OrgFilter& f,
                                  const PageRequest& p) {
@@ -95,13 +101,17 @@ struct Traits<Team> {
   static Status Delete(OrgStore& s, TenantScope t, int64_t id, TimePoint now) {
     return s.DeleteTeam(t, id, now);
   }
-  static Status Validate(Transaction& tx, TenantScope t, const Team& v, std::vector<FieldError>& e) {
+  static Status Validate(Transaction& tx, TenantScope t, const Team& v,
+                         std::vector<FieldError>& e) {
     CheckName(e, v.name);
     OrgStore& s = tx.Org();
-    CB_RETURN_IF_ERROR(CheckRef(e, "site_id", v.site_id, [&](int64_t id) { return s.GetSite(t, id); }));
-    CB_RETURN_IF_ERROR(CheckRef(e, "lob_id", v.lob_id, [&](int64_t id) { return s.GetLob(t, id); }));
+    CB_RETURN_IF_ERROR(
+        CheckRef(e, "site_id", v.site_id, [&](int64_t id) { return s.GetSite(t, id); }));
+    CB_RETURN_IF_ERROR(
+        CheckRef(e, "lob_id", v.lob_id, [&](int64_t id) { return s.GetLob(t, id); }));
     for (int64_t id : v.supervisor_ids) {
-      CB_RETURN_IF_ERROR(CheckRef(e, "supervisor_ids", id, [&](int64_t u) { return s.GetUser(t, u); }));
+      CB_RETURN_IF_ERROR(
+          CheckRef(e, "supervisor_ids", id, [&](int64_t u) { return s.GetUser(t, u); }));
     }
     return Status::Ok();
   }
@@ -110,7 +120,9 @@ struct Traits<Team> {
 template <>
 struct Traits<User> {
   static constexpr const char* kName = "user";
-  static Result<User> Insert(OrgStore& s, TenantScope t, const User& v) { return s.InsertUser(t, v); }
+  static Result<User> Insert(OrgStore& s, TenantScope t, const User& v) {
+    return s.InsertUser(t, v);
+  }
   static Result<User> Get(OrgStore& s, TenantScope t, int64_t id) { return s.GetUser(t, id); }
   static Result<Page<User>> List(OrgStore& s, TenantScope t, const OrgFilter& f,
                                  const PageRequest& p) {
@@ -120,11 +132,13 @@ struct Traits<User> {
   static Status Delete(OrgStore& s, TenantScope t, int64_t id, TimePoint now) {
     return s.DeleteUser(t, id, now);
   }
-  static Status Validate(Transaction& tx, TenantScope t, const User& v, std::vector<FieldError>& e) {
+  static Status Validate(Transaction& tx, TenantScope t, const User& v,
+                         std::vector<FieldError>& e) {
     CheckName(e, v.name);
     if (!IsValidEmail(v.email)) e.push_back({"email", "invalid", "must be a valid e-mail address"});
     OrgStore& s = tx.Org();
-    CB_RETURN_IF_ERROR(CheckRef(e, "team_id", v.team_id, [&](int64_t id) { return s.GetTeam(t, id); }));
+    CB_RETURN_IF_ERROR(
+        CheckRef(e, "team_id", v.team_id, [&](int64_t id) { return s.GetTeam(t, id); }));
     for (int64_t id : v.lob_ids) {
       CB_RETURN_IF_ERROR(CheckRef(e, "lob_ids", id, [&](int64_t l) { return s.GetLob(t, l); }));
     }
@@ -147,11 +161,14 @@ struct Traits<Agent> {
   static Status Delete(OrgStore& s, TenantScope t, int64_t id, TimePoint now) {
     return s.DeleteAgent(t, id, now);
   }
-  static Status Validate(Transaction& tx, TenantScope t, const Agent& v, std::vector<FieldError>& e) {
+  static Status Validate(Transaction& tx, TenantScope t, const Agent& v,
+                         std::vector<FieldError>& e) {
     CheckName(e, v.name);
     OrgStore& s = tx.Org();
-    CB_RETURN_IF_ERROR(CheckRef(e, "user_id", v.user_id, [&](int64_t id) { return s.GetUser(t, id); }));
-    CB_RETURN_IF_ERROR(CheckRef(e, "team_id", v.team_id, [&](int64_t id) { return s.GetTeam(t, id); }));
+    CB_RETURN_IF_ERROR(
+        CheckRef(e, "user_id", v.user_id, [&](int64_t id) { return s.GetUser(t, id); }));
+    CB_RETURN_IF_ERROR(
+        CheckRef(e, "team_id", v.team_id, [&](int64_t id) { return s.GetTeam(t, id); }));
     if (v.pbx_ids.size() > kMaxPbxIds)
       e.push_back({"pbx_ids", "too_many", "at most 20 PBX identities"});
     std::set<std::string> seen;
@@ -222,8 +239,10 @@ Result<Tenant> OrgService::CreateTenant(const std::string& name) {
     if (!t) return t.error();
     out = *t;
     return audit_.Record(tx, TenantScope(t->id), AuditContext{},
-                         {.action = "tenant.create", .object_type = "tenant",
-                          .object_id = t->id, .after_json = Json(*t)});
+                         {.action = "tenant.create",
+                          .object_type = "tenant",
+                          .object_id = t->id,
+                          .after_json = Json(*t)});
   }));
   return std::move(*out);
 }
@@ -243,9 +262,10 @@ Result<Tenant> OrgService::FindTenant(const std::string& name) {
   std::optional<Tenant> out;
   CB_RETURN_IF_ERROR(db_.Read([&](Transaction& tx) -> Status {
     auto r = tx.Org().FindTenantByName(name);
-    if (!r) return r.error().code() == StatusCode::kNotFound
-                       ? Status::NotFound("no tenant named '" + name + "'")
-                       : r.error();
+    if (!r)
+      return r.error().code() == StatusCode::kNotFound
+                 ? Status::NotFound("no tenant named '" + name + "'")
+                 : r.error();
     out = std::move(*r);
     return Status::Ok();
   }));
@@ -412,11 +432,11 @@ Status OrgService::Delete(const Principal& p, int64_t id, const AuditContext& ct
   });
 }
 
-#define CB_ORG_INSTANTIATE(T)                                                                   \
+#define CB_ORG_INSTANTIATE(T)                                                                    \
   template Result<T> OrgService::Create<T>(const Principal&, T, const AuditContext&, AlsoDo<T>); \
   template Result<T> OrgService::Get<T>(const Principal&, int64_t);                              \
   template Result<Page<T>> OrgService::List<T>(const Principal&, OrgFilter, const PageRequest&); \
-  template Result<T> OrgService::Update<T>(const Principal&, T, const AuditContext&);             \
+  template Result<T> OrgService::Update<T>(const Principal&, T, const AuditContext&);            \
   template Status OrgService::Delete<T>(const Principal&, int64_t, const AuditContext&);
 
 CB_ORG_INSTANTIATE(Site)

@@ -19,7 +19,7 @@ namespace callboard {
 namespace {
 
 // 2026-11-22T09:00:00Z: a fixed start so that session expiry is exact.
-constexpr int64_t kStartMs = 1795856400000;
+constexpr int64_t kStartMs = 1795338000000;
 
 std::filesystem::path MakeTempDir() {
   std::random_device rd;
@@ -75,23 +75,22 @@ int64_t TestServer::CreateUser(int64_t tenant_id, const std::string& email, Role
                                std::optional<int64_t> team_id) {
   static const std::string hash = *HashPassword(kTestPassword);
   const Principal op = OperatorPrincipal(tenant_id);
-  User u{.email = email, .name = email.substr(0, email.find('@')), .role = role,
-         .team_id = team_id};
-  auto created = app_->org().Create<User>(op, u, AuditContext{},
-                                          [&](Transaction& tx, const User& stored) {
-                                            return tx.Auth().SetPasswordHash(
-                                                op.tenant(), stored.id, hash, clock_.Now());
-                                          });
+  User u{
+      .email = email, .name = email.substr(0, email.find('@')), .role = role, .team_id = team_id};
+  auto created =
+      app_->org().Create<User>(op, u, AuditContext{}, [&](Transaction& tx, const User& stored) {
+        return tx.Auth().SetPasswordHash(op.tenant(), stored.id, hash, clock_.Now());
+      });
   if (!created) throw std::runtime_error("CreateUser: " + created.error().ToString());
   return created->id;
 }
 
 std::string TestServer::Login(const std::string& email, const std::string& password) {
   HttpClient c = Client();
-  const std::string body = boost::json::serialize(
-      boost::json::object{{"email", email}, {"password", password}});
-  ClientResponse r = c.Request("POST", "/api/v1/auth/login", body,
-                               {{"Content-Type", "application/json"}});
+  const std::string body =
+      boost::json::serialize(boost::json::object{{"email", email}, {"password", password}});
+  ClientResponse r =
+      c.Request("POST", "/api/v1/auth/login", body, {{"Content-Type", "application/json"}});
   EXPECT_EQ(r.status, 200) << email << ": " << r.body;
   if (r.status != 200) return "";
   return std::string(Json(r).at("token").as_string());

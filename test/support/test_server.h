@@ -5,7 +5,6 @@
 // Thread-safety: use from the test's thread; the server runs its own io threads.
 
 #include <boost/json/fwd.hpp>
-
 #include <filesystem>
 #include <memory>
 #include <optional>
