@@ -9,7 +9,7 @@ namespace callboard {
 
 namespace {
 
-bool IsMetricName(std::string_view name) {
+[[maybe_unused]] bool IsMetricName(std::string_view name) {
   if (name.empty()) return false;
   for (size_t i = 0; i < name.size(); ++i) {
     char c = name[i];
