@@ -2,6 +2,7 @@
 
 #include "audit/audit_log.h"
 #include "auth/auth_service.h"
+#include "kpi/report_service.h"
 #include "org/org_service.h"
 #include "storage/sqlite/sqlite_database.h"
 #include "store/transaction.h"
@@ -21,6 +22,7 @@ Result<std::unique_ptr<App>> App::Open(const AppConfig& config, const Clock& clo
   app->audit_ = std::make_unique<AuditLog>(clock);
   app->auth_ = std::make_unique<AuthService>(*app->db_, clock, *app->audit_);
   app->org_ = std::make_unique<OrgService>(*app->db_, clock, *app->audit_);
+  app->reports_ = std::make_unique<ReportService>(*app->db_, *app->org_);
   return app;
 }
 

@@ -15,6 +15,7 @@ class AuditLog;
 class AuthService;
 class Database;
 class OrgService;
+class ReportService;
 
 struct AppConfig {
   std::filesystem::path data_dir = "data";
@@ -31,6 +32,7 @@ class App {
   AuditLog& audit() { return *audit_; }
   AuthService& auth() { return *auth_; }
   OrgService& org() { return *org_; }
+  ReportService& reports() { return *reports_; }
   int migrations_applied() const { return migrations_applied_; }
 
  private:
@@ -41,6 +43,7 @@ class App {
   std::unique_ptr<AuditLog> audit_;
   std::unique_ptr<AuthService> auth_;
   std::unique_ptr<OrgService> org_;
+  std::unique_ptr<ReportService> reports_;
   int migrations_applied_ = 0;
 };
 

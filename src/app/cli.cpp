@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "app/app.h"
+#include "app/command_context.h"
 #include "app/serve.h"
 #include "audit/audit_log.h"
 #include "auth/auth_service.h"
@@ -21,13 +22,6 @@ namespace {
 
 constexpr const char* kVersion = "0.1.0";
 
-int Fail(const std::string& what, const Status& s) {
-  std::cerr << "callboard: " << what << ": " << s.message() << "\n";
-  for (const FieldError& f : s.field_errors())
-    std::cerr << "  " << f.field << ": " << f.message << "\n";
-  return s.code() == StatusCode::kInvalidArgument ? 2 : 1;
-}
-
 std::string ReadPasswordLine() {
   std::string line;
   std::getline(std::cin, line);
@@ -42,27 +36,6 @@ std::vector<std::string> SplitCommas(const std::string& s) {
     if (!part.empty()) out.push_back(part);
   }
   return out;
-}
-
-// Everything a command needs, opened lazily from --data.
-struct CommandContext {
-  AppConfig config;
-  SystemClock clock;
-  std::unique_ptr<App> app;
-
-  Status Open() {
-    auto a = App::Open(config, clock);
-    if (!a) return a.error();
-    app = std::move(*a);
-    return Status::Ok();
-  }
-  Result<Tenant> FindTenant(const std::string& name) { return app->org().FindTenant(name); }
-};
-
-void AddDataOption(CLI::App* cmd, CommandContext& s) {
-  cmd->add_option("--data", s.config.data_dir, "data directory (SQLite database)")
-      ->envname("CALLBOARD_DATA")
-      ->default_str("./data");
 }
 
 Result<std::optional<int64_t>> ResolveTeam(App& app, const Principal& op, const std::string& team) {
@@ -270,6 +243,8 @@ int RunCli(int argc, char** argv) {
       rc = 3;
     }
   });
+
+  AddTelephonyCommands(cli, s, rc);
 
   auto* version_cmd = cli.add_subcommand("version", "print the version");
   version_cmd->callback([&] { std::cout << "callboard " << kVersion << "\n"; });

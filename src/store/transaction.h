@@ -22,6 +22,7 @@ namespace callboard {
 class OrgStore;
 class AuthStore;
 class AuditStore;
+class KpiStore;
 
 class Transaction {
  public:
@@ -29,6 +30,7 @@ class Transaction {
   virtual OrgStore& Org() = 0;
   virtual AuthStore& Auth() = 0;
   virtual AuditStore& Audit() = 0;
+  virtual KpiStore& Kpi() = 0;
 };
 
 class Database {

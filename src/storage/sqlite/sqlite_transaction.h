@@ -1,5 +1,5 @@
 #pragma once
-// SqliteTransaction: the three SQLite stores over one connection, handed to a Database::Work.
+// SqliteTransaction: the SQLite stores over one connection, handed to a Database::Work.
 // It opens and ends nothing itself; the writer or the reader pool brackets each use with
 // BEGIN/SAVEPOINT … COMMIT/RELEASE.
 //
@@ -7,6 +7,7 @@
 
 #include "storage/sqlite/sqlite_audit_store.h"
 #include "storage/sqlite/sqlite_auth_store.h"
+#include "storage/sqlite/sqlite_kpi_store.h"
 #include "storage/sqlite/sqlite_org_store.h"
 #include "store/transaction.h"
 
@@ -14,16 +15,19 @@ namespace callboard {
 
 class SqliteTransaction final : public Transaction {
  public:
-  explicit SqliteTransaction(SqliteConnection& conn) : org_(conn), auth_(conn), audit_(conn) {}
+  explicit SqliteTransaction(SqliteConnection& conn)
+      : org_(conn), auth_(conn), audit_(conn), kpi_(conn) {}
 
   OrgStore& Org() override { return org_; }
   AuthStore& Auth() override { return auth_; }
   AuditStore& Audit() override { return audit_; }
+  KpiStore& Kpi() override { return kpi_; }
 
  private:
   SqliteOrgStore org_;
   SqliteAuthStore auth_;
   SqliteAuditStore audit_;
+  SqliteKpiStore kpi_;
 };
 
 // Runs `work`, turning an escaping exception into kInternal (never thrown across the

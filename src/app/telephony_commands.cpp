@@ -1,0 +1,236 @@
+// Commands: import, report, rejects list.
+
+#include <date/tz.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <boost/json.hpp>
+#include <cstdio>
+#include <iostream>
+
+#include "app/command_context.h"
+#include "app/input_file.h"
+#include "ingest/importer.h"
+#include "kpi/kpi_store.h"
+#include "kpi/report_json.h"
+#include "kpi/report_service.h"
+#include "org/org_service.h"
+#include "store/transaction.h"
+
+namespace callboard {
+
+namespace {
+
+// RFC 3339, or a date (YYYY-MM-DD) meaning local midnight in `tz`.
+Result<TimePoint> ParseTime(const std::string& text, const std::string& tz,
+                            const std::string& field) {
+  if (auto t = ParseRfc3339(text)) return *t;
+  std::istringstream in(text);
+  date::local_days day;
+  in >> date::parse("%F", day);
+  if (!in.fail() && in.peek() == EOF) {
+    auto zone = LocateTimeZone(tz);
+    if (!zone) return zone.error();
+    const auto t = date::zoned_time<std::chrono::milliseconds>(*zone, day, date::choose::earliest)
+                       .get_sys_time();
+    return TimePoint(t);
+  }
+  return Status::Invalid(
+      {{field, "invalid", "must be an RFC 3339 time or a date (YYYY-MM-DD), got '" + text + "'"}});
+}
+
+// A one-line progress bar on stderr, only when stderr is a terminal.
+class Progress {
+ public:
+  Progress(std::string name, int64_t total) : name_(std::move(name)), total_(total) {}
+  void Update(int64_t bytes) {
+    if (!isatty(STDERR_FILENO)) return;
+    if (total_ > 0) {
+      const int pct = static_cast<int>(std::min<int64_t>(100, bytes * 100 / total_));
+      std::fprintf(stderr, "\r%s %3d%% [%-40s]", name_.c_str(), pct,
+                   std::string(static_cast<size_t>(pct * 40 / 100), '#').c_str());
+    } else {
+      std::fprintf(stderr, "\r%s %lld MiB", name_.c_str(), static_cast<long long>(bytes >> 20));
+    }
+    shown_ = true;
+  }
+  ~Progress() {
+    if (shown_) std::fprintf(stderr, "\n");
+  }
+
+ private:
+  std::string name_;
+  int64_t total_;
+  bool shown_ = false;
+};
+
+}  // namespace
+
+void AddTelephonyCommands(CLI::App& cli, CommandContext& s, int& rc) {
+  // import
+  static std::string i_tenant, i_format, i_source, i_tz = "UTC", i_columns;
+  static std::vector<std::string> i_files;
+  auto* import_cmd = cli.add_subcommand("import", "import PBX files (.gz accepted; - for stdin)");
+  AddDataOption(import_cmd, s);
+  import_cmd->add_option("--tenant", i_tenant, "tenant name")->required();
+  import_cmd
+      ->add_option(
+          "--format", i_format,
+          "asterisk-queue-log, asterisk-cdr, 3cx-cdr, freeswitch-cc, calls-json, calls-csv")
+      ->required();
+  import_cmd->add_option("--source", i_source, "source name (created on first use)")->required();
+  import_cmd->add_option("--tz", i_tz, "time zone of local timestamps (3CX, Asterisk CDR)")
+      ->capture_default_str();
+  import_cmd->add_option("--columns", i_columns, "3CX: the configured field list, comma-separated");
+  import_cmd->add_option("files", i_files, "files to import")->required();
+  import_cmd->callback([&] {
+    auto format = ParseSourceFormat(i_format);
+    if (!format) {
+      rc = Fail("import",
+                Status::Invalid({{"format", "invalid", "unknown format '" + i_format + "'"}}));
+      return;
+    }
+    if (Status st = s.Open(); !st.ok()) return void(rc = Fail("cannot open", st));
+    auto tenant = s.FindTenant(i_tenant);
+    if (!tenant) return void(rc = Fail("import", tenant.error()));
+    ImportOptions options;
+    options.format = *format;
+    options.source_name = i_source;
+    options.parser.time_zone = i_tz;
+    if (!i_columns.empty()) {
+      std::stringstream in(i_columns);
+      for (std::string c; std::getline(in, c, ',');) options.parser.columns.push_back(c);
+    }
+    Importer importer(s.app->db(), s.clock);
+    ImportSummary total;
+    for (const std::string& path : i_files) {
+      auto file = InputFile::Open(path);
+      if (!file) return void(rc = Fail("import " + path, file.error()));
+      Progress progress(path, (*file)->size_on_disk());
+      options.progress = [&progress](int64_t bytes) { progress.Update(bytes); };
+      auto summary =
+          importer.Import(TenantScope(tenant->id), options, (*file)->stream(), (*file)->identity());
+      if (!summary) return void(rc = Fail("import " + path, summary.error()));
+      if (!(*file)->error().empty()) {
+        std::cerr << "callboard: import " << path << ": " << (*file)->error()
+                  << " (everything before it was imported)\n";
+        rc = 1;
+      }
+      total.accepted += summary->accepted;
+      total.duplicates += summary->duplicates;
+      total.rejected += summary->rejected;
+      total.calls += summary->calls;
+      for (const ParseReject& r : summary->rejects) {
+        std::cerr << path << ":" << r.line << ": rejected: " << r.reason << "\n";
+      }
+    }
+    std::cout << boost::json::serialize(boost::json::object{{"accepted", total.accepted},
+                                                            {"duplicates", total.duplicates},
+                                                            {"rejected", total.rejected},
+                                                            {"calls", total.calls}})
+              << "\n";
+  });
+
+  // report
+  static std::string r_kind, r_tenant, r_from, r_to, r_tz = "UTC", r_interval = "total", r_queue,
+                                                     r_format = "json";
+  auto* report_cmd = cli.add_subcommand("report", "queue or agent KPI report from aggregates");
+  AddDataOption(report_cmd, s);
+  report_cmd->add_option("kind", r_kind, "queues or agents")
+      ->required()
+      ->check(CLI::IsMember({"queues", "agents"}));
+  report_cmd->add_option("--tenant", r_tenant, "tenant name")->required();
+  report_cmd->add_option("--from", r_from, "start: RFC 3339 or YYYY-MM-DD in --tz")->required();
+  report_cmd->add_option("--to", r_to, "end (exclusive): RFC 3339 or YYYY-MM-DD in --tz")
+      ->required();
+  report_cmd->add_option("--tz", r_tz, "IANA time zone of the intervals")->capture_default_str();
+  report_cmd->add_option("--interval", r_interval, "15m, 30m, 1h, day, week, month, total")
+      ->capture_default_str();
+  report_cmd->add_option("--queue", r_queue, "only this queue (name)");
+  report_cmd->add_option("--format", r_format, "json or csv")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"json", "csv"}));
+  report_cmd->callback([&] {
+    if (Status st = s.Open(); !st.ok()) return void(rc = Fail("cannot open", st));
+    auto tenant = s.FindTenant(r_tenant);
+    if (!tenant) return void(rc = Fail("report", tenant.error()));
+    ReportRequest req;
+    req.tz = r_tz;
+    auto from = ParseTime(r_from, r_tz, "from");
+    if (!from) return void(rc = Fail("report", from.error()));
+    auto to = ParseTime(r_to, r_tz, "to");
+    if (!to) return void(rc = Fail("report", to.error()));
+    req.from = *from;
+    req.to = *to;
+    auto interval = ParseReportInterval(r_interval);
+    if (!interval) {
+      return void(rc = Fail("report", Status::Invalid({{"interval", "invalid",
+                                                        "must be 15m, 30m, 1h, day, week, "
+                                                        "month or total"}})));
+    }
+    req.interval = *interval;
+    const Principal op = OperatorPrincipal(tenant->id);
+    if (!r_queue.empty()) {
+      std::vector<QueueConfig> queues;
+      Status st = s.app->db().Read([&](Transaction& tx) -> Status {
+        auto q = tx.Kpi().ListQueues(op.tenant());
+        if (!q) return q.error();
+        queues = std::move(*q);
+        return Status::Ok();
+      });
+      if (!st.ok()) return void(rc = Fail("report", st));
+      req.queue_ids = std::vector<int64_t>{};
+      for (const QueueConfig& q : queues) {
+        if (q.name == r_queue) req.queue_ids->push_back(q.id);
+      }
+      if (req.queue_ids->empty()) {
+        return void(rc = Fail("report", Status::NotFound("no queue named '" + r_queue + "'")));
+      }
+    }
+    const bool agents = r_kind == "agents";
+    auto report = agents ? s.app->reports().Agents(op, req) : s.app->reports().Queues(op, req);
+    if (!report) return void(rc = Fail("report", report.error()));
+    if (r_format == "csv") {
+      std::cout << ReportCsv(*report, agents);
+    } else {
+      std::cout << ReportJsonText(*report, agents) << "\n";
+    }
+  });
+
+  // rejects
+  static std::string j_tenant;
+  static int j_limit = 100;
+  auto* rejects_cmd = cli.add_subcommand("rejects", "rejected input lines");
+  rejects_cmd->require_subcommand(1);
+  auto* rejects_list = rejects_cmd->add_subcommand("list", "newest first");
+  AddDataOption(rejects_list, s);
+  rejects_list->add_option("--tenant", j_tenant, "tenant name")->required();
+  rejects_list->add_option("--limit", j_limit, "at most this many")->check(CLI::Range(1, 500));
+  rejects_list->callback([&] {
+    if (Status st = s.Open(); !st.ok()) return void(rc = Fail("cannot open", st));
+    auto tenant = s.FindTenant(j_tenant);
+    if (!tenant) return void(rc = Fail("rejects list", tenant.error()));
+    Status st = s.app->db().Read([&](Transaction& tx) -> Status {
+      auto sources = tx.Kpi().ListSources(TenantScope(tenant->id));
+      if (!sources) return sources.error();
+      auto page = tx.Kpi().ListRejects(TenantScope(tenant->id), std::nullopt,
+                                       PageRequest{.limit = j_limit});
+      if (!page) return page.error();
+      for (const StoredReject& r : page->items) {
+        std::string source;
+        for (const IngestSource& src : *sources) {
+          if (src.id == r.source_id) source = src.name;
+        }
+        std::cout << boost::json::serialize(boost::json::object{{"source", source},
+                                                                {"line", r.line},
+                                                                {"reason", r.reason},
+                                                                {"raw", r.raw}})
+                  << "\n";
+      }
+      return Status::Ok();
+    });
+    if (!st.ok()) rc = Fail("rejects list", st);
+  });
+}
+
+}  // namespace callboard

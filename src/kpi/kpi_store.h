@@ -1,0 +1,144 @@
+#pragma once
+// KpiStore: persistence of the telephony data and its aggregates (DESIGN §3): queues with
+// their KPI settings, ingest sources and checkpoints, calls (append-only, idempotent by
+// natural key), interval aggregates and agent state seconds, rejected lines. Owned by the
+// kpi domain, implemented by each storage backend. Every call takes the TenantScope.
+//
+// Thread-safety: used only through a Transaction (store/transaction.h).
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/call_record.h"
+#include "core/interval_counters.h"
+#include "core/kpi.h"
+#include "core/page.h"
+#include "core/status.h"
+#include "core/tenant_scope.h"
+
+namespace callboard {
+
+struct QueueConfig {
+  int64_t id = 0;
+  std::string name;
+  QueueSettings settings;
+  int settings_version = 1;         // incremented by every settings change
+  std::optional<double> target_sl;  // 0..1, for colours on wallboards
+  TimePoint created_at;
+  TimePoint updated_at;
+};
+
+struct IngestSource {
+  int64_t id = 0;
+  std::string name;
+  std::string format;  // SourceFormatName
+  TimePoint created_at;
+};
+
+// How far a stream (a file, identified by its content) has been ingested.
+struct Checkpoint {
+  std::string stream;    // stream identity
+  int64_t position = 0;  // last line fully ingested
+  std::string state;     // resumable state (assembler, header line …), opaque
+  TimePoint updated_at;
+};
+
+struct StoredCall {
+  int64_t id = 0;
+  int64_t source_id = 0;
+  std::optional<int64_t> queue_id;
+  std::optional<int64_t> agent_id;
+  CallRecord call;
+};
+
+struct StoredReject {
+  int64_t id = 0;
+  int64_t source_id = 0;
+  std::string stream;
+  int64_t line = 0;
+  std::string raw;
+  std::string reason;
+  TimePoint at;
+};
+
+// One interval aggregate row: queue × agent (0 = the queue total) × 15-minute bucket.
+struct AggregateRow {
+  int64_t queue_id = 0;
+  int64_t agent_id = 0;
+  TimePoint bucket;
+  IntervalCounters counters;
+};
+
+struct AgentStateRow {
+  int64_t agent_id = 0;
+  TimePoint bucket;
+  AgentStateSeconds seconds;
+};
+
+struct CallFilter {
+  std::optional<TimePoint> from;  // started_at >= from
+  std::optional<TimePoint> to;    // started_at < to
+  std::optional<int64_t> queue_id;
+  std::optional<std::vector<int64_t>> agent_ids;  // empty vector: no rows
+  std::optional<CallDirection> direction;
+  std::optional<CallOutcome> outcome;
+  std::optional<std::string> caller;  // substring
+  std::optional<int64_t> min_wait_ms;
+};
+
+class KpiStore {
+ public:
+  virtual ~KpiStore() = default;
+
+  // Queues by PBX name, created with default settings on first sight.
+  virtual Result<QueueConfig> EnsureQueue(TenantScope scope, const std::string& name,
+                                          TimePoint now) = 0;
+  virtual Result<QueueConfig> GetQueue(TenantScope scope, int64_t id) = 0;
+  virtual Result<std::vector<QueueConfig>> ListQueues(TenantScope scope) = 0;
+  // Replaces settings and target; increments settings_version.
+  virtual Status UpdateQueue(TenantScope scope, const QueueConfig& queue, TimePoint now) = 0;
+
+  // The agent with this PBX identity, created (named by the identity) on first sight.
+  virtual Result<int64_t> EnsureAgentByPbxId(TenantScope scope, const std::string& pbx_id,
+                                             TimePoint now) = 0;
+
+  virtual Result<IngestSource> EnsureSource(TenantScope scope, const std::string& name,
+                                            const std::string& format, TimePoint now) = 0;
+  virtual Result<std::vector<IngestSource>> ListSources(TenantScope scope) = 0;
+  virtual Result<std::optional<Checkpoint>> GetCheckpoint(TenantScope scope, int64_t source_id,
+                                                          const std::string& stream) = 0;
+  virtual Status PutCheckpoint(TenantScope scope, int64_t source_id,
+                               const Checkpoint& checkpoint) = 0;
+
+  // Inserts the call unless one with the same natural key (source, pbx_call_id, queue,
+  // started_at) exists; true when inserted (and `call.id` set).
+  virtual Result<bool> InsertCall(TenantScope scope, StoredCall& call) = 0;
+  virtual Result<StoredCall> GetCall(TenantScope scope, int64_t id) = 0;
+  // Newest first (keyset on id, descending).
+  virtual Result<Page<StoredCall>> ListCalls(TenantScope scope, const CallFilter& filter,
+                                             const PageRequest& page) = 0;
+  // Every call with started_at in [from, to), in id order.
+  virtual Status ScanCalls(TenantScope scope, TimePoint from, TimePoint to,
+                           const std::function<Status(const StoredCall&)>& visit) = 0;
+
+  // Adds `delta` into the row of its key (created when missing).
+  virtual Status AddAggregate(TenantScope scope, const AggregateRow& delta) = 0;
+  virtual Status AddAgentState(TenantScope scope, const AgentStateRow& delta) = 0;
+  // Rows with bucket in [from, to); agent rows (agent_id != 0) or queue totals (== 0).
+  virtual Result<std::vector<AggregateRow>> ReadAggregates(TenantScope scope, TimePoint from,
+                                                           TimePoint to, bool agent_rows) = 0;
+  virtual Result<std::vector<AgentStateRow>> ReadAgentStates(TenantScope scope, TimePoint from,
+                                                             TimePoint to) = 0;
+  // Removes aggregates and agent state seconds with bucket in [from, to) (reaggregation).
+  virtual Status DeleteAggregates(TenantScope scope, TimePoint from, TimePoint to) = 0;
+
+  virtual Status InsertReject(TenantScope scope, const StoredReject& reject) = 0;
+  // Newest first (keyset on id, descending).
+  virtual Result<Page<StoredReject>> ListRejects(TenantScope scope,
+                                                 std::optional<int64_t> source_id,
+                                                 const PageRequest& page) = 0;
+};
+
+}  // namespace callboard

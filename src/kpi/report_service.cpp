@@ -1,0 +1,152 @@
+#include "kpi/report_service.h"
+
+#include <algorithm>
+#include <set>
+
+#include "org/org_service.h"
+#include "store/transaction.h"
+
+namespace callboard {
+
+namespace {
+
+bool Wanted(const ReportRequest& r, int64_t queue_id) {
+  return !r.queue_ids ||
+         std::find(r.queue_ids->begin(), r.queue_ids->end(), queue_id) != r.queue_ids->end();
+}
+
+}  // namespace
+
+Status ValidateReportRequest(const ReportRequest& request) {
+  std::vector<FieldError> errors;
+  if (request.to <= request.from) errors.push_back({"to", "invalid", "must be after from"});
+  if (!LocateTimeZone(request.tz)) {
+    errors.push_back({"tz", "invalid", "must be an IANA time zone such as Europe/Berlin"});
+  }
+  if (!errors.empty()) return Status::Invalid(std::move(errors));
+  return Status::Ok();
+}
+
+ReportService::ReportService(Database& db, OrgService& org) : db_(db), org_(org) {}
+
+Result<Report> ReportService::Queues(const Principal& p, const ReportRequest& request) {
+  CB_RETURN_IF_ERROR(ValidateReportRequest(request));
+  auto starts = IntervalStarts(request.from, request.to, request.interval, request.tz);
+  if (!starts) return starts.error();
+  Report report;
+  report.request = request;
+  std::vector<AggregateRow> rows;
+  CB_RETURN_IF_ERROR(db_.Read([&](Transaction& tx) -> Status {
+    auto queues = tx.Kpi().ListQueues(p.tenant());
+    if (!queues) return queues.error();
+    for (const QueueConfig& q : *queues) {
+      if (Wanted(request, q.id)) report.queues.push_back(q);
+    }
+    auto r = tx.Kpi().ReadAggregates(p.tenant(), BucketStart(request.from), request.to, false);
+    if (!r) return r.error();
+    rows = std::move(*r);
+    return Status::Ok();
+  }));
+  std::sort(report.queues.begin(), report.queues.end(),
+            [](const QueueConfig& a, const QueueConfig& b) { return a.name < b.name; });
+  // Sum counters per queue and interval, then compute each row's KPIs from the sums.
+  std::map<int64_t, std::vector<IntervalCounters>> sums;
+  for (const QueueConfig& q : report.queues) sums[q.id].resize(starts->size());
+  for (const AggregateRow& row : rows) {
+    auto it = sums.find(row.queue_id);
+    if (it == sums.end()) continue;
+    Add(it->second[IntervalIndexOf(*starts, row.bucket)], row.counters);
+  }
+  for (const QueueConfig& q : report.queues) {
+    const auto& per_interval = sums[q.id];
+    for (size_t i = 0; i < starts->size(); ++i) {
+      report.rows.push_back(
+          {q.id, 0, q.name, (*starts)[i], ComputeKpis(per_interval[i], q.settings)});
+    }
+  }
+  return report;
+}
+
+Result<Report> ReportService::Agents(const Principal& p, const ReportRequest& request) {
+  CB_RETURN_IF_ERROR(ValidateReportRequest(request));
+  auto starts = IntervalStarts(request.from, request.to, request.interval, request.tz);
+  if (!starts) return starts.error();
+  Report report;
+  report.request = request;
+  std::vector<AggregateRow> rows;
+  std::vector<AgentStateRow> states;
+  std::map<int64_t, std::string> names;  // visible agents
+  CB_RETURN_IF_ERROR(db_.Read([&](Transaction& tx) -> Status {
+    auto queues = tx.Kpi().ListQueues(p.tenant());
+    if (!queues) return queues.error();
+    for (const QueueConfig& q : *queues) {
+      if (Wanted(request, q.id)) report.queues.push_back(q);
+    }
+    auto visible = org_.VisibleTeams(tx, p);
+    if (!visible) return visible.error();
+    OrgFilter filter;
+    filter.team_ids = *visible;
+    PageRequest page{.limit = kMaxPageLimit};
+    for (;;) {
+      auto agents = tx.Org().ListAgents(p.tenant(), filter, page);
+      if (!agents) return agents.error();
+      for (const Agent& a : agents->items) names[a.id] = a.name;
+      if (!agents->next_after) break;
+      page.after_id = agents->next_after;
+    }
+    auto r = tx.Kpi().ReadAggregates(p.tenant(), BucketStart(request.from), request.to, true);
+    if (!r) return r.error();
+    rows = std::move(*r);
+    auto s = tx.Kpi().ReadAgentStates(p.tenant(), BucketStart(request.from), request.to);
+    if (!s) return s.error();
+    states = std::move(*s);
+    return Status::Ok();
+  }));
+  // With one queue selected its settings apply; otherwise the defaults.
+  if (report.queues.size() == 1) report.agent_settings = report.queues.front().settings;
+  std::set<int64_t> selected;
+  for (const QueueConfig& q : report.queues) selected.insert(q.id);
+  struct Sums {
+    std::vector<IntervalCounters> counters;
+    std::vector<AgentStateSeconds> states;
+    bool active = false;
+  };
+  std::map<int64_t, Sums> sums;
+  auto sums_of = [&](int64_t agent) -> Sums* {
+    if (!names.contains(agent)) return nullptr;
+    Sums& s = sums[agent];
+    if (s.counters.empty()) {
+      s.counters.resize(starts->size());
+      s.states.resize(starts->size());
+    }
+    return &s;
+  };
+  for (const AggregateRow& row : rows) {
+    if (!selected.contains(row.queue_id)) continue;
+    if (Sums* s = sums_of(row.agent_id)) {
+      Add(s->counters[IntervalIndexOf(*starts, row.bucket)], row.counters);
+      s->active = true;
+    }
+  }
+  for (const AgentStateRow& row : states) {
+    if (Sums* s = sums_of(row.agent_id)) {
+      Add(s->states[IntervalIndexOf(*starts, row.bucket)], row.seconds);
+      s->active = true;
+    }
+  }
+  std::vector<std::pair<std::string, int64_t>> order;
+  for (const auto& [id, s] : sums) {
+    if (s.active) order.emplace_back(names[id], id);
+  }
+  std::sort(order.begin(), order.end());
+  for (const auto& [name, id] : order) {
+    const Sums& s = sums[id];
+    for (size_t i = 0; i < starts->size(); ++i) {
+      report.rows.push_back({0, id, name, (*starts)[i],
+                             ComputeKpis(s.counters[i], report.agent_settings, &s.states[i])});
+    }
+  }
+  return report;
+}
+
+}  // namespace callboard
