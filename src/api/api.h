@@ -17,9 +17,11 @@ class AuthService;
 class Clock;
 class Database;
 class HttpMetrics;
+class Importer;
 class OrgService;
 class AuditLog;
 class RateLimiter;
+class ReportService;
 class StaticFiles;
 
 struct ApiDeps {
@@ -29,6 +31,8 @@ struct ApiDeps {
   OrgService& org;
   const AuditLog& audit;
   HttpMetrics& metrics;
+  ReportService& reports;
+  Importer& importer;
 };
 
 struct ApiOptions {

@@ -2,6 +2,7 @@
 
 #include "audit/audit_log.h"
 #include "auth/auth_service.h"
+#include "ingest/importer.h"
 #include "kpi/report_service.h"
 #include "org/org_service.h"
 #include "storage/sqlite/sqlite_database.h"
@@ -23,6 +24,7 @@ Result<std::unique_ptr<App>> App::Open(const AppConfig& config, const Clock& clo
   app->auth_ = std::make_unique<AuthService>(*app->db_, clock, *app->audit_);
   app->org_ = std::make_unique<OrgService>(*app->db_, clock, *app->audit_);
   app->reports_ = std::make_unique<ReportService>(*app->db_, *app->org_);
+  app->importer_ = std::make_unique<Importer>(*app->db_, clock);
   return app;
 }
 

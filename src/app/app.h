@@ -16,6 +16,7 @@ class AuthService;
 class Database;
 class OrgService;
 class ReportService;
+class Importer;
 
 struct AppConfig {
   std::filesystem::path data_dir = "data";
@@ -33,6 +34,7 @@ class App {
   AuthService& auth() { return *auth_; }
   OrgService& org() { return *org_; }
   ReportService& reports() { return *reports_; }
+  Importer& importer() { return *importer_; }
   int migrations_applied() const { return migrations_applied_; }
 
  private:
@@ -44,6 +46,7 @@ class App {
   std::unique_ptr<AuthService> auth_;
   std::unique_ptr<OrgService> org_;
   std::unique_ptr<ReportService> reports_;
+  std::unique_ptr<Importer> importer_;
   int migrations_applied_ = 0;
 };
 

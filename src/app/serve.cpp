@@ -64,7 +64,9 @@ int RunServe(App& app, const ServeOptions& options) {
   HttpMetrics metrics;
   ApiOptions api_options;
   api_options.web_root = options.web_root;
-  Api api(ApiDeps{app.db(), app.clock(), app.auth(), app.org(), app.audit(), metrics}, api_options);
+  Api api(ApiDeps{app.db(), app.clock(), app.auth(), app.org(), app.audit(), metrics, app.reports(),
+                  app.importer()},
+          api_options);
   HttpServer server(
       http, [&api](HttpRequest& req) { return api.Dispatch(req); }, metrics);
   if (Status s = server.Start(); !s.ok()) {

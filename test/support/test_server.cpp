@@ -41,9 +41,9 @@ TestServer::TestServer(TestServerOptions options)
   api_options.login_per_minute = options.login_per_minute;
   api_options.login_burst = options.login_burst;
   api_options.web_root = dir_ / "no-web";
-  api_ = std::make_unique<Api>(
-      ApiDeps{app_->db(), clock_, app_->auth(), app_->org(), app_->audit(), *metrics_},
-      api_options);
+  api_ = std::make_unique<Api>(ApiDeps{app_->db(), clock_, app_->auth(), app_->org(), app_->audit(),
+                                       *metrics_, app_->reports(), app_->importer()},
+                               api_options);
   HttpServerOptions http;
   http.port = 0;
   http.threads = 2;
