@@ -10,6 +10,7 @@
 #include "api/api.h"
 #include "api/http_server.h"
 #include "api/metrics.h"
+#include "app/demo.h"
 #include "auth/auth_service.h"
 #include "auth/password.h"
 #include "org/org_service.h"
@@ -46,9 +47,17 @@ int RunServe(App& app, const ServeOptions& options) {
   http.threads = options.threads;
   http.tls_cert_file = options.tls_cert;
   http.tls_key_file = options.tls_key;
+  std::unique_ptr<DemoTraffic> demo;
   if (options.demo) {
     if (Status s = EnsureDemoTenant(app); !s.ok()) {
       std::cerr << "callboard: demo tenant: " << s.ToString() << "\n";
+      return 1;
+    }
+    auto tenant = app.org().FindTenant("demo");
+    if (!tenant) return 1;
+    demo = std::make_unique<DemoTraffic>(app, TenantScope(tenant->id));
+    if (Status s = demo->Backfill(30); !s.ok()) {
+      std::cerr << "callboard: demo history: " << s.ToString() << "\n";
       return 1;
     }
   }
@@ -75,9 +84,11 @@ int RunServe(App& app, const ServeOptions& options) {
   }
   spdlog::info("callboard listening on {}:{}{}", http.address, server.port(),
                http.tls_cert_file ? " (TLS)" : "");
+  if (demo) demo->Start();
   int sig = 0;
   sigwait(&stop_signals, &sig);
   spdlog::info("signal {}: finishing in-flight requests", sig);
+  if (demo) demo->Stop();
   server.Shutdown(options.grace);
   server.Wait();
   spdlog::info("stopped");
@@ -116,10 +127,12 @@ Status EnsureDemoTenant(App& app) {
       if (!updated) return updated.error();
     }
     if (role == Role::kAgent) {
-      auto agent = app.org().Create(
-          op,
-          Agent{.name = u.name, .user_id = user->id, .team_id = team->id, .pbx_ids = {"SIP/1001"}},
-          ctx);
+      auto agent = app.org().Create(op,
+                                    Agent{.name = u.name,
+                                          .user_id = user->id,
+                                          .team_id = team->id,
+                                          .pbx_ids = {"Local/a1001@agents/n"}},
+                                    ctx);
       if (!agent) return agent.error();
     }
   }
