@@ -13,6 +13,7 @@
 #include "ingest/importer.h"
 #include "ingest/simulator.h"
 #include "kpi/kpi_store.h"
+#include "kpi/reaggregate.h"
 #include "kpi/report_json.h"
 #include "kpi/report_service.h"
 #include "org/org_service.h"
@@ -203,6 +204,31 @@ void AddTelephonyCommands(CLI::App& cli, CommandContext& s, int& rc) {
     } else {
       std::cout << ReportJsonText(*report, agents) << "\n";
     }
+  });
+
+  // reaggregate
+  static std::string g_tenant, g_from, g_to;
+  auto* reaggregate_cmd =
+      cli.add_subcommand("reaggregate", "rebuild interval aggregates of a range from stored calls");
+  AddDataOption(reaggregate_cmd, s);
+  reaggregate_cmd->add_option("--tenant", g_tenant, "tenant name")->required();
+  reaggregate_cmd->add_option("--from", g_from, "start: RFC 3339 or YYYY-MM-DD (UTC)")->required();
+  reaggregate_cmd->add_option("--to", g_to, "end (exclusive): RFC 3339 or YYYY-MM-DD (UTC)")
+      ->required();
+  reaggregate_cmd->callback([&] {
+    if (Status st = s.Open(); !st.ok()) return void(rc = Fail("cannot open", st));
+    auto tenant = s.FindTenant(g_tenant);
+    if (!tenant) return void(rc = Fail("reaggregate", tenant.error()));
+    auto from = ParseTime(g_from, "UTC", "from");
+    if (!from) return void(rc = Fail("reaggregate", from.error()));
+    auto to = ParseTime(g_to, "UTC", "to");
+    if (!to) return void(rc = Fail("reaggregate", to.error()));
+    auto done = Reaggregate(s.app->db(), TenantScope(tenant->id), *from, *to);
+    if (!done) return void(rc = Fail("reaggregate", done.error()));
+    std::cout << boost::json::serialize(boost::json::object{{"from", FormatRfc3339(done->from)},
+                                                            {"to", FormatRfc3339(done->to)},
+                                                            {"calls", done->calls}})
+              << "\n";
   });
 
   // simulate

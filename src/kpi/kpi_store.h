@@ -131,7 +131,8 @@ class KpiStore {
                                                            TimePoint to, bool agent_rows) = 0;
   virtual Result<std::vector<AgentStateRow>> ReadAgentStates(TenantScope scope, TimePoint from,
                                                              TimePoint to) = 0;
-  // Removes aggregates and agent state seconds with bucket in [from, to) (reaggregation).
+  // Removes the interval aggregates with bucket in [from, to) (reaggregation rebuilds them
+  // from the stored calls; agent state seconds are kept).
   virtual Status DeleteAggregates(TenantScope scope, TimePoint from, TimePoint to) = 0;
 
   virtual Status InsertReject(TenantScope scope, const StoredReject& reject) = 0;

@@ -431,13 +431,11 @@ Result<std::vector<AgentStateRow>> SqliteKpiStore::ReadAgentStates(TenantScope s
 }
 
 Status SqliteKpiStore::DeleteAggregates(TenantScope scope, TimePoint from, TimePoint to) {
-  for (const char* table : {"interval_aggregates", "agent_state_seconds"}) {
-    auto done = conn_.Execute(std::string("DELETE FROM ") + table +
-                                  " WHERE tenant_id = ? AND bucket_start >= ? AND bucket_start < ?",
-                              scope.tenant_id(), from, to);
-    if (!done) return done.error();
-  }
-  return Status::Ok();
+  auto done = conn_.Execute(
+      "DELETE FROM interval_aggregates WHERE tenant_id = ? AND bucket_start >= ? AND"
+      " bucket_start < ?",
+      scope.tenant_id(), from, to);
+  return done ? Status::Ok() : done.error();
 }
 
 Status SqliteKpiStore::InsertReject(TenantScope scope, const StoredReject& r) {
