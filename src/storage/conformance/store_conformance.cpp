@@ -19,9 +19,11 @@ namespace callboard {
 int OrgConformanceLinkAnchor();
 int AuthConformanceLinkAnchor();
 int AuditConformanceLinkAnchor();
+int KpiConformanceLinkAnchor();
 
 int StoreConformanceLinkAnchor() {
-  return OrgConformanceLinkAnchor() + AuthConformanceLinkAnchor() + AuditConformanceLinkAnchor();
+  return OrgConformanceLinkAnchor() + AuthConformanceLinkAnchor() + AuditConformanceLinkAnchor() +
+         KpiConformanceLinkAnchor();
 }
 
 // ---- Fixture ----
