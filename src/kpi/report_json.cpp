@@ -170,6 +170,12 @@ std::string ReportJsonText(const Report& report, bool agent_report) {
   return out;
 }
 
+std::string PlainJsonText(const boost::json::value& value) {
+  std::string out;
+  WriteJson(value, out);
+  return out;
+}
+
 std::string ReportCsv(const Report& report, bool agent_report) {
   std::string out;
   const auto names = Fields(ReportRow{}, agent_report);

@@ -1,6 +1,9 @@
 #include "kpi/report_service.h"
 
+#include <date/tz.h>
+
 #include <algorithm>
+#include <cstdio>
 #include <set>
 
 #include "org/org_service.h"
@@ -25,6 +28,31 @@ Status ValidateReportRequest(const ReportRequest& request) {
   }
   if (!errors.empty()) return Status::Invalid(std::move(errors));
   return Status::Ok();
+}
+
+Result<TimePoint> ParseReportTime(std::string_view text, std::string_view tz,
+                                  std::string_view field) {
+  if (auto t = ParseRfc3339(text)) return *t;
+  // Parsed by hand: date::parse trips GCC 12's -Wmaybe-uninitialized in release builds.
+  int y = 0;
+  unsigned m = 0, d = 0;
+  int consumed = 0;
+  const std::string date_text(text.substr(0, 16));
+  const date::year_month_day ymd =
+      std::sscanf(date_text.c_str(), "%4d-%2u-%2u%n", &y, &m, &d, &consumed) == 3 &&
+              text.size() == 10 && consumed == 10
+          ? date::year{y} / date::month{m} / date::day{d}
+          : date::year_month_day{};
+  if (ymd.ok()) {
+    const date::local_days day{ymd};
+    auto zone = LocateTimeZone(tz);
+    if (!zone) return zone.error();
+    return TimePoint(date::zoned_time<std::chrono::milliseconds>(*zone, day, date::choose::earliest)
+                         .get_sys_time());
+  }
+  return Status::Invalid({{std::string(field), "invalid",
+                           "must be an RFC 3339 time or a date (YYYY-MM-DD), got '" +
+                               std::string(text.substr(0, 64)) + "'"}});
 }
 
 ReportService::ReportService(Database& db, OrgService& org) : db_(db), org_(org) {}

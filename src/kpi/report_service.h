@@ -61,4 +61,9 @@ class ReportService {
 // Checks a request: from < to, known zone; kInvalidArgument naming the field.
 Status ValidateReportRequest(const ReportRequest& request);
 
+// A report bound: an RFC 3339 time, or a date (YYYY-MM-DD) meaning local midnight in `tz`.
+// kInvalidArgument naming `field` (or "tz" when the zone is unknown) otherwise.
+Result<TimePoint> ParseReportTime(std::string_view text, std::string_view tz,
+                                  std::string_view field);
+
 }  // namespace callboard
