@@ -6,10 +6,14 @@
 #include <boost/json.hpp>
 #include <map>
 #include <set>
+#include <sstream>
 
 #include "app/app.h"
 #include "auth/auth_service.h"
+#include "ingest/importer.h"
+#include "kpi/kpi_store.h"
 #include "org/org_service.h"
+#include "store/transaction.h"
 #include "test/support/test_server.h"
 
 namespace callboard {
@@ -70,12 +74,28 @@ const std::vector<Case> kTable = {
     {"DELETE", "/api/v1/tokens/{id}", {false, false, false, false, true, false}, 204},
     {"GET", "/api/v1/audit", {false, false, false, false, true, false}, 200},
     {"GET", "/api/v1/audit/verify", {false, false, false, false, true, false}, 200},
+    {"GET", "/api/v1/reports/queues", {false, true, true, true, true, false}, 200},
+    {"GET", "/api/v1/reports/agents", {false, true, true, true, true, false}, 200},
+    {"GET", "/api/v1/queues", {false, true, true, true, true, false}, 200},
+    {"GET", "/api/v1/queues/{id}", {false, true, true, true, true, false}, 200},
+    {"PATCH", "/api/v1/queues/{id}", {false, false, false, true, true, false}, 200},
+    // The call log: any of view_own/team/all_performance (qa holds view_team_performance).
+    {"GET", "/api/v1/calls", {true, true, true, true, true, false}, 200},
+    {"GET", "/api/v1/calls/{id}", {true, true, true, true, true, false}, 200},
+    {"POST", "/api/v1/ingest/{format}", {false, false, false, false, true, false}, 200},
+    {"GET", "/api/v1/ingest/rejects", {false, false, false, false, true, false}, 200},
 };
+
+// A queue_log in which the org's agent (SIP/1001) answers one call in queue "support".
+constexpr const char* kOneCall =
+    "1795342411|c1.1|support|NONE|ENTERQUEUE||+15550000001|1\n"
+    "1795342416|c1.1|support|SIP/1001|CONNECT|5|c1.2|4\n"
+    "1795342476|c1.1|support|SIP/1001|COMPLETECALLER|5|60|1\n";
 
 // One tenant's organisation: a team on a site and LOB, one user per role (agent and
 // supervisor in the team, qa on the LOB), an agent linked to the agent user.
 struct Org {
-  int64_t tenant = 0, site = 0, lob = 0, team = 0, agent = 0;
+  int64_t tenant = 0, site = 0, lob = 0, team = 0, agent = 0, queue = 0, call = 0;
   std::map<Role, int64_t> users;
   std::map<Role, std::string> emails;
 };
@@ -108,7 +128,31 @@ Org Seed(TestServer& server, const std::string& name) {
                              .pbx_ids = {"SIP/1001"}},
                        {})
                 ->id;
+  std::istringstream in(kOneCall);
+  auto imported = server.app().importer().Import(op.tenant(), ImportOptions{.source_name = "pbx"},
+                                                 in, StreamIdentity(kOneCall));
+  EXPECT_TRUE(imported && imported->calls == 1);
+  EXPECT_TRUE(server.app()
+                  .db()
+                  .Read([&](Transaction& tx) -> Status {
+                    auto calls = tx.Kpi().ListCalls(op.tenant(), {}, {});
+                    if (!calls) return calls.error();
+                    EXPECT_EQ(calls->items.size(), 1u);
+                    if (calls->items.empty()) return Status::NotFound("no call");
+                    EXPECT_EQ(calls->items[0].agent_id, o.agent);
+                    o.call = calls->items[0].id;
+                    o.queue = *calls->items[0].queue_id;
+                    return Status::Ok();
+                  })
+                  .ok());
   return o;
+}
+
+// Query parameters a route needs to succeed.
+std::string QueryOf(const std::string& pattern) {
+  if (pattern.starts_with("/api/v1/reports/")) return "?from=2026-11-01&to=2026-12-01";
+  if (pattern == "/api/v1/ingest/{format}") return "?source=authz";
+  return "";
 }
 
 std::string Noun(const std::string& pattern) {
@@ -133,6 +177,20 @@ class Authorization : public ::testing::Test {
       return org.Create(op, Agent{.name = "A" + tag, .team_id = o.team}, {})->id;
     if (noun == "tokens")
       return server_.app().auth().CreateApiToken(op.tenant(), "t" + tag, {"read"}, {})->record.id;
+    if (noun == "queues") {
+      int64_t id = 0;
+      EXPECT_TRUE(server_.app()
+                      .db()
+                      .Write([&](Transaction& tx) -> Status {
+                        auto q =
+                            tx.Kpi().EnsureQueue(op.tenant(), "Q" + tag, server_.clock().Now());
+                        if (!q) return q.error();
+                        id = q->id;
+                        return Status::Ok();
+                      })
+                      .ok());
+      return id;
+    }
     ADD_FAILURE() << "no victim for " << noun;
     return 0;
   }
@@ -145,6 +203,9 @@ class Authorization : public ::testing::Test {
     if (pattern == "/api/v1/auth/password")
       return R"({"current_password":"not-it","new_password":"Another-Secret-42"})";
     if (pattern == "/api/v1/users/{id}/password") return R"({"password":"Brand-New-Secret-7"})";
+    if (pattern == "/api/v1/queues/{id}") return R"({"sl_threshold_s":30})";
+    if (pattern == "/api/v1/ingest/{format}")
+      return "1795342401|NONE|NONE|NONE|QUEUESTART|" + tag + "\n";
     if (method == "PATCH") return R"({"name":"Renamed )" + tag + R"("})";
     if (method != "POST") return "";
     const std::string noun = Noun(pattern);
@@ -168,6 +229,8 @@ class Authorization : public ::testing::Test {
     if (noun == "teams") return o.team;
     if (noun == "users") return o.users.at(Role::kAgent);
     if (noun == "agents") return o.agent;
+    if (noun == "queues") return o.queue;
+    if (noun == "calls") return o.call;
     return 0;
   }
 
@@ -186,7 +249,11 @@ TEST_F(Authorization, TableCoversEveryRoute) {
     }
   }
   for (const Case& c2 : kTable) tabled.insert(c2.method + " " + c2.pattern);
-  EXPECT_EQ(served, tabled);
+  std::string untabled, unserved;
+  for (const std::string& r : served) untabled += tabled.contains(r) ? "" : r + "; ";
+  for (const std::string& r : tabled) unserved += served.contains(r) ? "" : r + "; ";
+  EXPECT_EQ(served, tabled) << "served, not in kTable: " << untabled
+                            << "\nin kTable, not served: " << unserved;
 }
 
 TEST_F(Authorization, EveryRoleOnEveryRoute) {
@@ -207,6 +274,10 @@ TEST_F(Authorization, EveryRoleOnEveryRoute) {
         const int64_t id = c.method == "GET" ? ReadTarget(a, noun) : Victim(a, noun, serial);
         path.replace(at, 4, std::to_string(id));
       }
+      if (const size_t at = path.find("{format}"); at != std::string::npos) {
+        path.replace(at, 8, "asterisk-queue-log");
+      }
+      path += QueryOf(c.pattern);
       HttpClient client = server_.Client();
       ClientResponse r = client.Request(
           c.method, path, Body(c.method, c.pattern, a, serial),
@@ -231,6 +302,8 @@ TEST_F(Authorization, RequestsWithoutCredentialsAreUnauthenticated) {
     }
     std::string path = cs.pattern;
     if (const size_t at = path.find("{id}"); at != std::string::npos) path.replace(at, 4, "1");
+    if (const size_t at = path.find("{format}"); at != std::string::npos)
+      path.replace(at, 8, "asterisk-queue-log");
     ClientResponse r = c.Request(cs.method, path, "{}", {{"Content-Type", "application/json"}});
     EXPECT_EQ(r.status, 401) << cs.method << " " << path;
     EXPECT_EQ(Json(r).at("error").at("code").as_string(), "unauthenticated");
@@ -268,7 +341,8 @@ TEST_F(Authorization, OtherTenantsObjectsAreNotFoundOnEveryRouteWithAnId) {
   const std::map<std::string, int64_t> a_ids = {
       {"sites", a.site},   {"lobs", a.lob},
       {"teams", a.team},   {"users", a.users.at(Role::kAgent)},
-      {"agents", a.agent}, {"tokens", a_token}};
+      {"agents", a.agent}, {"tokens", a_token},
+      {"queues", a.queue}, {"calls", a.call}};
   // B's administrator holds every permission, so only the tenant boundary can refuse.
   const auto admin_b = Bearer(server_.Login(b.emails.at(Role::kAdmin)));
   HttpClient c = server_.Client();
@@ -284,7 +358,7 @@ TEST_F(Authorization, OtherTenantsObjectsAreNotFoundOnEveryRouteWithAnId) {
     EXPECT_EQ(Json(r).at("error").at("code").as_string(), "not_found");
     ++probes;
   }
-  EXPECT_EQ(probes, 17);
+  EXPECT_EQ(probes, 20);
   // Nothing of A changed: its objects are all still there under their names.
   const auto admin_a = Bearer(server_.Login(a.emails.at(Role::kAdmin)));
   EXPECT_EQ(Json(c.Request("GET", "/api/v1/sites/" + std::to_string(a.site), "", admin_a))

@@ -9,6 +9,8 @@
 #include "api/static_files.h"
 #include "auth/auth_service.h"
 #include "core/sha256.h"
+#include "kpi/call_log.h"
+#include "kpi/queue_service.h"
 
 namespace callboard {
 
@@ -49,12 +51,18 @@ Api::Api(ApiDeps deps, ApiOptions options)
       options_(std::move(options)),
       login_limiter_(std::make_unique<RateLimiter>(deps.clock, options_.login_per_minute,
                                                    options_.login_burst)),
+      ingest_limiter_(std::make_unique<RateLimiter>(deps.clock, options_.ingest_per_minute,
+                                                    options_.ingest_burst)),
+      queues_(std::make_unique<QueueService>(deps.db, deps.clock, deps.audit)),
+      calls_(std::make_unique<CallLog>(deps.db, deps.org)),
       static_files_(std::make_unique<StaticFiles>(options_.web_root)) {
   AddSystemRoutes(router_, deps_);
   AddAuthRoutes(router_, deps_, *login_limiter_);
   AddOrgRoutes(router_, deps_);
   AddTokenRoutes(router_, deps_);
   AddAuditRoutes(router_, deps_);
+  AddKpiRoutes(router_, deps_, *queues_, *calls_);
+  AddIngestRoutes(router_, deps_, *ingest_limiter_);
 }
 
 Api::~Api() = default;

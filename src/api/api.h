@@ -14,12 +14,14 @@
 namespace callboard {
 
 class AuthService;
+class CallLog;
 class Clock;
 class Database;
 class HttpMetrics;
 class Importer;
 class OrgService;
 class AuditLog;
+class QueueService;
 class RateLimiter;
 class ReportService;
 class StaticFiles;
@@ -38,6 +40,8 @@ struct ApiDeps {
 struct ApiOptions {
   double login_per_minute = 30;  // per client IP
   double login_burst = 30;
+  double ingest_per_minute = 600;  // per API token (or user) posting to /api/v1/ingest/…
+  double ingest_burst = 600;
   std::filesystem::path web_root = "web/dist";
 };
 
@@ -58,6 +62,9 @@ class Api {
   ApiOptions options_;
   Router router_;
   std::unique_ptr<RateLimiter> login_limiter_;
+  std::unique_ptr<RateLimiter> ingest_limiter_;
+  std::unique_ptr<QueueService> queues_;
+  std::unique_ptr<CallLog> calls_;
   std::unique_ptr<StaticFiles> static_files_;
 };
 
@@ -67,5 +74,7 @@ void AddAuthRoutes(Router& router, ApiDeps& deps, RateLimiter& login_limiter);
 void AddOrgRoutes(Router& router, ApiDeps& deps);
 void AddTokenRoutes(Router& router, ApiDeps& deps);
 void AddAuditRoutes(Router& router, ApiDeps& deps);
+void AddKpiRoutes(Router& router, ApiDeps& deps, QueueService& queues, CallLog& calls);
+void AddIngestRoutes(Router& router, ApiDeps& deps, RateLimiter& ingest_limiter);
 
 }  // namespace callboard

@@ -96,6 +96,15 @@ std::optional<std::optional<int64_t>> JsonBody::NullableInt(std::string_view nam
   return std::nullopt;
 }
 
+std::optional<std::optional<double>> JsonBody::NullableNumber(std::string_view name) {
+  const boost::json::value* v = Field(name, false);
+  if (!v) return std::nullopt;
+  if (v->is_null()) return std::optional<double>();
+  if (v->is_number()) return std::optional<double>(v->to_number<double>());
+  WrongType(name, "a number or null");
+  return std::nullopt;
+}
+
 std::optional<bool> JsonBody::Bool(std::string_view name, bool required) {
   const boost::json::value* v = Field(name, required);
   if (!v) return std::nullopt;

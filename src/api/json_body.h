@@ -41,6 +41,8 @@ class JsonBody {
   std::optional<int64_t> Int(std::string_view name, bool required);
   // Present as a number → value; present as null → nullopt inside; absent → nullopt outside.
   std::optional<std::optional<int64_t>> NullableInt(std::string_view name);
+  // A number (integer or decimal): present → value; null → nullopt inside; absent → outside.
+  std::optional<std::optional<double>> NullableNumber(std::string_view name);
   std::optional<bool> Bool(std::string_view name, bool required);
   std::optional<std::vector<int64_t>> IntArray(std::string_view name, bool required,
                                                size_t max_items = 100);
