@@ -22,7 +22,8 @@ class InputFile {
   // Decompressed bytes read so far is reported through the importer; total size of the
   // file on disk (0 for stdin) for progress.
   int64_t size_on_disk() const { return size_on_disk_; }
-  // Set when the gzip stream ended early or was corrupt.
+  // Set when the gzip stream ended early or was corrupt; the stream then ends at the last
+  // complete line before the damage (the fragment of the line it cut is not yielded).
   std::string error() const;
 
  private:
