@@ -1,6 +1,5 @@
 // Commands: import, report, rejects list.
 
-#include <date/tz.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -22,31 +21,6 @@
 namespace callboard {
 
 namespace {
-
-// RFC 3339, or a date (YYYY-MM-DD) meaning local midnight in `tz`.
-Result<TimePoint> ParseTime(const std::string& text, const std::string& tz,
-                            const std::string& field) {
-  if (auto t = ParseRfc3339(text)) return *t;
-  // Parsed by hand: date::parse trips GCC 12's -Wmaybe-uninitialized in release builds.
-  int y = 0;
-  unsigned m = 0, d = 0;
-  int consumed = 0;
-  const date::year_month_day ymd =
-      std::sscanf(text.c_str(), "%4d-%2u-%2u%n", &y, &m, &d, &consumed) == 3 && text.size() == 10 &&
-              consumed == 10
-          ? date::year{y} / date::month{m} / date::day{d}
-          : date::year_month_day{};
-  if (ymd.ok()) {
-    const date::local_days day{ymd};
-    auto zone = LocateTimeZone(tz);
-    if (!zone) return zone.error();
-    const auto t = date::zoned_time<std::chrono::milliseconds>(*zone, day, date::choose::earliest)
-                       .get_sys_time();
-    return TimePoint(t);
-  }
-  return Status::Invalid(
-      {{field, "invalid", "must be an RFC 3339 time or a date (YYYY-MM-DD), got '" + text + "'"}});
-}
 
 // A one-line progress bar on stderr, only when stderr is a terminal.
 class Progress {
@@ -165,9 +139,9 @@ void AddTelephonyCommands(CLI::App& cli, CommandContext& s, int& rc) {
     if (!tenant) return void(rc = Fail("report", tenant.error()));
     ReportRequest req;
     req.tz = r_tz;
-    auto from = ParseTime(r_from, r_tz, "from");
+    auto from = ParseReportTime(r_from, r_tz, "from");
     if (!from) return void(rc = Fail("report", from.error()));
-    auto to = ParseTime(r_to, r_tz, "to");
+    auto to = ParseReportTime(r_to, r_tz, "to");
     if (!to) return void(rc = Fail("report", to.error()));
     req.from = *from;
     req.to = *to;
@@ -219,9 +193,9 @@ void AddTelephonyCommands(CLI::App& cli, CommandContext& s, int& rc) {
     if (Status st = s.Open(); !st.ok()) return void(rc = Fail("cannot open", st));
     auto tenant = s.FindTenant(g_tenant);
     if (!tenant) return void(rc = Fail("reaggregate", tenant.error()));
-    auto from = ParseTime(g_from, "UTC", "from");
+    auto from = ParseReportTime(g_from, "UTC", "from");
     if (!from) return void(rc = Fail("reaggregate", from.error()));
-    auto to = ParseTime(g_to, "UTC", "to");
+    auto to = ParseReportTime(g_to, "UTC", "to");
     if (!to) return void(rc = Fail("reaggregate", to.error()));
     auto done = Reaggregate(s.app->db(), TenantScope(tenant->id), *from, *to);
     if (!done) return void(rc = Fail("reaggregate", done.error()));
