@@ -1,0 +1,251 @@
+// report_bench: queue and agent report latency over HTTP from a running `callboard serve`
+// (GET /api/v1/reports/{queues,agents}, interval total) for a 1-day, 1-month (30 days) and
+// 1-year (365 days) range ending at the last stored call's day, beside the baseline: the
+// same report as a plain SQL GROUP BY over the raw calls table of the same database, run
+// here through the same SQLite library. p50 and max over the repeats, after one warm-up.
+// DESIGN §7: a queue or agent report over any range ≤ 50 ms server time with 10 M calls;
+// the HTTP figure is measured at the client on loopback, so it is an upper bound of it.
+//
+//   CALLBOARD_TOKEN=<bearer> report_bench DB_PATH PORT [repeats, default 15]
+//
+// Not a test: run by bench/report_bench.sh (make bench).
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sqlite3.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <cctype>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+
+namespace callboard {
+namespace {
+
+using Millis = std::chrono::duration<double, std::milli>;
+
+[[noreturn]] void Die(const std::string& what) {
+  std::fprintf(stderr, "report_bench: %s\n", what.c_str());
+  std::exit(1);
+}
+
+// One keep-alive HTTP/1.1 connection to 127.0.0.1; responses must carry Content-Length.
+class Http {
+ public:
+  explicit Http(uint16_t port) {
+    fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+      Die("cannot connect to port " + std::to_string(port));
+    }
+    const int one = 1;
+    setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  }
+  ~Http() { close(fd_); }
+  Http(const Http&) = delete;
+  Http& operator=(const Http&) = delete;
+
+  // GET `target` with the bearer token; the status and the body.
+  std::pair<int, std::string> Get(const std::string& target, const std::string& token) {
+    const std::string request = "GET " + target +
+                                " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token +
+                                "\r\nAccept: application/json\r\n\r\n";
+    if (send(fd_, request.data(), request.size(), MSG_NOSIGNAL) !=
+        static_cast<ssize_t>(request.size())) {
+      Die("send failed");
+    }
+    size_t header_end;
+    while ((header_end = buffer_.find("\r\n\r\n")) == std::string::npos) Fill();
+    std::string head = buffer_.substr(0, header_end);
+    for (char& c : head) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const size_t cl = head.find("\r\ncontent-length:");
+    if (cl == std::string::npos) Die("response without Content-Length");
+    const size_t length = std::strtoull(head.c_str() + cl + 17, nullptr, 10);
+    const int status = std::atoi(head.c_str() + 9);  // "http/1.1 200"
+    while (buffer_.size() < header_end + 4 + length) Fill();
+    std::string body = buffer_.substr(header_end + 4, length);
+    buffer_.erase(0, header_end + 4 + length);
+    return {status, std::move(body)};
+  }
+
+ private:
+  void Fill() {
+    char chunk[65536];
+    const ssize_t n = recv(fd_, chunk, sizeof chunk, 0);
+    if (n <= 0) Die("connection closed by the server");
+    buffer_.append(chunk, static_cast<size_t>(n));
+  }
+
+  int fd_ = -1;
+  std::string buffer_;
+};
+
+struct Stats {
+  double p50 = 0;
+  double max = 0;
+};
+
+Stats Summarise(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return {v[v.size() / 2], v.back()};
+}
+
+// The report as plain SQL over raw calls: DESIGN §3.4 counters per queue (or agent) for
+// calls that entered the queue in [from, to), with the default thresholds (20 s, 5 s).
+constexpr const char* kSqlColumns =
+    "COUNT(*), SUM(outcome = 'answered'), SUM(outcome = 'abandoned'), "
+    "SUM(outcome = 'abandoned' AND wait_ms < 5000), SUM(outcome = 'timeout'), "
+    "SUM(outcome = 'answered' AND wait_ms <= 20000), "
+    "SUM(outcome = 'abandoned' AND wait_ms <= 20000), "
+    "SUM(CASE WHEN outcome = 'answered' THEN wait_ms END), "
+    "SUM(CASE WHEN outcome = 'abandoned' THEN wait_ms END), MAX(wait_ms), "
+    "SUM(CASE WHEN outcome = 'answered' THEN talk_ms + hold_ms + acw_ms END), "
+    "SUM(transfer_count) ";
+
+class Database {
+ public:
+  explicit Database(const std::string& path) {
+    if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+      Die("cannot open " + path);
+    }
+    sqlite3_busy_timeout(db_, 5000);
+  }
+  ~Database() { sqlite3_close(db_); }
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  // Runs `sql` with integer parameters; the rows, each as integers (NULL as 0).
+  std::vector<std::vector<int64_t>> Query(const std::string& sql,
+                                          const std::vector<int64_t>& params) {
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) {
+      Die(std::string("SQL: ") + sqlite3_errmsg(db_));
+    }
+    for (size_t i = 0; i < params.size(); ++i) {
+      sqlite3_bind_int64(st, static_cast<int>(i + 1), params[i]);
+    }
+    std::vector<std::vector<int64_t>> rows;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+      std::vector<int64_t> row;
+      for (int c = 0; c < sqlite3_column_count(st); ++c) row.push_back(sqlite3_column_int64(st, c));
+      rows.push_back(std::move(row));
+    }
+    if (rc != SQLITE_DONE) Die(std::string("SQL: ") + sqlite3_errmsg(db_));
+    sqlite3_finalize(st);
+    return rows;
+  }
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+}  // namespace
+}  // namespace callboard
+
+int main(int argc, char** argv) {
+  using namespace callboard;
+  if (argc < 3) {
+    std::fprintf(stderr, "usage: CALLBOARD_TOKEN=... report_bench DB_PATH PORT [repeats]\n");
+    return 2;
+  }
+  const char* token_env = std::getenv("CALLBOARD_TOKEN");
+  if (!token_env) Die("CALLBOARD_TOKEN is not set");
+  const std::string token = token_env;
+  const std::string db_path = argv[1];
+  const auto port = static_cast<uint16_t>(std::atoi(argv[2]));
+  const int repeats = argc > 3 ? std::max(1, std::atoi(argv[3])) : 15;
+
+  Database db(db_path);
+  const auto overview = db.Query(
+      "SELECT tenant_id, COUNT(*), MIN(started_at), MAX(started_at) FROM calls GROUP BY tenant_id "
+      "ORDER BY COUNT(*) DESC LIMIT 1",
+      {});
+  if (overview.empty()) Die("no calls stored");
+  const int64_t tenant = overview[0][0];
+  const int64_t calls = overview[0][1];
+  constexpr int64_t kDayMs = 86'400'000;
+  const int64_t to = (overview[0][3] / kDayMs + 1) * kDayMs;  // midnight UTC after the last call
+  const int64_t aggregate_rows =
+      db.Query("SELECT COUNT(*) FROM interval_aggregates WHERE tenant_id = ?", {tenant})[0][0];
+  std::printf(
+      "Report benchmark: %lld calls stored (%s .. %s), %lld interval aggregate rows; "
+      "median (p50) and max of %d runs after a warm-up\n",
+      static_cast<long long>(calls),
+      FormatRfc3339(FromUnixMillis(overview[0][2])).substr(0, 10).c_str(),
+      FormatRfc3339(FromUnixMillis(overview[0][3])).substr(0, 10).c_str(),
+      static_cast<long long>(aggregate_rows), repeats);
+  std::printf("  %-7s %-8s %6s %9s %24s %24s %8s\n", "kind", "range", "rows", "agg rows",
+              "HTTP report p50 / max", "SQL GROUP BY p50 / max", "ratio");
+
+  Http http(port);
+  struct Range {
+    const char* name;
+    int64_t days;
+  };
+  double worst_year_ms = 0;
+  for (const char* kind : {"queues", "agents"}) {
+    for (const Range range : {Range{"1 day", 1}, Range{"1 month", 30}, Range{"1 year", 365}}) {
+      const int64_t from = to - range.days * kDayMs;
+      const std::string target = std::string("/api/v1/reports/") + kind +
+                                 "?interval=total&from=" + FormatRfc3339(FromUnixMillis(from)) +
+                                 "&to=" + FormatRfc3339(FromUnixMillis(to));
+      const std::string group = std::string(kind) == "queues" ? "queue_id" : "agent_id";
+      const std::string sql = std::string("SELECT ") + group + ", " + kSqlColumns +
+                              "FROM calls WHERE tenant_id = ? AND started_at >= ? AND "
+                              "started_at < ? AND queue_id IS NOT NULL AND " +
+                              group + " IS NOT NULL GROUP BY " + group;
+      const int64_t range_aggregates = db.Query(
+          "SELECT COUNT(*) FROM interval_aggregates WHERE tenant_id = ? AND "
+          "bucket_start >= ? AND bucket_start < ?",
+          {tenant, from, to})[0][0];
+
+      auto [status, body] = http.Get(target, token);  // warm-up, and a check of the answer
+      if (status != 200) Die(target + " answered " + std::to_string(status) + ": " + body);
+      const size_t report_rows = boost::json::parse(body).at("rows").as_array().size();
+      db.Query(sql, {tenant, from, to});
+
+      std::vector<double> http_ms;
+      std::vector<double> sql_ms;
+      for (int i = 0; i < repeats; ++i) {
+        auto t0 = std::chrono::steady_clock::now();
+        auto [s, b] = http.Get(target, token);
+        http_ms.push_back(Millis(std::chrono::steady_clock::now() - t0).count());
+        if (s != 200) Die(target + " answered " + std::to_string(s));
+        t0 = std::chrono::steady_clock::now();
+        db.Query(sql, {tenant, from, to});
+        sql_ms.push_back(Millis(std::chrono::steady_clock::now() - t0).count());
+      }
+      const Stats h = Summarise(http_ms);
+      const Stats q = Summarise(sql_ms);
+      if (range.days == 365) worst_year_ms = std::max(worst_year_ms, h.max);
+      char http_text[64];
+      char sql_text[64];
+      std::snprintf(http_text, sizeof http_text, "%9.2f / %9.2f ms", h.p50, h.max);
+      std::snprintf(sql_text, sizeof sql_text, "%9.2f / %9.2f ms", q.p50, q.max);
+      std::printf("  %-7s %-8s %6zu %9lld %24s %24s %7.2fx\n", kind, range.name, report_rows,
+                  static_cast<long long>(range_aggregates), http_text, sql_text, q.p50 / h.p50);
+    }
+  }
+  std::printf("  ratio = SQL p50 / HTTP p50 (above 1: the aggregates beat raw calls)\n");
+  if (worst_year_ms <= 50) {
+    std::printf("  1-year reports: max %.1f ms, within the 50 ms target\n", worst_year_ms);
+  } else {
+    std::printf("  1-year reports: max %.1f ms, MISSES the 50 ms target by %.1f ms (%.1fx)\n",
+                worst_year_ms, worst_year_ms - 50, worst_year_ms / 50);
+  }
+  return 0;
+}
