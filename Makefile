@@ -31,8 +31,9 @@ run: build
 	@echo "Callboard on http://$(LISTEN)  (Ctrl-C stops it)"
 	@./build/callboard serve --data $(DATA) --listen $(LISTEN) --demo
 
+# Every bench/*.sh in turn (engine, http, ingest, report); sizes via env, see each script.
 bench: build
-	@./bench/http_bench.sh
+	@for script in bench/*_bench.sh; do echo; echo "== $$script"; ./$$script || exit 1; done
 
 fmt:
 	@find src test bench -name '*.cpp' -o -name '*.h' | xargs clang-format -i
