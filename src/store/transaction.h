@@ -23,6 +23,7 @@ class OrgStore;
 class AuthStore;
 class AuditStore;
 class KpiStore;
+class SourceStore;
 
 class Transaction {
  public:
@@ -31,6 +32,7 @@ class Transaction {
   virtual AuthStore& Auth() = 0;
   virtual AuditStore& Audit() = 0;
   virtual KpiStore& Kpi() = 0;
+  virtual SourceStore& Sources() = 0;
 };
 
 class Database {

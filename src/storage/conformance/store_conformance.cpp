@@ -20,10 +20,11 @@ int OrgConformanceLinkAnchor();
 int AuthConformanceLinkAnchor();
 int AuditConformanceLinkAnchor();
 int KpiConformanceLinkAnchor();
+int SourceConformanceLinkAnchor();
 
 int StoreConformanceLinkAnchor() {
   return OrgConformanceLinkAnchor() + AuthConformanceLinkAnchor() + AuditConformanceLinkAnchor() +
-         KpiConformanceLinkAnchor();
+         KpiConformanceLinkAnchor() + SourceConformanceLinkAnchor();
 }
 
 // ---- Fixture ----

@@ -9,6 +9,7 @@
 #include "storage/sqlite/sqlite_auth_store.h"
 #include "storage/sqlite/sqlite_kpi_store.h"
 #include "storage/sqlite/sqlite_org_store.h"
+#include "storage/sqlite/sqlite_source_store.h"
 #include "store/transaction.h"
 
 namespace callboard {
@@ -16,18 +17,20 @@ namespace callboard {
 class SqliteTransaction final : public Transaction {
  public:
   explicit SqliteTransaction(SqliteConnection& conn)
-      : org_(conn), auth_(conn), audit_(conn), kpi_(conn) {}
+      : org_(conn), auth_(conn), audit_(conn), kpi_(conn), sources_(conn) {}
 
   OrgStore& Org() override { return org_; }
   AuthStore& Auth() override { return auth_; }
   AuditStore& Audit() override { return audit_; }
   KpiStore& Kpi() override { return kpi_; }
+  SourceStore& Sources() override { return sources_; }
 
  private:
   SqliteOrgStore org_;
   SqliteAuthStore auth_;
   SqliteAuditStore audit_;
   SqliteKpiStore kpi_;
+  SqliteSourceStore sources_;
 };
 
 // Runs `work`, turning an escaping exception into kInternal (never thrown across the

@@ -1,0 +1,25 @@
+#pragma once
+// SqliteSourceStore: SourceStore over one SQLite connection (schema 0003_sources.sql).
+// Thread-safety: as its connection.
+
+#include "ingest/sources/source_store.h"
+
+namespace callboard {
+
+class SqliteConnection;
+
+class SqliteSourceStore final : public SourceStore {
+ public:
+  explicit SqliteSourceStore(SqliteConnection& conn) : conn_(conn) {}
+
+  Status InsertSourceConfig(TenantScope scope, const SourceConfig& c) override;
+  Result<SourceConfig> GetSourceConfig(TenantScope scope, int64_t source_id) override;
+  Result<std::vector<SourceConfig>> ListSourceConfigs(TenantScope scope) override;
+  Status UpdateSourceConfig(TenantScope scope, const SourceConfig& c) override;
+  Status DeleteSourceConfig(TenantScope scope, int64_t source_id, TimePoint now) override;
+
+ private:
+  SqliteConnection& conn_;
+};
+
+}  // namespace callboard
