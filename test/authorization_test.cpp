@@ -11,6 +11,7 @@
 #include "app/app.h"
 #include "auth/auth_service.h"
 #include "ingest/importer.h"
+#include "ingest/sources/source_service.h"
 #include "kpi/kpi_store.h"
 #include "org/org_service.h"
 #include "store/transaction.h"
@@ -84,6 +85,12 @@ const std::vector<Case> kTable = {
     {"GET", "/api/v1/calls/{id}", {true, true, true, true, true, false}, 200},
     {"POST", "/api/v1/ingest/{format}", {false, false, false, false, true, false}, 200},
     {"GET", "/api/v1/ingest/rejects", {false, false, false, false, true, false}, 200},
+    // Sources run inside the server (file tails, 3CX feeds): manage_sources, administrators.
+    {"GET", "/api/v1/sources", {false, false, false, false, true, false}, 200},
+    {"POST", "/api/v1/sources", {false, false, false, false, true, false}, 201},
+    {"GET", "/api/v1/sources/{id}", {false, false, false, false, true, false}, 200},
+    {"PATCH", "/api/v1/sources/{id}", {false, false, false, false, true, false}, 200},
+    {"DELETE", "/api/v1/sources/{id}", {false, false, false, false, true, false}, 204},
 };
 
 // A queue_log in which the org's agent (SIP/1001) answers one call in queue "support".
@@ -95,7 +102,7 @@ constexpr const char* kOneCall =
 // One tenant's organisation: a team on a site and LOB, one user per role (agent and
 // supervisor in the team, qa on the LOB), an agent linked to the agent user.
 struct Org {
-  int64_t tenant = 0, site = 0, lob = 0, team = 0, agent = 0, queue = 0, call = 0;
+  int64_t tenant = 0, site = 0, lob = 0, team = 0, agent = 0, queue = 0, call = 0, source = 0;
   std::map<Role, int64_t> users;
   std::map<Role, std::string> emails;
 };
@@ -142,6 +149,7 @@ Org Seed(TestServer& server, const std::string& name) {
                     EXPECT_EQ(calls->items[0].agent_id, o.agent);
                     o.call = calls->items[0].id;
                     o.queue = *calls->items[0].queue_id;
+                    o.source = calls->items[0].source_id;
                     return Status::Ok();
                   })
                   .ok());
@@ -191,6 +199,19 @@ class Authorization : public ::testing::Test {
                       .ok());
       return id;
     }
+    if (noun == "sources") {
+      // Stored disabled: nothing connects anywhere.
+      auto s = server_.app().sources().Create(op.tenant(),
+                                              SourceConfig{.name = "src" + tag,
+                                                           .kind = SourceKind::k3cxTcpConnect,
+                                                           .format = SourceFormat::k3cxCdr,
+                                                           .host = "127.0.0.1",
+                                                           .port = 9,
+                                                           .enabled = false},
+                                              {});
+      EXPECT_TRUE(s.has_value());
+      return s ? s->id : 0;
+    }
     ADD_FAILURE() << "no victim for " << noun;
     return 0;
   }
@@ -206,6 +227,7 @@ class Authorization : public ::testing::Test {
     if (pattern == "/api/v1/queues/{id}") return R"({"sl_threshold_s":30})";
     if (pattern == "/api/v1/ingest/{format}")
       return "1795342401|NONE|NONE|NONE|QUEUESTART|" + tag + "\n";
+    if (pattern == "/api/v1/sources/{id}" && method == "PATCH") return R"({"port":10})";
     if (method == "PATCH") return R"({"name":"Renamed )" + tag + R"("})";
     if (method != "POST") return "";
     const std::string noun = Noun(pattern);
@@ -219,6 +241,10 @@ class Authorization : public ::testing::Test {
     if (noun == "agents")
       return R"({"name":"New )" + tag + R"(","team_id":)" + std::to_string(o.team) + "}";
     if (noun == "tokens") return R"({"name":"n)" + tag + R"(","scopes":["read"]})";
+    if (noun == "sources")
+      return R"({"name":"new)" + tag +
+             R"(","kind":"3cx-tcp-connect","format":"3cx-cdr","host":"127.0.0.1","port":9,)"
+             R"("enabled":false})";
     return "";
   }
 
@@ -231,6 +257,7 @@ class Authorization : public ::testing::Test {
     if (noun == "agents") return o.agent;
     if (noun == "queues") return o.queue;
     if (noun == "calls") return o.call;
+    if (noun == "sources") return o.source;  // the push source "pbx" of the seeded import
     return 0;
   }
 
@@ -339,10 +366,11 @@ TEST_F(Authorization, OtherTenantsObjectsAreNotFoundOnEveryRouteWithAnId) {
   const int64_t a_token =
       server_.app().auth().CreateApiToken(TenantScope(a.tenant), "pbx", {"ingest"}, {})->record.id;
   const std::map<std::string, int64_t> a_ids = {
-      {"sites", a.site},   {"lobs", a.lob},
-      {"teams", a.team},   {"users", a.users.at(Role::kAgent)},
-      {"agents", a.agent}, {"tokens", a_token},
-      {"queues", a.queue}, {"calls", a.call}};
+      {"sites", a.site},    {"lobs", a.lob},
+      {"teams", a.team},    {"users", a.users.at(Role::kAgent)},
+      {"agents", a.agent},  {"tokens", a_token},
+      {"queues", a.queue},  {"calls", a.call},
+      {"sources", a.source}};
   // B's administrator holds every permission, so only the tenant boundary can refuse.
   const auto admin_b = Bearer(server_.Login(b.emails.at(Role::kAdmin)));
   HttpClient c = server_.Client();
@@ -358,7 +386,7 @@ TEST_F(Authorization, OtherTenantsObjectsAreNotFoundOnEveryRouteWithAnId) {
     EXPECT_EQ(Json(r).at("error").at("code").as_string(), "not_found");
     ++probes;
   }
-  EXPECT_EQ(probes, 20);
+  EXPECT_EQ(probes, 23);
   // Nothing of A changed: its objects are all still there under their names.
   const auto admin_a = Bearer(server_.Login(a.emails.at(Role::kAdmin)));
   EXPECT_EQ(Json(c.Request("GET", "/api/v1/sites/" + std::to_string(a.site), "", admin_a))

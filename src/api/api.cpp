@@ -63,6 +63,7 @@ Api::Api(ApiDeps deps, ApiOptions options)
   AddAuditRoutes(router_, deps_);
   AddKpiRoutes(router_, deps_, *queues_, *calls_);
   AddIngestRoutes(router_, deps_, *ingest_limiter_);
+  AddSourceRoutes(router_, deps_);
 }
 
 Api::~Api() = default;

@@ -24,6 +24,8 @@ class AuditLog;
 class QueueService;
 class RateLimiter;
 class ReportService;
+class SourceRunner;
+class SourceService;
 class StaticFiles;
 
 struct ApiDeps {
@@ -35,6 +37,8 @@ struct ApiDeps {
   HttpMetrics& metrics;
   ReportService& reports;
   Importer& importer;
+  SourceService* sources = nullptr;       // null: the /sources routes answer 503
+  SourceRunner* source_runner = nullptr;  // null: every source's status reads "stopped"
 };
 
 struct ApiOptions {
@@ -76,5 +80,6 @@ void AddTokenRoutes(Router& router, ApiDeps& deps);
 void AddAuditRoutes(Router& router, ApiDeps& deps);
 void AddKpiRoutes(Router& router, ApiDeps& deps, QueueService& queues, CallLog& calls);
 void AddIngestRoutes(Router& router, ApiDeps& deps, RateLimiter& ingest_limiter);
+void AddSourceRoutes(Router& router, ApiDeps& deps);
 
 }  // namespace callboard

@@ -3,6 +3,7 @@
 #include "audit/audit_log.h"
 #include "auth/auth_service.h"
 #include "ingest/importer.h"
+#include "ingest/sources/source_service.h"
 #include "kpi/report_service.h"
 #include "org/org_service.h"
 #include "storage/sqlite/sqlite_database.h"
@@ -25,6 +26,10 @@ Result<std::unique_ptr<App>> App::Open(const AppConfig& config, const Clock& clo
   app->org_ = std::make_unique<OrgService>(*app->db_, clock, *app->audit_);
   app->reports_ = std::make_unique<ReportService>(*app->db_, *app->org_);
   app->importer_ = std::make_unique<Importer>(*app->db_, clock);
+  SourcePolicy policy;
+  policy.tail_roots = config.tail_roots;
+  if (policy.tail_roots.empty()) policy.tail_roots.push_back(config.data_dir / "tail");
+  app->sources_ = std::make_unique<SourceService>(*app->db_, clock, *app->audit_, policy);
   return app;
 }
 

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <vector>
 
 #include "core/clock.h"
 #include "core/status.h"
@@ -17,9 +18,12 @@ class Database;
 class OrgService;
 class ReportService;
 class Importer;
+class SourceService;
 
 struct AppConfig {
   std::filesystem::path data_dir = "data";
+  // Directories whose files tenants may tail (file-tail sources); empty: <data_dir>/tail.
+  std::vector<std::filesystem::path> tail_roots;
 };
 
 class App {
@@ -35,6 +39,7 @@ class App {
   OrgService& org() { return *org_; }
   ReportService& reports() { return *reports_; }
   Importer& importer() { return *importer_; }
+  SourceService& sources() { return *sources_; }
   int migrations_applied() const { return migrations_applied_; }
 
  private:
@@ -47,6 +52,7 @@ class App {
   std::unique_ptr<OrgService> org_;
   std::unique_ptr<ReportService> reports_;
   std::unique_ptr<Importer> importer_;
+  std::unique_ptr<SourceService> sources_;
   int migrations_applied_ = 0;
 };
 

@@ -67,6 +67,7 @@ int RunCli(int argc, char** argv) {
   ServeOptions serve;
   auto* serve_cmd = cli.add_subcommand("serve", "run the HTTP server (migrates first)");
   AddDataOption(serve_cmd, s);
+  AddTailRootOption(serve_cmd, s);
   serve_cmd->add_option("--listen", serve.listen, "ADDR:PORT to listen on")->capture_default_str();
   serve_cmd->add_option("--threads", serve.threads, "io threads (0: one per core)")
       ->check(CLI::Range(0, 256));
@@ -245,6 +246,7 @@ int RunCli(int argc, char** argv) {
   });
 
   AddTelephonyCommands(cli, s, rc);
+  AddSourceCommands(cli, s, rc);
 
   auto* version_cmd = cli.add_subcommand("version", "print the version");
   version_cmd->callback([&] { std::cout << "callboard " << kVersion << "\n"; });

@@ -35,4 +35,9 @@ int Fail(const std::string& what, const Status& s);
 // import, report, simulate, rejects (telephony_commands.cpp).
 void AddTelephonyCommands(CLI::App& cli, CommandContext& s, int& rc);
 
+// --tail-root (and CALLBOARD_TAIL_ROOTS, ':'-separated): directories file tails may read.
+void AddTailRootOption(CLI::App* cmd, CommandContext& s);
+// source add, source list (source_commands.cpp).
+void AddSourceCommands(CLI::App& cli, CommandContext& s, int& rc);
+
 }  // namespace callboard

@@ -13,6 +13,8 @@
 #include "app/demo.h"
 #include "auth/auth_service.h"
 #include "auth/password.h"
+#include "ingest/sources/source_runner.h"
+#include "ingest/sources/source_service.h"
 #include "org/org_service.h"
 #include "store/transaction.h"
 
@@ -73,8 +75,11 @@ int RunServe(App& app, const ServeOptions& options) {
   HttpMetrics metrics;
   ApiOptions api_options;
   api_options.web_root = options.web_root;
+  // Long-running sources (file tails, 3CX feeds): threads created here inherit the blocked
+  // stop signals.
+  SourceRunner sources(app.db(), app.clock(), app.sources());
   Api api(ApiDeps{app.db(), app.clock(), app.auth(), app.org(), app.audit(), metrics, app.reports(),
-                  app.importer()},
+                  app.importer(), &app.sources(), &sources},
           api_options);
   HttpServer server(
       http, [&api](HttpRequest& req) { return api.Dispatch(req); }, metrics);
@@ -85,10 +90,12 @@ int RunServe(App& app, const ServeOptions& options) {
   spdlog::info("callboard listening on {}:{}{}", http.address, server.port(),
                http.tls_cert_file ? " (TLS)" : "");
   if (demo) demo->Start();
+  sources.Start();
   int sig = 0;
   sigwait(&stop_signals, &sig);
   spdlog::info("signal {}: finishing in-flight requests", sig);
   if (demo) demo->Stop();
+  sources.Stop();  // each source commits what it read, with its checkpoint
   server.Shutdown(options.grace);
   server.Wait();
   spdlog::info("stopped");

@@ -11,6 +11,8 @@
 #include "app/app.h"
 #include "auth/auth_store.h"
 #include "auth/password.h"
+#include "ingest/sources/source_runner.h"
+#include "ingest/sources/source_service.h"
 #include "org/org_service.h"
 #include "store/transaction.h"
 
@@ -36,14 +38,20 @@ TestServer::TestServer(TestServerOptions options)
   auto app = App::Open(AppConfig{.data_dir = dir_}, clock_);
   if (!app) throw std::runtime_error("App::Open: " + app.error().ToString());
   app_ = std::move(*app);
+  SourceRunnerOptions sources;
+  sources.timings.flush_after = std::chrono::milliseconds(100);
+  sources.timings.poll = std::chrono::milliseconds(50);
+  sources.timings.backoff_initial = std::chrono::milliseconds(300);
+  sources_ = std::make_unique<SourceRunner>(app_->db(), clock_, app_->sources(), sources);
   metrics_ = std::make_unique<HttpMetrics>();
   ApiOptions api_options;
   api_options.login_per_minute = options.login_per_minute;
   api_options.login_burst = options.login_burst;
   api_options.web_root = dir_ / "no-web";
-  api_ = std::make_unique<Api>(ApiDeps{app_->db(), clock_, app_->auth(), app_->org(), app_->audit(),
-                                       *metrics_, app_->reports(), app_->importer()},
-                               api_options);
+  api_ = std::make_unique<Api>(
+      ApiDeps{app_->db(), clock_, app_->auth(), app_->org(), app_->audit(), *metrics_,
+              app_->reports(), app_->importer(), &app_->sources(), sources_.get()},
+      api_options);
   HttpServerOptions http;
   http.port = 0;
   http.threads = 2;
@@ -52,12 +60,15 @@ TestServer::TestServer(TestServerOptions options)
       http, [this](HttpRequest& req) { return api_->Dispatch(req); }, *metrics_);
   Status s = server_->Start();
   if (!s.ok()) throw std::runtime_error("HttpServer::Start: " + s.ToString());
+  sources_->Start();
 }
 
 TestServer::~TestServer() {
+  sources_->Stop();
   server_->Shutdown(std::chrono::seconds(2));
   server_.reset();
   api_.reset();
+  sources_.reset();
   app_.reset();
   std::error_code ec;
   std::filesystem::remove_all(dir_, ec);

@@ -20,6 +20,7 @@ class App;
 class Api;
 class HttpMetrics;
 class HttpServer;
+class SourceRunner;
 
 inline constexpr const char* kTestPassword = "Correct-Horse-9";
 
@@ -35,6 +36,8 @@ class TestServer {
 
   uint16_t port() const;
   App& app() { return *app_; }
+  // The long-running sources, started with the server (short flush delay and backoff).
+  SourceRunner& sources() { return *sources_; }
   FakeClock& clock() { return clock_; }
   const std::filesystem::path& data_dir() const { return dir_; }
   HttpClient Client() const { return HttpClient("127.0.0.1", port()); }
@@ -50,6 +53,7 @@ class TestServer {
   std::filesystem::path dir_;
   FakeClock clock_;
   std::unique_ptr<App> app_;
+  std::unique_ptr<SourceRunner> sources_;
   std::unique_ptr<HttpMetrics> metrics_;
   std::unique_ptr<Api> api_;
   std::unique_ptr<HttpServer> server_;
