@@ -20,6 +20,7 @@
 #include <boost/json/serialize.hpp>
 #include <boost/url/parse.hpp>
 #include <cassert>
+#include <cmath>
 #include <condition_variable>
 #include <cstdio>
 #include <future>
@@ -34,6 +35,7 @@
 
 #include "api/metrics.h"
 #include "core/clock.h"
+#include "kpi/report_json.h"
 
 namespace callboard {
 
@@ -245,7 +247,7 @@ struct ServerCore {
     }
     line["path"] = x.path;
     line["status"] = x.status;
-    line["duration_ms"] = elapsed * 1000.0;
+    line["duration_ms"] = std::round(elapsed * 1e6) / 1e3;  // microsecond precision
     if (x.user_id) {
       line["user_id"] = *x.user_id;
     } else {
@@ -253,7 +255,7 @@ struct ServerCore {
     }
     line["remote_ip"] = remote_ip;
     line["bytes_out"] = x.bytes_out;
-    std::string text = json::serialize(line);
+    std::string text = PlainJsonText(line);
     if (options.access_log) {
       try {
         options.access_log(text);

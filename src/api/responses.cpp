@@ -3,6 +3,8 @@
 #include <boost/json.hpp>
 #include <charconv>
 
+#include "kpi/report_json.h"
+
 namespace callboard {
 
 namespace {
@@ -52,7 +54,7 @@ HttpResponse JsonResponse(int status, const boost::json::value& body) {
   HttpResponse r;
   r.status = status;
   r.content_type = "application/json";
-  r.body = boost::json::serialize(body);
+  r.body = PlainJsonText(body);  // 0.25, not 2.5E-1
   return r;
 }
 
