@@ -80,8 +80,9 @@ struct EngineResult {
 // How much of the pipeline to run: the stages are timed separately to show where time goes.
 enum class Stage { kParse, kAssemble, kAggregate };
 
-// The importer's pipeline (src/ingest/importer.cpp) without the store: the same parser,
-// assembler, tracker and counters, flushed every `batch_lines` lines as the importer does.
+// The import pipeline (StreamIngestor, src/ingest/stream_ingestor.cpp) without the store: the
+// same parser, assembler, tracker and counters, flushed every `batch_lines` lines as an
+// import does.
 EngineResult RunEngine(std::string_view text, int64_t batch_lines, Stage stage) {
   EngineResult r;
   auto parser = MakeParser(SourceFormat::kAsteriskQueueLog, {});
