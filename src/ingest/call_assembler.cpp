@@ -11,7 +11,10 @@ namespace {
 using std::chrono::milliseconds;
 
 constexpr int64_t kMaxDurationMs = int64_t{24} * 3600 * 1000;  // longer is absurd
-constexpr milliseconds kSweepEvery = std::chrono::minutes(1);  // event time between sweeps
+// Event time between sweeps of remembered visits: each sweep walks all of them, so sweeping
+// every minute cost half the engine's time; an eighth of the timeout keeps memory within
+// 9/8 of the timeout's worth of calls.
+constexpr int kSweepsPerTimeout = 8;
 
 enum class Kind {
   kEnter,
@@ -126,7 +129,8 @@ void CallAssembler::Add(const QueueLogEvent& e, int64_t line, AssemblerOutput& o
   latest_ = std::max(latest_, e.at);
   if (latest_ >= next_sweep_) {
     Forget(latest_ - open_call_timeout_);
-    next_sweep_ = latest_ + kSweepEvery;
+    next_sweep_ = latest_ + std::max<milliseconds>(std::chrono::minutes(1),
+                                                   open_call_timeout_ / kSweepsPerTimeout);
   }
   switch (Classify(e.event)) {
     case Kind::kEnter:
