@@ -22,61 +22,13 @@
 #include <vector>
 
 #include "ingest/simulator.h"
+#include "test/support/process.h"
 
 namespace callboard {
 namespace {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
-
-std::string Binary() {
-  const char* b = std::getenv("CALLBOARD_BINARY");
-  return b ? b : "callboard";
-}
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
-// Starts the binary with `args`, stdout and stderr to files in `scratch`.
-pid_t Spawn(const fs::path& scratch, const std::vector<std::string>& args) {
-  const fs::path out = scratch / "stdout.txt";
-  const fs::path err = scratch / "stderr.txt";
-  const pid_t pid = fork();
-  if (pid == 0) {
-    const int in_fd = open("/dev/null", O_RDONLY);
-    const int out_fd = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    const int err_fd = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    dup2(in_fd, STDIN_FILENO);
-    dup2(out_fd, STDOUT_FILENO);
-    dup2(err_fd, STDERR_FILENO);
-    std::vector<std::string> all = {"callboard"};
-    all.insert(all.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (std::string& a : all) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    execv(Binary().c_str(), argv.data());
-    _exit(127);
-  }
-  return pid;
-}
-
-struct CommandRun {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-CommandRun Callboard(const fs::path& scratch, const std::vector<std::string>& args) {
-  const pid_t pid = Spawn(scratch, args);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, ReadFile(scratch / "stdout.txt"),
-          ReadFile(scratch / "stderr.txt")};
-}
 
 class ImportCrash : public ::testing::Test {
  protected:
@@ -90,7 +42,7 @@ class ImportCrash : public ::testing::Test {
   fs::path NewDataDir(const std::string& name) {
     const fs::path dir = root_ / name;
     fs::create_directories(dir);
-    CommandRun t = Callboard(root_, {"tenant", "add", "acme", "--data", dir.string()});
+    CommandRun t = RunCallboard(root_, {"tenant", "add", "acme", "--data", dir.string()});
     EXPECT_EQ(t.exit_code, 0) << t.err;
     return dir;
   }
@@ -104,7 +56,7 @@ class ImportCrash : public ::testing::Test {
   std::string Reports(const fs::path& dir) {
     std::string all;
     for (const char* kind : {"queues", "agents"}) {
-      CommandRun r = Callboard(
+      CommandRun r = RunCallboard(
           root_, {"report", kind, "--data", dir.string(), "--tenant", "acme", "--from",
                   "2026-11-01", "--to", "2026-11-06", "--interval", "1h", "--format", "json"});
       EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -132,7 +84,7 @@ class ImportCrash : public ::testing::Test {
   void KillAndResume(int64_t lines, int trials, uint64_t seed) {
     const fs::path clean = NewDataDir("clean");
     const auto t0 = Clock::now();
-    CommandRun whole = Callboard(root_, ImportArgs(clean));
+    CommandRun whole = RunCallboard(root_, ImportArgs(clean));
     const auto clean_time = Clock::now() - t0;
     ASSERT_EQ(whole.exit_code, 0) << whole.err;
     const boost::json::object clean_summary = boost::json::parse(whole.out).as_object();
@@ -151,7 +103,7 @@ class ImportCrash : public ::testing::Test {
         const auto delay =
             std::chrono::duration_cast<std::chrono::microseconds>(clean_time * at(rng));
         const auto start = Clock::now();
-        const pid_t pid = Spawn(root_, ImportArgs(dir));
+        const pid_t pid = SpawnCallboard(root_, ImportArgs(dir));
         std::this_thread::sleep_until(start + delay);  // the kill point itself, not a wait
         kill(pid, SIGKILL);
         int status = 0;
@@ -163,7 +115,7 @@ class ImportCrash : public ::testing::Test {
               << "the import finished before the kill point";
         }
       }
-      CommandRun rest = Callboard(root_, ImportArgs(dir));
+      CommandRun rest = RunCallboard(root_, ImportArgs(dir));
       ASSERT_EQ(rest.exit_code, 0) << rest.err;
       const boost::json::object s = boost::json::parse(rest.out).as_object();
       EXPECT_EQ(s.at("rejected").as_int64(), 0);

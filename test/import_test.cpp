@@ -27,64 +27,12 @@
 #include "core/call_record.h"
 #include "core/clock.h"
 #include "ingest/simulator.h"
+#include "test/support/process.h"
 
 namespace callboard {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string Binary() {
-  const char* b = std::getenv("CALLBOARD_BINARY");
-  return b ? b : "callboard";
-}
-
-fs::path SourceDir() {
-  const char* s = std::getenv("CALLBOARD_SOURCE");
-  return s ? s : ".";
-}
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
-void WriteFile(const fs::path& path, const std::string& bytes) {
-  std::ofstream out(path, std::ios::binary);
-  out << bytes;
-}
-
-struct CommandRun {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-// Runs the binary with `args`, stdin from /dev/null; captures stdout and stderr.
-CommandRun Callboard(const fs::path& scratch, const std::vector<std::string>& args) {
-  const fs::path out = scratch / "stdout.txt";
-  const fs::path err = scratch / "stderr.txt";
-  const pid_t pid = fork();
-  if (pid == 0) {
-    const int in_fd = open("/dev/null", O_RDONLY);
-    const int out_fd = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    const int err_fd = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    dup2(in_fd, STDIN_FILENO);
-    dup2(out_fd, STDOUT_FILENO);
-    dup2(err_fd, STDERR_FILENO);
-    std::vector<std::string> all = {"callboard"};
-    all.insert(all.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (std::string& a : all) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    execv(Binary().c_str(), argv.data());
-    _exit(127);
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, ReadFile(out), ReadFile(err)};
-}
 
 // Writes `bytes` gzip-compressed to `path`.
 void WriteGzip(const fs::path& path, const std::string& bytes) {
@@ -100,22 +48,22 @@ class DataDir {
  public:
   explicit DataDir(const fs::path& root, const std::string& name) : dir_(root / name) {
     fs::create_directories(dir_);
-    CommandRun t = Callboard(root, {"tenant", "add", "acme", "--data", dir_.string()});
+    CommandRun t = RunCallboard(root, {"tenant", "add", "acme", "--data", dir_.string()});
     EXPECT_EQ(t.exit_code, 0) << t.err;
   }
   const fs::path& path() const { return dir_; }
 
   CommandRun Import(const fs::path& scratch, const std::string& format,
                     const fs::path& file) const {
-    return Callboard(scratch, {"import", "--data", dir_.string(), "--tenant", "acme", "--format",
-                               format, "--source", "pbx", file.string()});
+    return RunCallboard(scratch, {"import", "--data", dir_.string(), "--tenant", "acme", "--format",
+                                  format, "--source", "pbx", file.string()});
   }
   CommandRun Report(const fs::path& scratch, const std::string& kind, const std::string& from,
                     const std::string& to, const std::string& interval,
                     const std::string& tz = "UTC") const {
-    return Callboard(scratch,
-                     {"report", kind, "--data", dir_.string(), "--tenant", "acme", "--from", from,
-                      "--to", to, "--interval", interval, "--tz", tz, "--format", "json"});
+    return RunCallboard(
+        scratch, {"report", kind, "--data", dir_.string(), "--tenant", "acme", "--from", from,
+                  "--to", to, "--interval", interval, "--tz", tz, "--format", "json"});
   }
 
  private:
@@ -231,7 +179,7 @@ TEST_F(Import, BadLinesAreRejectedWithTheirNumbersAndTheGoodOnesCount) {
   ExpectRun2Numbers(Run2Report(d));
 
   CommandRun list =
-      Callboard(root_, {"rejects", "list", "--data", d.path().string(), "--tenant", "acme"});
+      RunCallboard(root_, {"rejects", "list", "--data", d.path().string(), "--tenant", "acme"});
   ASSERT_EQ(list.exit_code, 0) << list.err;
   std::map<int64_t, boost::json::object> listed;
   std::istringstream in(list.out);

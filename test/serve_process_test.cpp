@@ -18,17 +18,13 @@
 #include <thread>
 
 #include "test/support/http_client.h"
+#include "test/support/process.h"
 
 namespace callboard {
 namespace {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
-
-std::string Binary() {
-  const char* b = std::getenv("CALLBOARD_BINARY");
-  return b ? b : "callboard";
-}
 
 struct CommandResult {
   int exit_code;
@@ -43,7 +39,7 @@ CommandResult RunCommand(const std::string& args, const std::string& input = "")
     std::fputs(input.c_str(), f);
     std::fclose(f);
   }
-  const std::string cmd = Binary() + " " + args + " < " + in.string() + " 2>&1";
+  const std::string cmd = CallboardBinary() + " " + args + " < " + in.string() + " 2>&1";
   FILE* p = popen(cmd.c_str(), "r");
   std::string out;
   char buf[4096];
@@ -88,7 +84,7 @@ class Process : public ::testing::Test {
     pid_ = fork();
     if (pid_ == 0) {
       const std::string listen = "127.0.0.1:" + std::to_string(port_);
-      execl(Binary().c_str(), "callboard", "serve", "--data", dir_.c_str(), "--listen",
+      execl(CallboardBinary().c_str(), "callboard", "serve", "--data", dir_.c_str(), "--listen",
             listen.c_str(), "--threads", "2", static_cast<char*>(nullptr));
       _exit(127);
     }
