@@ -83,6 +83,8 @@ const std::vector<Case> kTable = {
     // The call log: any of view_own/team/all_performance (qa holds view_team_performance).
     {"GET", "/api/v1/calls", {true, true, true, true, true, false}, 200},
     {"GET", "/api/v1/calls/{id}", {true, true, true, true, true, false}, 200},
+    // Public in the router, it authenticates itself: a token (or session) holding ingest, or a
+    // signature under the source's webhook secret (SignedIngest in kpi_api_test).
     {"POST", "/api/v1/ingest/{format}", {false, false, false, false, true, false}, 200},
     {"GET", "/api/v1/ingest/rejects", {false, false, false, false, true, false}, 200},
     // Sources run inside the server (file tails, 3CX feeds): manage_sources, administrators.
@@ -91,6 +93,7 @@ const std::vector<Case> kTable = {
     {"GET", "/api/v1/sources/{id}", {false, false, false, false, true, false}, 200},
     {"PATCH", "/api/v1/sources/{id}", {false, false, false, false, true, false}, 200},
     {"DELETE", "/api/v1/sources/{id}", {false, false, false, false, true, false}, 204},
+    {"POST", "/api/v1/sources/{id}/webhook-secret", {false, false, false, false, true, false}, 200},
 };
 
 // A queue_log in which the org's agent (SIP/1001) answers one call in queue "support".
@@ -386,7 +389,7 @@ TEST_F(Authorization, OtherTenantsObjectsAreNotFoundOnEveryRouteWithAnId) {
     EXPECT_EQ(Json(r).at("error").at("code").as_string(), "not_found");
     ++probes;
   }
-  EXPECT_EQ(probes, 23);
+  EXPECT_EQ(probes, 24);
   // Nothing of A changed: its objects are all still there under their names.
   const auto admin_a = Bearer(server_.Login(a.emails.at(Role::kAdmin)));
   EXPECT_EQ(Json(c.Request("GET", "/api/v1/sites/" + std::to_string(a.site), "", admin_a))

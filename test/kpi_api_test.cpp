@@ -11,6 +11,7 @@
 
 #include "app/app.h"
 #include "auth/auth_service.h"
+#include "core/sha256.h"
 #include "ingest/parser_test_support.h"
 #include "org/org_service.h"
 #include "test/support/test_server.h"
@@ -250,6 +251,90 @@ TEST_F(KpiApi, IngestNeedsTheIngestScopeAKnownFormatAndASource) {
   EXPECT_EQ(ErrorFields(no_source), std::set<std::string>{"source"});
   // The refused requests stored nothing: a report has no queues.
   EXPECT_TRUE(Get(kQueueReport, manager_).at("rows").as_array().empty());
+}
+
+// Signed webhooks: a source with a webhook secret posts without a token, signing
+// timestamp "." body with HMAC-SHA256 under its secret (docs/sources.md).
+class SignedIngest : public KpiApi {
+ protected:
+  static constexpr const char* kSigned = "/api/v1/ingest/asterisk-queue-log?source=pbx&tenant=acme";
+
+  void SetUp() override {
+    KpiApi::SetUp();
+    // The push source "pbx" exists once something was posted to it (a line without calls).
+    ASSERT_EQ(Post(kIngestRun2, "1795342401|NONE|NONE|NONE|QUEUESTART|\n", ingest_).status, 200);
+    int64_t id = 0;
+    const auto sources = Get("/api/v1/sources", admin_);
+    for (const auto& s : sources.at("items").as_array()) {
+      if (s.at("name").as_string() == "pbx") id = s.at("id").as_int64();
+    }
+    ASSERT_NE(id, 0);
+    source_id_ = std::to_string(id);
+    ClientResponse r =
+        client_.Request("POST", "/api/v1/sources/" + source_id_ + "/webhook-secret", "", admin_);
+    ASSERT_EQ(r.status, 200) << r.body;
+    secret_ = std::string(Json(r).at("secret").as_string());
+    ASSERT_FALSE(secret_.empty());
+  }
+
+  int64_t Now() { return ToUnixMillis(server_.clock().Now()) / 1000; }
+
+  Headers Signed(const std::string& body, int64_t at, const std::string& secret) const {
+    const std::string ts = std::to_string(at);
+    return {{"X-Callboard-Timestamp", ts},
+            {"X-Callboard-Signature", "sha256=" + HmacSha256Hex(secret, ts + "." + body)}};
+  }
+
+  std::string source_id_;
+  std::string secret_;
+};
+
+TEST_F(SignedIngest, ASignedPostIngests) {
+  ClientResponse r = Post(kSigned, run2_, Signed(run2_, Now(), secret_));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Json(r).at("calls").as_int64(), 40);
+  EXPECT_EQ(Json(r).at("accepted").as_int64(), 122);
+}
+
+TEST_F(SignedIngest, WrongSignatureOldTimestampOrNoAuthIsUnauthenticated) {
+  auto expect_401 = [&](const std::string& target, const Headers& headers, const char* what) {
+    ClientResponse r = Post(target, run2_, headers);
+    EXPECT_EQ(r.status, 401) << what << ": " << r.body;
+    if (r.status == 401) {
+      EXPECT_EQ(Json(r).at("error").at("code").as_string(), "unauthenticated") << what;
+    }
+  };
+  expect_401(kSigned, Signed(run2_, Now(), "cbwh_not-the-secret"), "wrong secret");
+  expect_401(kSigned, Signed(run2_ + "x", Now(), secret_), "body changed");
+  expect_401(kSigned, Signed(run2_, Now() - 301, secret_), "old timestamp");
+  expect_401(kSigned, Signed(run2_, Now() + 301, secret_), "future timestamp");
+  expect_401("/api/v1/ingest/asterisk-queue-log?source=pbx&tenant=nobody",
+             Signed(run2_, Now(), secret_), "another tenant");
+  expect_401("/api/v1/ingest/asterisk-queue-log?source=other&tenant=acme",
+             Signed(run2_, Now(), secret_), "a source without a secret");
+  expect_401(kSigned, {}, "no auth");
+  // Rotating the secret retires the old one.
+  ASSERT_EQ(client_.Request("POST", "/api/v1/sources/" + source_id_ + "/webhook-secret", "", admin_)
+                .status,
+            200);
+  expect_401(kSigned, Signed(run2_, Now(), secret_), "rotated secret");
+  // Nothing was stored.
+  EXPECT_TRUE(Get("/api/v1/calls", admin_).at("items").as_array().empty());
+}
+
+TEST_F(SignedIngest, TheSecretIsNeverReadBack) {
+  for (const std::string& target :
+       std::vector<std::string>{"/api/v1/sources", "/api/v1/sources/" + source_id_,
+                                "/api/v1/audit?limit=500", "/api/v1/openapi.json"}) {
+    ClientResponse r = client_.Request("GET", target, "", admin_);
+    EXPECT_EQ(r.status, 200) << target << ": " << r.body;
+    EXPECT_EQ(r.body.find(secret_), std::string::npos) << target;
+  }
+  // Managing sources is for administrators.
+  EXPECT_EQ(
+      client_.Request("POST", "/api/v1/sources/" + source_id_ + "/webhook-secret", "", manager_)
+          .status,
+      403);
 }
 
 TEST_F(KpiApi, CsvExportsAreDownloadsAndAudited) {

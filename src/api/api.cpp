@@ -113,33 +113,35 @@ HttpResponse Api::Dispatch(HttpRequest& req) {
   return resp;
 }
 
-HttpResponse Api::Authenticated(RequestContext& ctx, const Route& route) {
-  const HttpRequest& req = ctx.request;
+Result<Authenticated> AuthenticateRequest(AuthService& auth, const HttpRequest& req) {
   std::optional<std::string_view> token;
   bool via_cookie = false;
-  if (auto auth = req.Header("authorization")) {
-    if (auth->size() > 7 && (auth->starts_with("Bearer ") || auth->starts_with("bearer ")))
-      token = auth->substr(7);
+  if (auto header = req.Header("authorization")) {
+    if (header->size() > 7 && (header->starts_with("Bearer ") || header->starts_with("bearer ")))
+      token = header->substr(7);
   } else if ((token = SessionCookie(req))) {
     via_cookie = true;
   }
-  if (!token) {
-    return ErrorResponse(Status::Unauthenticated("sign in required"), req.request_id);
-  }
-  auto who = deps_.auth.Authenticate(*token);
+  if (!token) return Status::Unauthenticated("sign in required");
+  auto who = auth.Authenticate(*token);
   if (!who) {
     const Status& s = who.error();
-    return ErrorResponse(s.code() == StatusCode::kUnavailable || s.code() == StatusCode::kInternal
-                             ? s
-                             : Status::Unauthenticated(s.message()),
-                         req.request_id);
+    if (s.code() == StatusCode::kUnavailable || s.code() == StatusCode::kInternal) return s;
+    return Status::Unauthenticated(s.message());
   }
   if (via_cookie && IsUnsafe(req.method)) {
     auto csrf = req.Header("x-csrf-token");
     if (!csrf || who->csrf_hash.empty() || Sha256Hex(*csrf) != who->csrf_hash) {
-      return ErrorResponse(Status::Denied("missing or wrong X-CSRF-Token header"), req.request_id);
+      return Status::Denied("missing or wrong X-CSRF-Token header");
     }
   }
+  return who;
+}
+
+HttpResponse Api::Authenticated(RequestContext& ctx, const Route& route) {
+  const HttpRequest& req = ctx.request;
+  auto who = AuthenticateRequest(deps_.auth, req);
+  if (!who) return ErrorResponse(who.error(), req.request_id);
   const Principal& p = who->principal;
   ctx.principal = &p;
   ctx.audit.actor_user_id = p.user_id;

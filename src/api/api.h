@@ -14,6 +14,7 @@
 namespace callboard {
 
 class AuthService;
+struct Authenticated;
 class CallLog;
 class Clock;
 class Database;
@@ -50,6 +51,11 @@ struct ApiOptions {
 };
 
 inline constexpr std::string_view kSessionCookie = "__Host-cb_session";
+
+// Authenticates `req` by its bearer token, or by its session cookie plus X-CSRF-Token on
+// unsafe methods. Errors: kUnauthenticated, kPermissionDenied (CSRF), kUnavailable,
+// kInternal. For Dispatch and for public routes that authenticate themselves.
+Result<Authenticated> AuthenticateRequest(AuthService& auth, const HttpRequest& req);
 
 class Api {
  public:

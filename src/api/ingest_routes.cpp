@@ -5,6 +5,7 @@
 
 #include <boost/json.hpp>
 #include <cctype>
+#include <charconv>
 #include <istream>
 #include <map>
 #include <streambuf>
@@ -12,8 +13,13 @@
 #include "api/api.h"
 #include "api/rate_limiter.h"
 #include "api/responses.h"
+#include "auth/auth_service.h"
+#include "core/clock.h"
+#include "core/sha256.h"
 #include "ingest/importer.h"
+#include "ingest/sources/source_service.h"
 #include "kpi/kpi_store.h"
+#include "org/org_service.h"
 #include "store/transaction.h"
 
 namespace callboard {
@@ -136,6 +142,97 @@ boost::json::object RejectJson(const StoredReject& r, const std::string& source)
           {"raw", r.raw},       {"at", FormatRfc3339(r.at)}};
 }
 
+// Signed posts: how far a signature's timestamp may be from now, either way.
+constexpr int64_t kSignatureWindowSeconds = 300;
+
+// Equal strings, in time that depends only on their lengths.
+bool ConstantTimeEquals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  unsigned char diff = 0;
+  for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+  return diff == 0;
+}
+
+// Checks a signed post (X-Callboard-Signature: sha256=<hex of HMAC-SHA256(secret, timestamp
+// "." body)>, X-Callboard-Timestamp: unix seconds) against the webhook secret of the source
+// named by ?source= in the tenant named by ?tenant=. The tenant's scope, or kUnauthenticated
+// (the same answer for an unknown tenant, source or secret as for a wrong signature).
+Result<TenantScope> VerifySignature(ApiDeps& deps, const HttpRequest& req,
+                                    std::string_view signature, std::string_view timestamp) {
+  auto tenant_name = req.Query("tenant");
+  if (!tenant_name || tenant_name->empty()) {
+    return Status::Invalid(
+        {{"tenant", "required", "is required with a signature: the tenant's name"}});
+  }
+  auto source = req.Query("source");
+  if (!source || source->empty()) {
+    return Status::Invalid({{"source", "required", "is required: the name of the source"}});
+  }
+  int64_t at = 0;
+  const auto [end, ec] = std::from_chars(timestamp.data(), timestamp.data() + timestamp.size(), at);
+  if (ec != std::errc() || end != timestamp.data() + timestamp.size()) {
+    return Status::Unauthenticated("X-Callboard-Timestamp must be unix seconds");
+  }
+  const int64_t now = ToUnixMillis(deps.clock.Now()) / 1000;
+  if (at < now - kSignatureWindowSeconds || at > now + kSignatureWindowSeconds) {
+    return Status::Unauthenticated("X-Callboard-Timestamp is more than 300 s from now");
+  }
+  if (!signature.starts_with("sha256=")) {
+    return Status::Unauthenticated("X-Callboard-Signature must be sha256=<hex>");
+  }
+  std::string given(signature.substr(7));
+  for (char& c : given) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const Status wrong = Status::Unauthenticated("wrong signature");
+  if (!deps.sources) return wrong;
+  auto tenant = deps.org.FindTenant(std::string(*tenant_name));
+  if (!tenant) {
+    if (tenant.error().code() == StatusCode::kNotFound) return wrong;
+    return tenant.error();
+  }
+  const TenantScope scope(tenant->id);
+  auto secret = deps.sources->WebhookSecret(scope, std::string(*source));
+  if (!secret) {
+    if (secret.error().code() == StatusCode::kNotFound) return wrong;
+    return secret.error();
+  }
+  if (secret->empty()) return wrong;
+  std::string signed_text;
+  signed_text.reserve(timestamp.size() + 1 + req.body.size());
+  signed_text.append(timestamp).append(".").append(req.body);
+  if (!ConstantTimeEquals(HmacSha256Hex(*secret, signed_text), given)) return wrong;
+  return scope;
+}
+
+// Imports the body of an authenticated post into `tenant`, rate-limited by `limiter_key`.
+HttpResponse Ingest(ApiDeps& deps, RateLimiter& ingest_limiter, HttpRequest& req,
+                    TenantScope tenant, const std::string& limiter_key) {
+  if (!ingest_limiter.Allow(limiter_key)) {
+    HttpResponse r =
+        ErrorResponse(Status(StatusCode::kRateLimited, "too many ingest requests for this token"),
+                      req.request_id);
+    r.SetHeader("Retry-After", "1");  // at 600 a minute a token is back within 1 s
+    return r;
+  }
+  auto options = ReadImportOptions(req);
+  if (!options) return ErrorResponse(options.error(), req.request_id);
+  std::string text;
+  if (Status s = ReadIngestBody(req, text); !s.ok()) return ErrorResponse(s, req.request_id);
+  const std::string stream = StreamIdentity(std::string_view(text).substr(0, kStreamIdentityBytes));
+  StringViewBuffer buffer(text);
+  std::istream in(&buffer);
+  auto summary = deps.importer.Import(tenant, *options, in, stream);
+  if (!summary) return ErrorResponse(summary.error(), req.request_id);
+  boost::json::array rejects;
+  for (const ParseReject& r : summary->rejects) {
+    rejects.push_back({{"line", r.line}, {"reason", r.reason}, {"raw", r.raw}});
+  }
+  return JsonResponse(200, boost::json::object{{"accepted", summary->accepted},
+                                               {"duplicates", summary->duplicates},
+                                               {"rejected", summary->rejected},
+                                               {"calls", summary->calls},
+                                               {"rejects", std::move(rejects)}});
+}
+
 }  // namespace
 
 void AddIngestRoutes(Router& router, ApiDeps& deps, RateLimiter& ingest_limiter) {
@@ -146,12 +243,18 @@ void AddIngestRoutes(Router& router, ApiDeps& deps, RateLimiter& ingest_limiter)
                  "accepted, at most 64 MiB decompressed) as one stream of the source named by "
                  "?source=, created on first use. The stream's identity is its first 64 KiB, so "
                  "a retried post is a no-op. Answers the summary with every rejected line (up to "
-                 "1000). For API tokens with the ingest scope; rate-limited per token.",
-      .permission = Permission::kIngest,
+                 "1000). Authenticated by an API token with the ingest scope, or by a signature: "
+                 "X-Callboard-Signature: sha256=<hex HMAC-SHA256 of timestamp \".\" body under "
+                 "the source's webhook secret> with X-Callboard-Timestamp (unix seconds, within "
+                 "300 s) and ?tenant=. Rate-limited per token or signed source.",
+      .access = Access::kPublic,
+      .own_auth = "ingest or signature",
       .params = {{"format", "path", "string", true,
                   "asterisk-queue-log, asterisk-cdr, 3cx-cdr, freeswitch-cc, calls-json or "
                   "calls-csv"},
                  {"source", "query", "string", true, "source name"},
+                 {"tenant", "query", "string", false,
+                  "signed posts only (then required): the tenant's name"},
                  {"tz", "query", "string", false,
                   "IANA time zone of wall-clock timestamps (3CX, Asterisk CDR); default UTC"},
                  {"columns", "query", "string", false,
@@ -159,33 +262,37 @@ void AddIngestRoutes(Router& router, ApiDeps& deps, RateLimiter& ingest_limiter)
       .handler =
           [&deps, &ingest_limiter](RequestContext& ctx) {
             HttpRequest& req = ctx.request;
-            if (!ingest_limiter.Allow(ctx.principal->actor())) {
-              HttpResponse r = ErrorResponse(
-                  Status(StatusCode::kRateLimited, "too many ingest requests for this token"),
-                  req.request_id);
-              r.SetHeader("Retry-After", "1");  // at 600 a minute a token is back within 1 s
-              return r;
+            // A public route: it authenticates itself, by token (or session) or signature.
+            std::optional<Authenticated> who;
+            std::optional<TenantScope> tenant;
+            std::string limiter_key;
+            auto signature = req.Header("x-callboard-signature");
+            auto timestamp = req.Header("x-callboard-timestamp");
+            if (!req.Header("authorization") && signature && timestamp) {
+              auto scope = VerifySignature(deps, req, *signature, *timestamp);
+              if (!scope) return ErrorResponse(scope.error(), req.request_id);
+              tenant = *scope;
+              limiter_key = "webhook:" + std::to_string(scope->tenant_id()) + ":" +
+                            std::string(req.Query("source").value_or(""));
+              ctx.audit.actor = "webhook:" + std::string(req.Query("source").value_or(""));
+            } else {
+              auto authenticated = AuthenticateRequest(deps.auth, req);
+              if (!authenticated) return ErrorResponse(authenticated.error(), req.request_id);
+              who = std::move(*authenticated);
+              if (!Can(who->principal, Permission::kIngest)) {
+                HttpResponse r =
+                    ErrorResponse(Status::Denied("requires the ingest permission"), req.request_id);
+                r.user_id = who->principal.user_id;
+                return r;
+              }
+              tenant = who->principal.tenant();
+              limiter_key = who->principal.actor();
+              ctx.audit.actor_user_id = who->principal.user_id;
+              ctx.audit.actor = who->principal.actor();
             }
-            auto options = ReadImportOptions(req);
-            if (!options) return ErrorResponse(options.error(), req.request_id);
-            std::string text;
-            if (Status s = ReadIngestBody(req, text); !s.ok())
-              return ErrorResponse(s, req.request_id);
-            const std::string stream =
-                StreamIdentity(std::string_view(text).substr(0, kStreamIdentityBytes));
-            StringViewBuffer buffer(text);
-            std::istream in(&buffer);
-            auto summary = deps.importer.Import(ctx.principal->tenant(), *options, in, stream);
-            if (!summary) return ErrorResponse(summary.error(), req.request_id);
-            boost::json::array rejects;
-            for (const ParseReject& r : summary->rejects) {
-              rejects.push_back({{"line", r.line}, {"reason", r.reason}, {"raw", r.raw}});
-            }
-            return JsonResponse(200, boost::json::object{{"accepted", summary->accepted},
-                                                         {"duplicates", summary->duplicates},
-                                                         {"rejected", summary->rejected},
-                                                         {"calls", summary->calls},
-                                                         {"rejects", std::move(rejects)}});
+            HttpResponse resp = Ingest(deps, ingest_limiter, req, *tenant, limiter_key);
+            if (who) resp.user_id = who->principal.user_id;
+            return resp;
           },
   });
 

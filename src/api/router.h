@@ -53,6 +53,9 @@ struct Route {
   std::string summary;
   Access access = Access::kPermission;
   Permission permission = Permission::kReadOrg;  // used when access == kPermission
+  // Public routes that authenticate in their handler: what they take, for the OpenAPI
+  // x-permission ("ingest or signature"); "" for truly public routes.
+  std::string own_auth;
   std::vector<ParamDoc> params;
   std::vector<FieldDoc> body;
   int success_status = 200;

@@ -7,6 +7,7 @@
 #include "api/api.h"
 #include "api/json_body.h"
 #include "api/responses.h"
+#include "auth/password.h"
 #include "core/clock.h"
 #include "ingest/sources/source_json.h"
 #include "ingest/sources/source_runner.h"
@@ -227,6 +228,29 @@ void AddSourceRoutes(Router& router, ApiDeps& deps) {
               return ErrorResponse(s, req.request_id);
             if (deps.source_runner) deps.source_runner->Reload();
             return NoContent();
+          },
+  });
+
+  router.Add({
+      .method = "POST",
+      .pattern = "/api/v1/sources/{id}/webhook-secret",
+      .summary = "Create or rotate the webhook secret of ingest source {id} (configured or push), "
+                 "the HMAC-SHA256 key of signed posts to /api/v1/ingest/{format}. The answer is "
+                 "the only place the secret is ever shown; the previous one stops working.",
+      .permission = Permission::kManageSources,
+      .params = {id_param},
+      .handler =
+          [&deps](RequestContext& ctx) {
+            const HttpRequest& req = ctx.request;
+            if (!deps.sources) return NotConfigured(req);
+            auto id = PathId(req);
+            if (!id) return ErrorResponse(id.error(), req.request_id);
+            const std::string secret = NewSecretToken("cbwh_");
+            if (Status s =
+                    deps.sources->SetWebhookSecret(ctx.principal->tenant(), *id, secret, ctx.audit);
+                !s.ok())
+              return ErrorResponse(s, req.request_id);
+            return JsonResponse(200, boost::json::object{{"source_id", *id}, {"secret", secret}});
           },
   });
 }

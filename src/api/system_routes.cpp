@@ -36,13 +36,14 @@ boost::json::object Operation(const Route& r) {
   std::string id = r.method;
   for (char c : r.pattern) id += (std::isalnum(static_cast<unsigned char>(c)) ? c : '_');
   op["operationId"] = id;
-  if (r.access == Access::kPublic) {
+  if (r.access == Access::kPublic && r.own_auth.empty()) {
     op["security"] = boost::json::array{};
     op["x-permission"] = "public";
   } else {
     op["security"] = boost::json::array{boost::json::object{{"bearer", boost::json::array{}}},
                                         boost::json::object{{"cookie", boost::json::array{}}}};
-    op["x-permission"] = r.access == Access::kAuthenticated
+    op["x-permission"] = !r.own_auth.empty() ? r.own_auth
+                         : r.access == Access::kAuthenticated
                              ? std::string("authenticated")
                              : std::string(PermissionName(r.permission));
   }

@@ -146,6 +146,27 @@ Status SourceService::Delete(TenantScope scope, int64_t id, const AuditContext& 
   });
 }
 
+Status SourceService::SetWebhookSecret(TenantScope scope, int64_t id, const std::string& secret,
+                                       const AuditContext& ctx) {
+  return db_.Write([&](Transaction& tx) -> Status {
+    CB_RETURN_IF_ERROR(tx.Sources().SetWebhookSecret(scope, id, secret));
+    return audit_.Record(
+        tx, scope, ctx,
+        {.action = "source.webhook_secret", .object_type = "source", .object_id = id});
+  });
+}
+
+Result<std::string> SourceService::WebhookSecret(TenantScope scope, const std::string& name) {
+  std::string out;
+  CB_RETURN_IF_ERROR(db_.Read([&](Transaction& tx) -> Status {
+    auto secret = tx.Sources().GetWebhookSecret(scope, name);
+    if (!secret) return secret.error();
+    out = std::move(*secret);
+    return Status::Ok();
+  }));
+  return out;
+}
+
 Result<std::vector<TenantSource>> SourceService::ListEnabled() {
   std::vector<TenantSource> out;
   CB_RETURN_IF_ERROR(db_.Read([&](Transaction& tx) -> Status {

@@ -58,6 +58,15 @@ class SourceService {
   // kFailedPrecondition when the source has no configuration.
   Status Delete(TenantScope scope, int64_t id, const AuditContext& ctx);
 
+  // Sets (creates or rotates) the webhook secret of ingest source `id`, configured or not;
+  // audited as source.webhook_secret without the secret. kNotFound when the tenant has no
+  // ingest source `id`.
+  Status SetWebhookSecret(TenantScope scope, int64_t id, const std::string& secret,
+                          const AuditContext& ctx);
+  // The webhook secret of the source named `name`, "" when it has none; kNotFound when the
+  // tenant has no such source.
+  Result<std::string> WebhookSecret(TenantScope scope, const std::string& name);
+
   // Every enabled source of every tenant, for the runner inside `serve`.
   Result<std::vector<TenantSource>> ListEnabled();
 

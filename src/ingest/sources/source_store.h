@@ -7,6 +7,7 @@
 // Thread-safety: used only through a Transaction (store/transaction.h).
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "core/status.h"
@@ -30,6 +31,14 @@ class SourceStore {
   // Replaces kind, path, host, port, time_zone, columns, enabled and updated_at.
   virtual Status UpdateSourceConfig(TenantScope scope, const SourceConfig& c) = 0;
   virtual Status DeleteSourceConfig(TenantScope scope, int64_t source_id, TimePoint now) = 0;
+
+  // Signed webhooks (schema 0005_webhook_secret.sql), for any ingest source, configured or
+  // not. Sets the HMAC key of ingest source `source_id`; kNotFound when the tenant has none.
+  virtual Status SetWebhookSecret(TenantScope scope, int64_t source_id,
+                                  const std::string& secret) = 0;
+  // The HMAC key of the ingest source named `name`: "" when it has none; kNotFound when the
+  // tenant has no such source.
+  virtual Result<std::string> GetWebhookSecret(TenantScope scope, const std::string& name) = 0;
 };
 
 }  // namespace callboard

@@ -124,4 +124,26 @@ Status SqliteSourceStore::DeleteSourceConfig(TenantScope scope, int64_t source_i
   return Status::Ok();
 }
 
+Status SqliteSourceStore::SetWebhookSecret(TenantScope scope, int64_t source_id,
+                                           const std::string& secret) {
+  auto done =
+      conn_.Execute("UPDATE ingest_sources SET webhook_secret = ? WHERE tenant_id = ? AND id = ?",
+                    secret, scope.tenant_id(), source_id);
+  if (!done) return done.error();
+  if (*done == 0) return Status::NotFound("source not found");
+  return Status::Ok();
+}
+
+Result<std::string> SqliteSourceStore::GetWebhookSecret(TenantScope scope,
+                                                        const std::string& name) {
+  auto stmt = conn_.Prepare(
+      "SELECT COALESCE(webhook_secret, '') FROM ingest_sources WHERE tenant_id = ? AND name = ?");
+  if (!stmt) return stmt.error();
+  stmt->Bind(scope.tenant_id(), name);
+  auto row = stmt->Step();
+  if (!row) return row.error();
+  if (!*row) return Status::NotFound("source not found");
+  return stmt->Text(0);
+}
+
 }  // namespace callboard

@@ -17,6 +17,8 @@ class SqliteSourceStore final : public SourceStore {
   Result<std::vector<SourceConfig>> ListSourceConfigs(TenantScope scope) override;
   Status UpdateSourceConfig(TenantScope scope, const SourceConfig& c) override;
   Status DeleteSourceConfig(TenantScope scope, int64_t source_id, TimePoint now) override;
+  Status SetWebhookSecret(TenantScope scope, int64_t source_id, const std::string& secret) override;
+  Result<std::string> GetWebhookSecret(TenantScope scope, const std::string& name) override;
 
  private:
   SqliteConnection& conn_;
