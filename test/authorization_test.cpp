@@ -87,6 +87,7 @@ const std::vector<Case> kTable = {
     // signature under the source's webhook secret (SignedIngest in kpi_api_test).
     {"POST", "/api/v1/ingest/{format}", {false, false, false, false, true, false}, 200},
     {"GET", "/api/v1/ingest/rejects", {false, false, false, false, true, false}, 200},
+    {"GET", "/api/v1/ingest/diagnostics", {false, false, false, false, true, false}, 200},
     // Sources run inside the server (file tails, 3CX feeds): manage_sources, administrators.
     {"GET", "/api/v1/sources", {false, false, false, false, true, false}, 200},
     {"POST", "/api/v1/sources", {false, false, false, false, true, false}, 201},

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <charconv>
+#include <map>
 
 #include "api/api.h"
 #include "api/json_body.h"
@@ -306,6 +307,59 @@ Result<CallFilter> ReadCallFilter(const HttpRequest& req) {
 }  // namespace
 
 void AddKpiRoutes(Router& router, ApiDeps& deps, QueueService& queues, CallLog& calls) {
+  router.Add({
+      .method = "GET",
+      .pattern = "/api/v1/ingest/diagnostics",
+      .summary = "Data-quality findings of the ingest pipeline (DESIGN 3.4a): counts per source "
+                 "and kind, and the findings themselves newest first (CONNECT without "
+                 "ENTERQUEUE, calls without a terminal event, duplicated events, negative or "
+                 "absurd durations, out-of-order lines).",
+      .permission = Permission::kManageSources,
+      .params = {{"limit", "query", "integer", false, "page size, 1..500 (default 100)"},
+                 {"cursor", "query", "string", false, "next_cursor of the previous page"},
+                 {"source_id", "query", "integer", false, "only this source"}},
+      .handler =
+          [&deps](RequestContext& ctx) {
+            const HttpRequest& req = ctx.request;
+            auto page = ReadPage(req);
+            if (!page) return ErrorResponse(page.error(), req.request_id);
+            auto source_id = QueryInt(req, "source_id");
+            if (!source_id) return ErrorResponse(source_id.error(), req.request_id);
+            const TenantScope scope = ctx.principal->tenant();
+            std::optional<Page<StoredDiagnostic>> findings;
+            std::vector<DiagnosticCount> counts;
+            std::map<int64_t, std::string> names;
+            Status s = deps.db.Read([&](Transaction& tx) -> Status {
+              auto sources = tx.Kpi().ListSources(scope);
+              if (!sources) return sources.error();
+              for (const IngestSource& src : *sources) names[src.id] = src.name;
+              auto c = tx.Kpi().CountDiagnostics(scope);
+              if (!c) return c.error();
+              counts = std::move(*c);
+              auto f = tx.Kpi().ListDiagnostics(scope, *source_id, *page);
+              if (!f) return f.error();
+              findings = std::move(*f);
+              return Status::Ok();
+            });
+            if (!s.ok()) return ErrorResponse(s, req.request_id);
+            boost::json::array by_source;
+            for (const DiagnosticCount& c : counts) {
+              if (*source_id && c.source_id != **source_id) continue;
+              by_source.push_back(boost::json::object{{"source_id", c.source_id},
+                                                      {"source", names[c.source_id]},
+                                                      {"kind", c.kind},
+                                                      {"count", c.count}});
+            }
+            boost::json::object out = PageJson(*findings, [&](const StoredDiagnostic& d) {
+              return boost::json::object{
+                  {"id", d.id},         {"source_id", d.source_id}, {"source", names[d.source_id]},
+                  {"stream", d.stream}, {"kind", d.kind},           {"call_id", d.call_id},
+                  {"line", d.line},     {"detail", d.detail},       {"at", FormatRfc3339(d.at)}};
+            });
+            out["counts"] = std::move(by_source);
+            return JsonResponse(200, out);
+          },
+  });
   router.Add({
       .method = "GET",
       .pattern = "/api/v1/reports/queues",

@@ -242,6 +242,56 @@ void AddTelephonyCommands(CLI::App& cli, CommandContext& s, int& rc) {
     std::cout.flush();
   });
 
+  // diagnostics
+  static std::string d_tenant;
+  static int d_limit = 20;
+  auto* diagnostics_cmd =
+      cli.add_subcommand("diagnostics", "data-quality findings per source (counts, newest first)");
+  AddDataOption(diagnostics_cmd, s);
+  diagnostics_cmd->add_option("--tenant", d_tenant, "tenant name")->required();
+  diagnostics_cmd->add_option("--limit", d_limit, "findings to list")->check(CLI::Range(0, 500));
+  diagnostics_cmd->callback([&] {
+    if (Status st = s.Open(); !st.ok()) return void(rc = Fail("cannot open", st));
+    auto tenant = s.FindTenant(d_tenant);
+    if (!tenant) return void(rc = Fail("diagnostics", tenant.error()));
+    const TenantScope scope(tenant->id);
+    Status st = s.app->db().Read([&](Transaction& tx) -> Status {
+      auto sources = tx.Kpi().ListSources(scope);
+      if (!sources) return sources.error();
+      auto name_of = [&](int64_t id) {
+        for (const IngestSource& src : *sources) {
+          if (src.id == id) return src.name;
+        }
+        return std::to_string(id);
+      };
+      auto counts = tx.Kpi().CountDiagnostics(scope);
+      if (!counts) return counts.error();
+      boost::json::object by_source;
+      for (const DiagnosticCount& c : *counts) {
+        boost::json::value& entry = by_source[name_of(c.source_id)];
+        if (!entry.is_object()) entry = boost::json::object{};
+        entry.as_object()[c.kind] = c.count;
+      }
+      boost::json::array recent;
+      if (d_limit > 0) {
+        auto page = tx.Kpi().ListDiagnostics(scope, std::nullopt, PageRequest{.limit = d_limit});
+        if (!page) return page.error();
+        for (const StoredDiagnostic& d : page->items) {
+          recent.push_back(boost::json::object{{"source", name_of(d.source_id)},
+                                               {"kind", d.kind},
+                                               {"call_id", d.call_id},
+                                               {"line", d.line},
+                                               {"detail", d.detail}});
+        }
+      }
+      std::cout << boost::json::serialize(
+                       boost::json::object{{"counts", by_source}, {"recent", recent}})
+                << "\n";
+      return Status::Ok();
+    });
+    if (!st.ok()) rc = Fail("diagnostics", st);
+  });
+
   // rejects
   static std::string j_tenant;
   static int j_limit = 100;

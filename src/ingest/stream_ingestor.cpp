@@ -79,6 +79,7 @@ struct StreamIngestor::State {
   std::vector<std::pair<CallRecord, int64_t>> calls;  // with their line
   std::vector<AgentStateChange> states;
   std::vector<ParseReject> rejects;
+  std::vector<AssemblyDiagnostic> diagnostics;
   std::vector<ParsedItem> items;  // reused between lines
   AssemblerOutput assembled;
   TimePoint latest{};               // latest queue_log event time (assembler expiry)
@@ -91,6 +92,7 @@ struct StreamIngestor::State {
   void TakeAssembled(int64_t line) {
     for (CallRecord& c : assembled.calls) calls.emplace_back(std::move(c), line);
     for (AgentStateChange& s : assembled.states) states.push_back(std::move(s));
+    for (AssemblyDiagnostic& d : assembled.diagnostics) diagnostics.push_back(std::move(d));
     assembled = AssemblerOutput{};
   }
 
@@ -274,6 +276,10 @@ Status StreamIngestor::Commit(const CursorAt& cursor_at) {
       CB_RETURN_IF_ERROR(
           store.InsertReject(scope, {0, st.source.id, st.stream_id, r.line, r.raw, r.reason, now}));
     }
+    for (const AssemblyDiagnostic& d : st.diagnostics) {
+      CB_RETURN_IF_ERROR(store.InsertDiagnostic(
+          scope, {0, st.source.id, st.stream_id, d.kind, d.call_id, d.line, d.detail, now}));
+    }
     // The tracker's state is known only after this batch's changes are applied.
     std::vector<std::string> sections = {std::string(st.parser->HeaderLine()),
                                          st.queue_log ? st.assembler.SaveState() : std::string(),
@@ -296,6 +302,7 @@ Status StreamIngestor::Commit(const CursorAt& cursor_at) {
   st.calls.clear();
   st.states.clear();
   st.rejects.clear();
+  st.diagnostics.clear();
   unflushed_lines_ = 0;
   return Status::Ok();
 }

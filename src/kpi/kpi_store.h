@@ -63,6 +63,24 @@ struct StoredReject {
   TimePoint at;
 };
 
+// A data-quality finding of the ingest pipeline (DESIGN §3.4a).
+struct StoredDiagnostic {
+  int64_t id = 0;
+  int64_t source_id = 0;
+  std::string stream;
+  std::string kind;     // e.g. "connect_without_enterqueue", "no_terminal_event"
+  std::string call_id;  // the PBX call id, when the finding is about a call
+  int64_t line = 0;
+  std::string detail;
+  TimePoint at;
+};
+
+struct DiagnosticCount {
+  int64_t source_id = 0;
+  std::string kind;
+  int64_t count = 0;
+};
+
 // One interval aggregate row: queue × agent (0 = the queue total) × 15-minute bucket.
 struct AggregateRow {
   int64_t queue_id = 0;
@@ -134,6 +152,15 @@ class KpiStore {
   // Removes the interval aggregates with bucket in [from, to) (reaggregation rebuilds them
   // from the stored calls; agent state seconds are kept).
   virtual Status DeleteAggregates(TenantScope scope, TimePoint from, TimePoint to) = 0;
+
+  // Stores a finding unless the same one (source, stream, line, kind, call) is stored.
+  virtual Status InsertDiagnostic(TenantScope scope, const StoredDiagnostic& diagnostic) = 0;
+  // Newest first (keyset on id, descending).
+  virtual Result<Page<StoredDiagnostic>> ListDiagnostics(TenantScope scope,
+                                                         std::optional<int64_t> source_id,
+                                                         const PageRequest& page) = 0;
+  // How many findings of each kind each source has, by source then kind.
+  virtual Result<std::vector<DiagnosticCount>> CountDiagnostics(TenantScope scope) = 0;
 
   virtual Status InsertReject(TenantScope scope, const StoredReject& reject) = 0;
   // Newest first (keyset on id, descending).

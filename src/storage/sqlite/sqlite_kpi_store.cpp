@@ -438,6 +438,39 @@ Status SqliteKpiStore::DeleteAggregates(TenantScope scope, TimePoint from, TimeP
   return done ? Status::Ok() : done.error();
 }
 
+Status SqliteKpiStore::InsertDiagnostic(TenantScope scope, const StoredDiagnostic& d) {
+  auto done = conn_.Execute(
+      "INSERT INTO ingest_diagnostics (tenant_id, source_id, stream, kind, call_id, line, detail,"
+      " at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+      scope.tenant_id(), d.source_id, d.stream, d.kind, d.call_id, d.line, d.detail, d.at);
+  return done ? Status::Ok() : done.error();
+}
+
+Result<Page<StoredDiagnostic>> SqliteKpiStore::ListDiagnostics(TenantScope scope,
+                                                               std::optional<int64_t> source_id,
+                                                               const PageRequest& page) {
+  SqlQuery q(
+      "SELECT id, source_id, stream, kind, call_id, line, detail, at FROM ingest_diagnostics");
+  q.Where("tenant_id = ?", scope.tenant_id());
+  if (source_id) q.Where("source_id = ?", *source_id);
+  return FetchPage<StoredDiagnostic>(
+      conn_, q, "id", true, page,
+      [](const SqliteStatement& s) {
+        return StoredDiagnostic{s.Int(0),  s.Int(1), s.Text(2), s.Text(3),
+                                s.Text(4), s.Int(5), s.Text(6), s.Time(7)};
+      },
+      [](const StoredDiagnostic& d) { return d.id; });
+}
+
+Result<std::vector<DiagnosticCount>> SqliteKpiStore::CountDiagnostics(TenantScope scope) {
+  SqlQuery q("SELECT source_id, kind, COUNT(*) FROM ingest_diagnostics");
+  q.Where("tenant_id = ?", scope.tenant_id())
+      .Append(" GROUP BY source_id, kind ORDER BY source_id, kind");
+  return All<DiagnosticCount>(conn_, q, [](const SqliteStatement& s) {
+    return DiagnosticCount{s.Int(0), s.Text(1), s.Int(2)};
+  });
+}
+
 Status SqliteKpiStore::InsertReject(TenantScope scope, const StoredReject& r) {
   auto done = conn_.Execute(
       "INSERT INTO ingest_rejects (tenant_id, source_id, stream, line, raw, reason, at)"

@@ -38,6 +38,11 @@ class SqliteKpiStore final : public KpiStore {
   Result<std::vector<AgentStateRow>> ReadAgentStates(TenantScope scope, TimePoint from,
                                                      TimePoint to) override;
   Status DeleteAggregates(TenantScope scope, TimePoint from, TimePoint to) override;
+  Status InsertDiagnostic(TenantScope scope, const StoredDiagnostic& diagnostic) override;
+  Result<Page<StoredDiagnostic>> ListDiagnostics(TenantScope scope,
+                                                 std::optional<int64_t> source_id,
+                                                 const PageRequest& page) override;
+  Result<std::vector<DiagnosticCount>> CountDiagnostics(TenantScope scope) override;
   Status InsertReject(TenantScope scope, const StoredReject& reject) override;
   Result<Page<StoredReject>> ListRejects(TenantScope scope, std::optional<int64_t> source_id,
                                          const PageRequest& page) override;
