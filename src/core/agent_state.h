@@ -17,7 +17,7 @@ std::optional<AgentState> ParseAgentState(std::string_view name);
 
 struct AgentStateChange {
   TimePoint at;
-  std::string agent;   // PBX identity, e.g. "SIP/1001" or "Local/a1001@agents/n"
+  std::string agent;  // PBX identity, e.g. "SIP/1001" or "Local/a1001@agents/n"
   AgentState state = AgentState::kAvailable;
   std::string reason;  // pause reason when paused ("Lunch"); empty otherwise
   std::string queue;   // the queue the event came from, when it names one
