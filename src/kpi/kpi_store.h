@@ -149,6 +149,12 @@ class KpiStore {
                                                            TimePoint to, bool agent_rows) = 0;
   virtual Result<std::vector<AgentStateRow>> ReadAgentStates(TenantScope scope, TimePoint from,
                                                              TimePoint to) = 0;
+  // The same rows one at a time, in bucket order, without holding them all (reports over
+  // long ranges).
+  virtual Status ScanAggregates(TenantScope scope, TimePoint from, TimePoint to, bool agent_rows,
+                                const std::function<Status(const AggregateRow&)>& visit) = 0;
+  virtual Status ScanAgentStates(TenantScope scope, TimePoint from, TimePoint to,
+                                 const std::function<Status(const AgentStateRow&)>& visit) = 0;
   // Removes the interval aggregates with bucket in [from, to) (reaggregation rebuilds them
   // from the stored calls; agent state seconds are kept).
   virtual Status DeleteAggregates(TenantScope scope, TimePoint from, TimePoint to) = 0;

@@ -63,28 +63,28 @@ Result<Report> ReportService::Queues(const Principal& p, const ReportRequest& re
   if (!starts) return starts.error();
   Report report;
   report.request = request;
-  std::vector<AggregateRow> rows;
+  // Sum counters per queue and interval as the rows stream by, then compute each row's KPIs
+  // from the sums.
+  std::map<int64_t, std::vector<IntervalCounters>> sums;
   CB_RETURN_IF_ERROR(db_.Read([&](Transaction& tx) -> Status {
     auto queues = tx.Kpi().ListQueues(p.tenant());
     if (!queues) return queues.error();
     for (const QueueConfig& q : *queues) {
-      if (Wanted(request, q.id)) report.queues.push_back(q);
+      if (!Wanted(request, q.id)) continue;
+      report.queues.push_back(q);
+      sums[q.id].resize(starts->size());
     }
-    auto r = tx.Kpi().ReadAggregates(p.tenant(), BucketStart(request.from), request.to, false);
-    if (!r) return r.error();
-    rows = std::move(*r);
-    return Status::Ok();
+    return tx.Kpi().ScanAggregates(
+        p.tenant(), BucketStart(request.from), request.to, false, [&](const AggregateRow& row) {
+          auto it = sums.find(row.queue_id);
+          if (it != sums.end()) {
+            Add(it->second[IntervalIndexOf(*starts, row.bucket)], row.counters);
+          }
+          return Status::Ok();
+        });
   }));
   std::sort(report.queues.begin(), report.queues.end(),
             [](const QueueConfig& a, const QueueConfig& b) { return a.name < b.name; });
-  // Sum counters per queue and interval, then compute each row's KPIs from the sums.
-  std::map<int64_t, std::vector<IntervalCounters>> sums;
-  for (const QueueConfig& q : report.queues) sums[q.id].resize(starts->size());
-  for (const AggregateRow& row : rows) {
-    auto it = sums.find(row.queue_id);
-    if (it == sums.end()) continue;
-    Add(it->second[IntervalIndexOf(*starts, row.bucket)], row.counters);
-  }
   for (const QueueConfig& q : report.queues) {
     const auto& per_interval = sums[q.id];
     for (size_t i = 0; i < starts->size(); ++i) {
@@ -101,9 +101,23 @@ Result<Report> ReportService::Agents(const Principal& p, const ReportRequest& re
   if (!starts) return starts.error();
   Report report;
   report.request = request;
-  std::vector<AggregateRow> rows;
-  std::vector<AgentStateRow> states;
   std::map<int64_t, std::string> names;  // visible agents
+  std::set<int64_t> selected;            // queues
+  struct Sums {
+    std::vector<IntervalCounters> counters;
+    std::vector<AgentStateSeconds> states;
+    bool active = false;
+  };
+  std::map<int64_t, Sums> sums;
+  auto sums_of = [&](int64_t agent) -> Sums* {
+    if (!names.contains(agent)) return nullptr;
+    Sums& s = sums[agent];
+    if (s.counters.empty()) {
+      s.counters.resize(starts->size());
+      s.states.resize(starts->size());
+    }
+    return &s;
+  };
   CB_RETURN_IF_ERROR(db_.Read([&](Transaction& tx) -> Status {
     auto queues = tx.Kpi().ListQueues(p.tenant());
     if (!queues) return queues.error();
@@ -122,46 +136,27 @@ Result<Report> ReportService::Agents(const Principal& p, const ReportRequest& re
       if (!agents->next_after) break;
       page.after_id = agents->next_after;
     }
-    auto r = tx.Kpi().ReadAggregates(p.tenant(), BucketStart(request.from), request.to, true);
-    if (!r) return r.error();
-    rows = std::move(*r);
-    auto s = tx.Kpi().ReadAgentStates(p.tenant(), BucketStart(request.from), request.to);
-    if (!s) return s.error();
-    states = std::move(*s);
-    return Status::Ok();
+    for (const QueueConfig& q : report.queues) selected.insert(q.id);
+    const TimePoint from = BucketStart(request.from);
+    CB_RETURN_IF_ERROR(
+        tx.Kpi().ScanAggregates(p.tenant(), from, request.to, true, [&](const AggregateRow& row) {
+          if (!selected.contains(row.queue_id)) return Status::Ok();
+          if (Sums* s = sums_of(row.agent_id)) {
+            Add(s->counters[IntervalIndexOf(*starts, row.bucket)], row.counters);
+            s->active = true;
+          }
+          return Status::Ok();
+        }));
+    return tx.Kpi().ScanAgentStates(p.tenant(), from, request.to, [&](const AgentStateRow& row) {
+      if (Sums* s = sums_of(row.agent_id)) {
+        Add(s->states[IntervalIndexOf(*starts, row.bucket)], row.seconds);
+        s->active = true;
+      }
+      return Status::Ok();
+    });
   }));
   // With one queue selected its settings apply; otherwise the defaults.
   if (report.queues.size() == 1) report.agent_settings = report.queues.front().settings;
-  std::set<int64_t> selected;
-  for (const QueueConfig& q : report.queues) selected.insert(q.id);
-  struct Sums {
-    std::vector<IntervalCounters> counters;
-    std::vector<AgentStateSeconds> states;
-    bool active = false;
-  };
-  std::map<int64_t, Sums> sums;
-  auto sums_of = [&](int64_t agent) -> Sums* {
-    if (!names.contains(agent)) return nullptr;
-    Sums& s = sums[agent];
-    if (s.counters.empty()) {
-      s.counters.resize(starts->size());
-      s.states.resize(starts->size());
-    }
-    return &s;
-  };
-  for (const AggregateRow& row : rows) {
-    if (!selected.contains(row.queue_id)) continue;
-    if (Sums* s = sums_of(row.agent_id)) {
-      Add(s->counters[IntervalIndexOf(*starts, row.bucket)], row.counters);
-      s->active = true;
-    }
-  }
-  for (const AgentStateRow& row : states) {
-    if (Sums* s = sums_of(row.agent_id)) {
-      Add(s->states[IntervalIndexOf(*starts, row.bucket)], row.seconds);
-      s->active = true;
-    }
-  }
   std::vector<std::pair<std::string, int64_t>> order;
   for (const auto& [id, s] : sums) {
     if (s.active) order.emplace_back(names[id], id);

@@ -409,25 +409,63 @@ Status SqliteKpiStore::AddAgentState(TenantScope scope, const AgentStateRow& del
   return done ? Status::Ok() : done.error();
 }
 
-Result<std::vector<AggregateRow>> SqliteKpiStore::ReadAggregates(TenantScope scope, TimePoint from,
-                                                                 TimePoint to, bool agent_rows) {
+namespace {
+
+SqlQuery AggregateQuery(TenantScope scope, TimePoint from, TimePoint to, bool agent_rows) {
   SqlQuery q(kAggregateColumns);
   q.Where("tenant_id = ?", scope.tenant_id())
+      .Where(agent_rows ? "agent_id != 0" : "agent_id = 0")
       .Where("bucket_start >= ?", from)
       .Where("bucket_start < ?", to)
-      .Where(agent_rows ? "agent_id != 0" : "agent_id = 0")
       .Append(" ORDER BY bucket_start");
-  return All<AggregateRow>(conn_, q, ReadAggregate);
+  return q;
 }
 
-Result<std::vector<AgentStateRow>> SqliteKpiStore::ReadAgentStates(TenantScope scope,
-                                                                   TimePoint from, TimePoint to) {
+SqlQuery StateQuery(TenantScope scope, TimePoint from, TimePoint to) {
   SqlQuery q(kStateColumns);
   q.Where("tenant_id = ?", scope.tenant_id())
       .Where("bucket_start >= ?", from)
       .Where("bucket_start < ?", to)
       .Append(" ORDER BY bucket_start");
-  return All<AgentStateRow>(conn_, q, ReadState);
+  return q;
+}
+
+// Calls `visit` with each row of `q`, read by `read`, without holding them all.
+template <typename T, typename Read>
+Status Each(SqliteConnection& conn, const SqlQuery& q, Read read,
+            const std::function<Status(const T&)>& visit) {
+  auto stmt = q.Prepare(conn);
+  if (!stmt) return stmt.error();
+  for (;;) {
+    auto row = stmt->Step();
+    if (!row) return row.error();
+    if (!*row) return Status::Ok();
+    CB_RETURN_IF_ERROR(visit(read(*stmt)));
+  }
+}
+
+}  // namespace
+
+Result<std::vector<AggregateRow>> SqliteKpiStore::ReadAggregates(TenantScope scope, TimePoint from,
+                                                                 TimePoint to, bool agent_rows) {
+  return All<AggregateRow>(conn_, AggregateQuery(scope, from, to, agent_rows), ReadAggregate);
+}
+
+Status SqliteKpiStore::ScanAggregates(TenantScope scope, TimePoint from, TimePoint to,
+                                      bool agent_rows,
+                                      const std::function<Status(const AggregateRow&)>& visit) {
+  return Each<AggregateRow>(conn_, AggregateQuery(scope, from, to, agent_rows), ReadAggregate,
+                            visit);
+}
+
+Result<std::vector<AgentStateRow>> SqliteKpiStore::ReadAgentStates(TenantScope scope,
+                                                                   TimePoint from, TimePoint to) {
+  return All<AgentStateRow>(conn_, StateQuery(scope, from, to), ReadState);
+}
+
+Status SqliteKpiStore::ScanAgentStates(TenantScope scope, TimePoint from, TimePoint to,
+                                       const std::function<Status(const AgentStateRow&)>& visit) {
+  return Each<AgentStateRow>(conn_, StateQuery(scope, from, to), ReadState, visit);
 }
 
 Status SqliteKpiStore::DeleteAggregates(TenantScope scope, TimePoint from, TimePoint to) {

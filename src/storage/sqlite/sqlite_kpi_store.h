@@ -35,6 +35,10 @@ class SqliteKpiStore final : public KpiStore {
   Status AddAgentState(TenantScope scope, const AgentStateRow& delta) override;
   Result<std::vector<AggregateRow>> ReadAggregates(TenantScope scope, TimePoint from, TimePoint to,
                                                    bool agent_rows) override;
+  Status ScanAggregates(TenantScope scope, TimePoint from, TimePoint to, bool agent_rows,
+                        const std::function<Status(const AggregateRow&)>& visit) override;
+  Status ScanAgentStates(TenantScope scope, TimePoint from, TimePoint to,
+                         const std::function<Status(const AgentStateRow&)>& visit) override;
   Result<std::vector<AgentStateRow>> ReadAgentStates(TenantScope scope, TimePoint from,
                                                      TimePoint to) override;
   Status DeleteAggregates(TenantScope scope, TimePoint from, TimePoint to) override;
