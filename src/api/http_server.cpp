@@ -35,7 +35,7 @@
 
 #include "api/metrics.h"
 #include "core/clock.h"
-#include "kpi/report_json.h"
+#include "json/plain_json.h"
 
 namespace callboard {
 

@@ -235,12 +235,6 @@ boost::json::array DerivedTimeline(const StoredCall& sc) {
   return events;
 }
 
-HttpResponse PlainJsonResponse(const boost::json::value& v) {
-  HttpResponse r;
-  r.body = PlainJsonText(v);
-  return r;
-}
-
 // The call log is performance data: own, team or all (DESIGN §1).
 Status CheckMayReadCalls(const Principal& p) {
   if (Can(p, Permission::kViewOwnPerformance) || Can(p, Permission::kViewTeamPerformance) ||
@@ -491,7 +485,7 @@ void AddKpiRoutes(Router& router, ApiDeps& deps, QueueService& queues, CallLog& 
             if (!filter) return ErrorResponse(filter.error(), req.request_id);
             auto r = calls.List(*ctx.principal, std::move(*filter), *page);
             if (!r) return ErrorResponse(r.error(), req.request_id);
-            return PlainJsonResponse(PageJson(*r, CallJson));
+            return JsonResponse(200, PageJson(*r, CallJson));
           },
   });
   router.Add({
@@ -514,7 +508,7 @@ void AddKpiRoutes(Router& router, ApiDeps& deps, QueueService& queues, CallLog& 
             boost::json::object out = CallJson(*call);
             out["timeline_source"] = "call_record";
             out["timeline"] = DerivedTimeline(*call);
-            return PlainJsonResponse(out);
+            return JsonResponse(200, out);
           },
   });
 }

@@ -3,7 +3,7 @@
 #include <boost/json.hpp>
 #include <charconv>
 
-#include "kpi/report_json.h"
+#include "json/plain_json.h"
 
 namespace callboard {
 

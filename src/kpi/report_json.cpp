@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "json/plain_json.h"
+
 namespace callboard {
 
 namespace {
@@ -70,49 +72,8 @@ boost::json::object Settings(const QueueSettings& s) {
           {"sl_formula", SlFormulaName(s.sl_formula)}};
 }
 
-std::string Number(double d) {
-  if (d == 0) return "0";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.10g", d);
-  return buf;
-}
-
-void WriteJson(const boost::json::value& v, std::string& out) {
-  switch (v.kind()) {
-    case boost::json::kind::double_:
-      out += Number(v.get_double());
-      return;
-    case boost::json::kind::object: {
-      out += '{';
-      bool first = true;
-      for (const auto& kv : v.get_object()) {
-        if (!first) out += ',';
-        first = false;
-        out += boost::json::serialize(boost::json::value(kv.key()));
-        out += ':';
-        WriteJson(kv.value(), out);
-      }
-      out += '}';
-      return;
-    }
-    case boost::json::kind::array: {
-      out += '[';
-      bool first = true;
-      for (const auto& item : v.get_array()) {
-        if (!first) out += ',';
-        first = false;
-        WriteJson(item, out);
-      }
-      out += ']';
-      return;
-    }
-    default:
-      out += boost::json::serialize(v);
-  }
-}
-
 std::string CsvField(const boost::json::value& v) {
-  if (v.is_double()) return Number(v.get_double());
+  if (v.is_double()) return PlainNumber(v.get_double());
   if (v.is_null()) return "";
   if (v.is_string()) {
     const std::string s(v.get_string());
@@ -165,15 +126,7 @@ boost::json::object ReportJson(const Report& report, bool agent_report) {
 }
 
 std::string ReportJsonText(const Report& report, bool agent_report) {
-  std::string out;
-  WriteJson(ReportJson(report, agent_report), out);
-  return out;
-}
-
-std::string PlainJsonText(const boost::json::value& value) {
-  std::string out;
-  WriteJson(value, out);
-  return out;
+  return PlainJsonText(ReportJson(report, agent_report));
 }
 
 std::string ReportCsv(const Report& report, bool agent_report) {

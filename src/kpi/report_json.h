@@ -13,8 +13,6 @@ namespace callboard {
 boost::json::object ReportJson(const Report& report, bool agent_report);
 // ReportJson as text, numbers in plain decimal notation (0.636364, not 6.36364E-1).
 std::string ReportJsonText(const Report& report, bool agent_report);
-// Any JSON value as text with numbers in plain decimal notation, as ReportJsonText.
-std::string PlainJsonText(const boost::json::value& value);
 // One header line, one line per row; the same fields as the JSON rows, variants flattened
 // as service_level_<formula>.
 std::string ReportCsv(const Report& report, bool agent_report);
