@@ -9,6 +9,7 @@
 #include "core/interval_counters.h"
 #include "core/intervals.h"
 #include "ingest/call_assembler.h"
+#include "ingest/ingest_observer.h"
 #include "kpi/agent_state_tracker.h"
 #include "kpi/kpi_store.h"
 #include "store/transaction.h"
@@ -78,6 +79,7 @@ struct StreamIngestor::State {
   // Produced since the last flush.
   std::vector<std::pair<CallRecord, int64_t>> calls;  // with their line
   std::vector<AgentStateChange> states;
+  std::vector<QueueLogEvent> events;  // kept only for an observer
   std::vector<ParseReject> rejects;
   std::vector<AssemblyDiagnostic> diagnostics;
   std::vector<ParsedItem> items;  // reused between lines
@@ -167,6 +169,7 @@ void StreamIngestor::Feed(std::string_view line, int64_t line_no) {
     if (auto* e = std::get_if<QueueLogEvent>(&item)) {
       if (e->at > s.latest) s.latest = e->at;
       if (!s.newest || e->at > *s.newest) s.newest = e->at;
+      if (s.options.observer != nullptr) s.events.push_back(*e);
       s.assembler.Add(*e, line_no, s.assembled);
       s.TakeAssembled(line_no);
     } else {
@@ -210,11 +213,14 @@ Status StreamIngestor::Commit(const CursorAt& cursor_at) {
   int64_t new_calls = 0;
   int64_t duplicate_lines = 0;
   const TenantScope scope = st.scope;
+  IngestObserver* const observer = st.options.observer;
+  CommittedBatch committed;
   Status s = st.db.Write([&](Transaction& tx) -> Status {
     KpiStore& store = tx.Kpi();
     const TimePoint now = st.clock.Now();
     new_calls = 0;
     duplicate_lines = 0;
+    committed = CommittedBatch{};
     auto queue_of = [&](const std::string& name) -> Result<QueueConfig> {
       if (auto it = st.queues.find(name); it != st.queues.end()) return it->second;
       auto q = store.EnsureQueue(scope, name, now);
@@ -251,6 +257,10 @@ Status StreamIngestor::Commit(const CursorAt& cursor_at) {
         continue;
       }
       ++new_calls;
+      if (observer != nullptr) {
+        committed.calls.push_back(
+            {call, stored.queue_id, stored.agent_id, queue ? queue->settings : QueueSettings{}});
+      }
       if (!queue) continue;  // direct calls are stored, not aggregated per queue
       const TimePoint bucket = BucketStart(call.started_at);
       CountCall(sums[{queue->id, 0, bucket}], call, queue->settings);
@@ -264,6 +274,31 @@ Status StreamIngestor::Commit(const CursorAt& cursor_at) {
       auto a = agent_of(change.agent);
       if (!a) return a.error();
       tracker.Apply(*a, change, seconds);
+      if (observer != nullptr) {
+        std::optional<int64_t> queue_id;
+        if (!change.queue.empty()) {
+          auto q = queue_of(change.queue);
+          if (!q) return q.error();
+          queue_id = q->id;
+        }
+        committed.states.push_back({*a, queue_id, change});
+      }
+    }
+    if (observer != nullptr) {
+      for (const QueueLogEvent& e : st.events) {
+        CommittedEvent out{e.at, e.call_id, e.event, std::nullopt, e.queue, std::nullopt, e.data};
+        if (!e.queue.empty() && e.queue != "NONE") {
+          auto q = queue_of(e.queue);
+          if (!q) return q.error();
+          out.queue_id = q->id;
+        }
+        if (!e.agent.empty() && e.agent != "NONE") {
+          auto a = agent_of(e.agent);
+          if (!a) return a.error();
+          out.agent_id = *a;
+        }
+        committed.events.push_back(std::move(out));
+      }
     }
     for (const auto& [key, counters] : sums) {
       const auto& [queue_id, agent_id, bucket] = key;
@@ -296,11 +331,13 @@ Status StreamIngestor::Commit(const CursorAt& cursor_at) {
     st.agents.clear();
     return s;
   }
+  if (observer != nullptr && !committed.empty()) observer->OnCommitted(scope, committed);
   summary_.calls += new_calls;
   summary_.accepted -= duplicate_lines;
   summary_.duplicates += duplicate_lines;
   st.calls.clear();
   st.states.clear();
+  st.events.clear();
   st.rejects.clear();
   st.diagnostics.clear();
   unflushed_lines_ = 0;
