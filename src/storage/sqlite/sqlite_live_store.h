@@ -1,5 +1,5 @@
 #pragma once
-// SqliteLiveStore: LiveStore over one SQLite connection (schema 0007_live.sql).
+// SqliteLiveStore: LiveStore over one SQLite connection (schema 0009_live.sql).
 // Thread-safety: as its connection.
 
 #include "live/live_store.h"
