@@ -593,19 +593,36 @@ void CallAssembler::RememberEnded(const VisitKey& key, const EndedVisit& ended) 
   } else {
     ended_.emplace(key, ended);
   }
-  ended_by_time_.emplace_back(ended.ended_at, key);
+  IndexEnded(key, ended.ended_at);
+}
+
+void CallAssembler::IndexEnded(const VisitKey& key, TimePoint ended_at) {
+  uint32_t slot = 0;
+  if (free_slots_.empty()) {
+    slot = static_cast<uint32_t>(ended_keys_.size());
+    ended_keys_.push_back(key);
+  } else {
+    slot = free_slots_.back();
+    free_slots_.pop_back();
+    ended_keys_[slot].first.assign(key.first);  // reuses the strings' capacity
+    ended_keys_[slot].second.assign(key.second);
+  }
+  ended_by_time_.push_back({ToUnixMillis(ended_at), slot});
   std::push_heap(ended_by_time_.begin(), ended_by_time_.end(), std::greater<>());
 }
 
 void CallAssembler::Forget(TimePoint horizon) {
-  while (!ended_by_time_.empty() && ended_by_time_.front().first < horizon) {
+  const int64_t horizon_ms = ToUnixMillis(horizon);
+  while (!ended_by_time_.empty() && ended_by_time_.front().ended_ms < horizon_ms) {
     std::pop_heap(ended_by_time_.begin(), ended_by_time_.end(), std::greater<>());
+    const uint32_t slot = ended_by_time_.back().slot;
+    ended_by_time_.pop_back();
     // The visit may have been remembered again since (with its own, later, heap entry).
-    if (auto it = ended_.find(ended_by_time_.back().second);
+    if (auto it = ended_.find(ended_keys_[slot]);
         it != ended_.end() && it->second.ended_at < horizon) {
       ended_.erase(it);
     }
-    ended_by_time_.pop_back();
+    free_slots_.push_back(slot);
   }
   std::erase_if(pending_dids_, [&](const auto& entry) { return entry.second.at < horizon; });
 }

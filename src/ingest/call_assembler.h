@@ -212,14 +212,25 @@ class CallAssembler {
                     AssemblerOutput& out);
   void Forget(TimePoint horizon);
   // Remembers (or updates) an ended visit, keeping ended_by_time_ in step.
+  void IndexEnded(const VisitKey& key, TimePoint ended_at);
   void RememberEnded(const VisitKey& key, const EndedVisit& ended);
 
   std::chrono::milliseconds open_call_timeout_;
   OpenVisits open_;
   std::unordered_map<VisitKey, EndedVisit, KeyHash, KeyEq> ended_;
-  // A min-heap of (ended_at, key), one entry per RememberEnded: Forget pops the old ones instead
-  // of walking ended_ (an entry whose visit was remembered again later is skipped).
-  std::vector<std::pair<TimePoint, VisitKey>> ended_by_time_;
+  // A min-heap of (ended_at, slot of the key in ended_keys_), one entry per RememberEnded:
+  // Forget pops the old ones instead of walking ended_ (an entry whose visit was remembered
+  // again later is skipped). Small entries keep the heap's moves cheap; slots are reused.
+  struct EndedEntry {
+    int64_t ended_ms = 0;
+    uint32_t slot = 0;
+    bool operator>(const EndedEntry& o) const {
+      return ended_ms > o.ended_ms || (ended_ms == o.ended_ms && slot > o.slot);
+    }
+  };
+  std::vector<EndedEntry> ended_by_time_;
+  std::vector<VisitKey> ended_keys_;
+  std::vector<uint32_t> free_slots_;
   std::unordered_map<std::string, Agent, NameHash, std::equal_to<>> agents_;
   std::map<std::string, PendingDid, std::less<>> pending_dids_;  // by callid, until ENTERQUEUE
   std::vector<std::string_view> data_views_;  // Add(QueueLogEvent): the event's data as views

@@ -311,8 +311,7 @@ Status CallAssembler::LoadState(std::string_view state) {
     if (tag == "V" || tag == "E" || tag == "A" || tag == "D") ++records;
   }
   if (!ended) return Malformed(line_no, "truncated: no end record");
-  for (const auto& [key, e] : loaded.ended_) loaded.ended_by_time_.emplace_back(e.ended_at, key);
-  std::make_heap(loaded.ended_by_time_.begin(), loaded.ended_by_time_.end(), std::greater<>());
+  for (const auto& [key, e] : loaded.ended_) loaded.IndexEnded(key, e.ended_at);
   *this = std::move(loaded);
   return Status::Ok();
 }
