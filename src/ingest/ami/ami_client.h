@@ -94,8 +94,8 @@ class AmiClient {
   // connection, fails the actions still waiting, joins the thread. Idempotent.
   void Stop();
 
-  // Sends `action` with a fresh ActionID; `done` receives the response (on the I/O thread)
-  // exactly once.
+  // Sends `action` with a fresh ActionID; `done` receives the response exactly once — on the
+  // I/O thread, or at once on the calling thread when the client is not running.
   void Send(AmiAction action, ResponseHandler done);
   std::future<Result<AmiMessage>> Send(AmiAction action);
 
