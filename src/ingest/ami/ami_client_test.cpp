@@ -209,6 +209,29 @@ TEST(AmiClient, AnActionWithoutResponseTimesOutAndTheConnectionStays) {
   EXPECT_EQ(peer.connections(), 1);
 }
 
+TEST(AmiClient, TooManyActionsWaitingAreRefused) {
+  AmiTestPeer peer;
+  AmiRecorder rec;
+  AmiClientOptions options = FastOptions(peer.port());
+  options.max_pending_actions = 2;
+  AmiClient client(options, rec.Events(), rec.Statuses());
+  client.Start();
+  ASSERT_TRUE(rec.WaitForState(AmiLinkState::kConnected));
+  peer.Hold("cb-1-2");
+  peer.Hold("cb-1-3");
+  auto first = client.Send(Pause("Local/a1002@agents/n", true));
+  auto second = client.Send(Pause("Local/a1003@agents/n", true));
+  Result<AmiMessage> third = client.Send(Pause("Local/a1001@agents/n", true)).get();
+  ASSERT_FALSE(third);
+  EXPECT_EQ(third.error().message(),
+            "AMI: 2 actions already wait for a response from " + Peer(peer));
+  peer.Release("cb-1-2");
+  peer.Release("cb-1-3");
+  EXPECT_TRUE(first.get());
+  EXPECT_TRUE(second.get());
+  EXPECT_EQ(peer.actions("QueuePause").size(), 2u);
+}
+
 TEST(AmiClient, ActionsWaitingWhenTheConnectionDropsFailAtOnce) {
   AmiTestPeer peer;
   AmiRecorder rec;

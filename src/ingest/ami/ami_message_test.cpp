@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
 #include <string>
 #include <vector>
 
@@ -57,6 +58,26 @@ TEST(AmiFramer, CapturedSessionFramesAlikeHoweverTheReadsSplitIt) {
     EXPECT_EQ(messages[1].Value("Status"), "Fully Booted");
     EXPECT_EQ(messages.back().Value("Response"), "Goodbye");
     EXPECT_EQ(messages.back().Value("Message"), "Thanks for all the fish.");
+  }
+}
+
+TEST(AmiFramer, RandomReadSizesGiveTheSameMessages) {
+  const std::string bytes = SuccessfulConnection();
+  Status status;
+  const std::vector<AmiMessage> whole = FeedInChunks(bytes, bytes.size(), &status);
+  std::mt19937 random(20261122);
+  for (int round = 0; round < 5; ++round) {
+    AmiFramer framer;
+    std::vector<AmiMessage> out;
+    for (size_t pos = 0; pos < bytes.size();) {
+      const size_t n = std::uniform_int_distribution<size_t>(1, 300)(random);
+      ASSERT_TRUE(framer.Feed(std::string_view(bytes).substr(pos, n), out).ok());
+      pos += n;
+    }
+    ASSERT_EQ(out.size(), whole.size());
+    for (size_t i = 0; i < out.size(); ++i) {
+      ASSERT_EQ(out[i].Serialize(), whole[i].Serialize()) << "message " << i + 1;
+    }
   }
 }
 
