@@ -6,25 +6,6 @@
 
 namespace callboard {
 
-const char* MonitorModeName(MonitorMode mode) {
-  switch (mode) {
-    case MonitorMode::kListen:
-      return "listen";
-    case MonitorMode::kWhisper:
-      return "whisper";
-    case MonitorMode::kBarge:
-      return "barge";
-  }
-  return "listen";
-}
-
-std::optional<MonitorMode> ParseMonitorMode(const std::string& name) {
-  if (name == "listen") return MonitorMode::kListen;
-  if (name == "whisper") return MonitorMode::kWhisper;
-  if (name == "barge") return MonitorMode::kBarge;
-  return std::nullopt;
-}
-
 namespace {
 
 // Collects the field errors of one request.

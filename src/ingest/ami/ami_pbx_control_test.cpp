@@ -117,6 +117,15 @@ TEST(AmiPbxControl, EachMonitorModeOriginatesChanSpyWithItsOptions) {
   }
 }
 
+TEST(PbxControl, MonitorModeNamesRoundTrip) {
+  for (MonitorMode mode : {MonitorMode::kListen, MonitorMode::kWhisper, MonitorMode::kBarge}) {
+    EXPECT_EQ(ParseMonitorMode(MonitorModeName(mode)), mode);
+  }
+  EXPECT_STREQ(MonitorModeName(MonitorMode::kBarge), "barge");
+  EXPECT_FALSE(ParseMonitorMode("spy").has_value());
+  EXPECT_FALSE(ParseMonitorMode("Listen").has_value());
+}
+
 TEST(AmiPbxControl, ChannelTemplateAndDefaultCallerId) {
   Result<AmiAction> a = ChanSpyOriginateAction(
       {.supervisor_extension = "a9999", .agent_channel = "Local/a1001@agents"},

@@ -3,7 +3,7 @@
 // a queue member, move members between queues, and let a supervisor listen to, whisper to or
 // barge into an agent's call. Plain types only, so the live-operations layer can depend on it
 // without knowing the transport (AmiPbxControl implements it over the Asterisk Manager
-// Interface).
+// Interface). The header needs nothing but core/status.h: no library to link.
 //
 //   CB_RETURN_IF_ERROR(pbx.Pause({.interface = "PJSIP/1001", .paused = true,
 //                                 .reason = "Lunch"}));
@@ -32,8 +32,24 @@ enum class MonitorMode {
 };
 
 // "listen", "whisper", "barge".
-const char* MonitorModeName(MonitorMode mode);
-std::optional<MonitorMode> ParseMonitorMode(const std::string& name);
+inline const char* MonitorModeName(MonitorMode mode) {
+  switch (mode) {
+    case MonitorMode::kListen:
+      return "listen";
+    case MonitorMode::kWhisper:
+      return "whisper";
+    case MonitorMode::kBarge:
+      return "barge";
+  }
+  return "listen";
+}
+
+inline std::optional<MonitorMode> ParseMonitorMode(const std::string& name) {
+  if (name == "listen") return MonitorMode::kListen;
+  if (name == "whisper") return MonitorMode::kWhisper;
+  if (name == "barge") return MonitorMode::kBarge;
+  return std::nullopt;
+}
 
 struct PauseRequest {
   std::string interface;             // the queue member, e.g. "PJSIP/1001"
