@@ -57,6 +57,23 @@ const EXPECTED_NAV = {
 
 const tests = [
   [
+    'the server delivers the app with its caching headers',
+    async ({ base }) => {
+      const index = await fetch(base + '/reports/queues');
+      assertEqual(index.status, 200, 'app route status');
+      assertEqual(index.headers.get('cache-control'), 'no-cache', 'index.html Cache-Control');
+      assertEqual(index.headers.get('content-type'), 'text/html; charset=utf-8', 'index.html type');
+      const html = await index.text();
+      const entry = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+      assert(entry, 'entry script in index.html');
+      const asset = await fetch(base + entry, { headers: { 'Accept-Encoding': 'gzip' } });
+      assertEqual(asset.headers.get('cache-control'), 'public, max-age=31536000, immutable', 'asset Cache-Control');
+      assertEqual(asset.headers.get('content-encoding'), 'gzip', 'precompressed asset');
+      assertEqual((await fetch(base + '/api/v1/no-such-route')).status, 404, 'unknown API path');
+      assertEqual((await fetch(base + '/assets/missing-0000.js')).status, 404, 'missing asset');
+    },
+  ],
+  [
     'sign-in shows a clear error for a wrong password',
     async ({ page }) => {
       await page.goto('/calls');
@@ -134,6 +151,7 @@ const tests = [
       assert((await drawer.locator('.badge').innerText()) === 'Abandoned', 'outcome in the drawer');
       assertEqual(await drawer.locator('audio').count(), 0, 'no player without a recording');
       await checkA11y(page, 'call drawer');
+      await page.screenshot({ path: join(outDir, 'call-drawer-1280.png') });
       await page.keyboard.press('Escape');
       await drawer.waitFor({ state: 'hidden' });
       assert(!page.url().includes('call='), 'drawer closed in the address');
@@ -303,6 +321,35 @@ const tests = [
       await page.screenshot({ path: join(outDir, 'wallboard-1280.png'), fullPage: true });
       await page.setViewportSize({ width: 390, height: 844 });
       await page.screenshot({ path: join(outDir, 'wallboard-390.png'), fullPage: true });
+
+      // The board itself, fed a snapshot in the documented shape until the server has one.
+      const now = Date.now();
+      const at = (s) => new Date(now - s * 1000).toISOString();
+      const snapshot = {
+        seq: 7,
+        agents: [
+          { id: 1, name: 'Ada Lovelace', state: 'on_call', reason: null, since: at(95), call: { queue: 'sales' }, today: { handled: 31 } },
+          { id: 2, name: 'Grace Hopper', state: 'available', reason: null, since: at(20), call: null, today: { handled: 27 } },
+          { id: 3, name: 'Alan Turing', state: 'paused', reason: 'Lunch', since: at(900), call: null, today: { handled: 18 } },
+          { id: 4, name: 'Edsger Dijkstra', state: 'acw', reason: null, since: at(40), call: null, today: { handled: 22 } },
+        ],
+        queues: [
+          { id: 1, name: 'sales', waiting: [{ wait_s: 42 }, { wait_s: 9 }], longest_wait_s: 42, agents_by_state: { on_call: 1, available: 1 }, today: { offered: 410, answered: 380, service_level: 0.812 } },
+          { id: 2, name: 'support', waiting: [], longest_wait_s: null, agents_by_state: { paused: 1 }, today: { offered: 235, answered: 220, service_level: 0.864 } },
+        ],
+        alerts: [{ id: 'a1', message: 'Alan Turing has been on Lunch for 15 minutes.' }],
+      };
+      await page.route('**/api/v1/live', (route) => route.fulfill({ json: snapshot }));
+      await page.reload();
+      await page.getByRole('heading', { name: 'support' }).waitFor();
+      assertEqual(await page.locator('.tile').count(), 2, 'queue tiles');
+      assertEqual(await page.locator('.tile').first().locator('.big').first().innerText(), '2', 'waiting in sales');
+      assertEqual(await page.locator('.tile').first().locator('.big').nth(1).innerText(), '0:42', 'longest wait in sales');
+      await page.getByText('Alan Turing has been on Lunch for 15 minutes.').waitFor();
+      await checkA11y(page, 'wallboard with a snapshot');
+      await page.screenshot({ path: join(outDir, 'wallboard-snapshot-390.png'), fullPage: true });
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await page.screenshot({ path: join(outDir, 'wallboard-snapshot-1280.png'), fullPage: true });
     },
   ],
 ];

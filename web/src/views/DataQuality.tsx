@@ -13,8 +13,9 @@ export function SourceState(props: { source: Source }) {
   if (props.source.kind === 'push') return <span class="badge">Push</span>;
   if (!st) return <span class="badge">Unknown</span>;
   const state = String(st.state ?? (st.connected ? 'connected' : 'stopped'));
-  const good = st.connected === true || state === 'running' || state === 'connected' || state === 'tailing' || state === 'listening';
-  return <span class={'badge ' + (st.last_error ? 'badge-failed' : good ? 'badge-answered' : 'badge-timeout')}>{humanize(state)}</span>;
+  // starting, connected, listening, following, waiting, error
+  const good = state === 'connected' || state === 'listening' || state === 'following';
+  return <span class={'badge ' + (state === 'error' ? 'badge-failed' : good ? 'badge-answered' : 'badge-timeout')}>{humanize(state)}</span>;
 }
 
 export default function DataQuality() {

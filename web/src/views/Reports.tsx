@@ -21,6 +21,12 @@ const FORMULA_SHORT: Record<SlFormula, string> = {
   late_abandons_count: 'Late abandons count',
   abandons_in_sl_success: 'Abandons in SL = success',
 };
+const FIGURE_NAMES: Record<string, string> = {
+  ...FORMULA_SHORT,
+  abandon_rate: 'Abandon rate',
+  asa_s: 'ASA (average speed of answer)',
+  aht_s: 'AHT (average handling time)',
+};
 
 function Filters(props: { kind: string; initial: ReportForm; queues: Queue[]; onApply: (f: ReportForm) => void }) {
   const [f, setF] = useState(props.initial);
@@ -130,7 +136,7 @@ function Definition(props: { report: Report; kind: 'queues' | 'agents' }) {
       <dl class="formulas">
         {Object.entries(d.formulas).map(([k, v]) => (
           <div key={k}>
-            <dt>{(FORMULA_SHORT as Record<string, string>)[k] ?? humanize(k)}</dt>
+            <dt>{FIGURE_NAMES[k] ?? humanize(k)}</dt>
             <dd>
               <code>{v}</code>
             </dd>
@@ -202,7 +208,7 @@ function ReportTable(props: { report: Report; kind: 'queues' | 'agents' }) {
             return (
               <tr key={i}>
                 <th scope="row">{nameOf(r)}</th>
-                {showInterval && <td>{formatIntervalStart(r.interval_start, d.interval, d.tz)}</td>}
+                {showInterval && <td class="nowrap">{formatIntervalStart(r.interval_start, d.interval, d.tz)}</td>}
                 <td class="num">{formatNumber(kind === 'queues' ? r.offered : r.handled)}</td>
                 <td class="num">{formatNumber(r.answered)}</td>
                 <td class="num">{formatNumber(r.abandoned)}</td>

@@ -18,7 +18,17 @@ export function ServiceLevelChart(props: { data: ChartData; title: string; forma
       height: 260,
       scales: { x: { time: false }, y: { range: [0, 100] } },
       axes: [
-        { values: (_u, splits) => splits.map((s) => props.formatX(s)), stroke: '#374151', grid: { stroke: '#e5e7eb' } },
+        {
+          // Ticks on interval starts only, thinned to fit the width (about 110 px a label).
+          splits: (u) => {
+            const xs = props.data.x;
+            const step = Math.max(1, Math.ceil(xs.length / Math.max(2, Math.floor(u.width / 110))));
+            return xs.filter((_, i) => i % step === 0);
+          },
+          values: (_u, splits) => splits.map((s) => props.formatX(s)),
+          stroke: '#374151',
+          grid: { stroke: '#e5e7eb' },
+        },
         { values: (_u, splits) => splits.map((s) => s + ' %'), stroke: '#374151', grid: { stroke: '#e5e7eb' }, size: 56 },
       ],
       series: [
