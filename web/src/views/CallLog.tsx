@@ -34,7 +34,6 @@ function Outcome(props: { outcome: string }) {
 function FilterForm(props: { initial: CallFilters; tz: string; queues: Queue[]; agents: Agent[]; onApply: (f: CallFilters) => void }) {
   const [f, setF] = useState(props.initial);
   const [problems, setProblems] = useState<Record<string, string>>({});
-  useEffect(() => setF(props.initial), [props.initial]);
   const set = <K extends keyof CallFilters>(k: K, v: CallFilters[K]) => setF((prev) => ({ ...prev, [k]: v }));
   const submit = (e: Event) => {
     e.preventDefault();

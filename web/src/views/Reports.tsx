@@ -1,6 +1,6 @@
 // Queue and agent reports: range, zone, interval and queue filters; a chart, the table with
 // the four service-level variants side by side (the active one marked), the definition, CSV.
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { api, queryString } from '../api/client';
 import type { Page, Queue, Report, ReportRow, SlFormula } from '../api/types';
 import { SL_FORMULAS } from '../api/types';
@@ -31,7 +31,6 @@ const FIGURE_NAMES: Record<string, string> = {
 function Filters(props: { kind: string; initial: ReportForm; queues: Queue[]; onApply: (f: ReportForm) => void }) {
   const [f, setF] = useState(props.initial);
   const [problems, setProblems] = useState<string[]>([]);
-  useEffect(() => setF(props.initial), [props.initial]);
   const toggleQueue = (id: number, on: boolean) => setF((p) => ({ ...p, queue_ids: on ? [...p.queue_ids, id] : p.queue_ids.filter((q) => q !== id) }));
   return (
     <form
@@ -279,7 +278,7 @@ export default function Reports(props: { kind: 'queues' | 'agents' }) {
         </button>
       </PageHeader>
       {csvState && <Notice kind="info">{csvState}</Notice>}
-      <Filters kind={kind} initial={form} queues={queues.data ?? []} onApply={(f) => navigate(`/reports/${kind}` + queryString(formToParams(f)))} />
+      <Filters key={kind + key} kind={kind} initial={form} queues={queues.data ?? []} onApply={(f) => navigate(`/reports/${kind}` + queryString(formToParams(f)))} />
       {report.error ? (
         <ErrorBox error={report.error} onRetry={report.reload} title="The report could not be made." />
       ) : report.loading && !r ? (
