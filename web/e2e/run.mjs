@@ -150,11 +150,37 @@ const tests = [
       assertEqual(events[events.length - 1], 'Ended', 'last timeline event');
       assert((await drawer.locator('.badge').innerText()) === 'Abandoned', 'outcome in the drawer');
       assertEqual(await drawer.locator('audio').count(), 0, 'no player without a recording');
+      const queueText = await drawer.locator('.timeline li').first().innerText();
+      assert(/Queue: [a-z]+/.test(queueText), `queue name as stored in the timeline: ${queueText}`);
       await checkA11y(page, 'call drawer');
       await page.screenshot({ path: join(outDir, 'call-drawer-1280.png') });
       await page.keyboard.press('Escape');
       await drawer.waitFor({ state: 'hidden' });
       assert(!page.url().includes('call='), 'drawer closed in the address');
+
+      // A call with a recording gets a player (the field arrives with the recordings API; its
+      // shape is fed here), and the recording filter is sent to the server.
+      await page.route(/\/api\/v1\/calls\/\d+$/, async (route) => {
+        const res = await route.fetch();
+        route.fulfill({ response: res, json: { ...(await res.json()), recording: '/api/v1/recordings/demo.wav' } });
+      });
+      await page.locator('table tbody tr .row-link').first().click();
+      const player = page.getByRole('dialog').locator('audio[controls]');
+      await player.waitFor({ state: 'attached' });
+      assertEqual(await player.getAttribute('src'), '/api/v1/recordings/demo.wav', 'player source');
+      await page.keyboard.press('Escape');
+      await page.unroute(/\/api\/v1\/calls\/\d+$/);
+      await page.getByRole('dialog').waitFor({ state: 'hidden' });
+      await page.locator('#f-has_recording').check();
+      const [listRequest] = await Promise.all([
+        page.waitForRequest((r) => r.url().includes('/api/v1/calls?')),
+        page.getByRole('button', { name: 'Apply filters' }).click(),
+      ]);
+      assert(listRequest.url().includes('has_recording=true'), `recording filter sent: ${listRequest.url()}`);
+      await page.locator('#f-has_recording').uncheck();
+      await page.getByRole('button', { name: 'Apply filters' }).click();
+      await page.waitForURL((u) => !u.search.includes('has_recording'));
+      await rows.first().waitFor();
 
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
       const file = join(outDir, 'calls.csv');

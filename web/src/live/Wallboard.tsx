@@ -3,10 +3,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api/client';
 import { Empty, ErrorBox, Loading, PageHeader, useFocusTitle } from '../components/ui';
-import { formatDuration, formatNumber, formatPercent, formatTime, humanize } from '../lib/format';
+import { formatDuration, formatNumber, formatPercent, formatTime } from '../lib/format';
 import { timeZone } from '../state/prefs';
 import { useStore } from '../state/store';
-import { AGENT_STATES, countByState, poll, type LiveSnapshot, type LiveStatus } from './snapshot';
+import { AGENT_STATES, countByState, poll, stateLabel, type LiveSnapshot, type LiveStatus } from './snapshot';
 
 function Board(props: { snapshot: LiveSnapshot; tz: string }) {
   const { snapshot, tz } = props;
@@ -25,7 +25,7 @@ function Board(props: { snapshot: LiveSnapshot; tz: string }) {
       <p class="state-summary" aria-label="Agents by state">
         {AGENT_STATES.filter((s) => counts[s]).map((s) => (
           <span key={s} class={'chip chip-' + s}>
-            {humanize(s)} <strong>{counts[s]}</strong>
+            {stateLabel(s)} <strong>{counts[s]}</strong>
           </span>
         ))}
       </p>
@@ -68,7 +68,7 @@ function Board(props: { snapshot: LiveSnapshot; tz: string }) {
             <li key={a.id} class={'agent-row state-' + a.state}>
               <span class="agent-name">{a.name}</span>
               <span class={'chip chip-' + a.state}>
-                {humanize(String(a.state))}
+                {stateLabel(String(a.state))}
                 {a.reason ? ` · ${a.reason}` : ''}
               </span>
               <span class="muted small">since {formatTime(a.since, tz)}</span>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiClient } from '../api/client';
-import { countByState, fetchSnapshot, parseSnapshot } from './snapshot';
+import { countByState, fetchSnapshot, parseSnapshot, stateLabel } from './snapshot';
 
 const store = { getItem: () => null, setItem: () => undefined, removeItem: () => undefined };
 const answer = (status: number, body: unknown) => new ApiClient(async () => new Response(JSON.stringify(body), { status }), store);
@@ -22,6 +22,11 @@ describe('live snapshot', () => {
     expect(s.alerts).toEqual([]);
     expect(() => parseSnapshot({ seq: 'x' })).toThrow('seq must be a number');
     expect(() => parseSnapshot({ seq: 1, agents: {}, queues: [] })).toThrow('agents must be an array');
+  });
+  it('names the states in words', () => {
+    expect(stateLabel('acw')).toBe('After-call work');
+    expect(stateLabel('on_call')).toBe('On call');
+    expect(stateLabel('wrap_up')).toBe('wrap up');
   });
   it('counts agents by state', () => {
     expect(countByState(snapshot.agents)).toEqual({ on_call: 2, paused: 1 });

@@ -6,6 +6,20 @@ import { ApiClient, ApiError } from '../api/client';
 export type AgentState = 'logged_out' | 'available' | 'ringing' | 'on_call' | 'on_hold' | 'acw' | 'paused';
 export const AGENT_STATES: AgentState[] = ['available', 'ringing', 'on_call', 'on_hold', 'acw', 'paused', 'logged_out'];
 
+export const STATE_LABELS: Record<string, string> = {
+  logged_out: 'Logged out',
+  available: 'Available',
+  ringing: 'Ringing',
+  on_call: 'On call',
+  on_hold: 'On hold',
+  acw: 'After-call work',
+  paused: 'Paused',
+};
+
+export function stateLabel(state: string): string {
+  return STATE_LABELS[state] ?? state.replace(/_/g, ' ');
+}
+
 export interface LiveAgent {
   id: number;
   name: string;

@@ -185,7 +185,7 @@ function CallDetailView(props: { id: number; tz: string }) {
                 <span class="muted small">
                   {Object.entries(ev)
                     .filter(([k, v]) => k !== 'at' && k !== 'event' && v !== null && v !== '' && !k.endsWith('_id'))
-                    .map(([k, v]) => `${humanize(k)}: ${k.endsWith('_s') ? formatDuration(v as number) : humanize(String(v))}`)
+                    .map(([k, v]) => `${humanize(k)}: ${timelineValue(k, v)}`)
                     .join(' · ')}
                 </span>
               </li>
@@ -196,6 +196,13 @@ function CallDetailView(props: { id: number; tz: string }) {
       </section>
     </div>
   );
+}
+
+// Names from the API's vocabularies read as words; names and numbers stay as they are.
+function timelineValue(key: string, value: unknown): string {
+  if (key.endsWith('_s') && typeof value === 'number') return formatDuration(value);
+  if (key === 'outcome' || key === 'direction') return humanize(String(value));
+  return String(value);
 }
 
 const CSV_HEADER = ['id', 'started_at', 'answered_at', 'ended_at', 'direction', 'queue', 'agent', 'caller', 'callee', 'wait_s', 'talk_s', 'hold_s', 'acw_s', 'outcome', 'transfer_count', 'disposition'];
