@@ -15,7 +15,7 @@ export const PASSWORD = 'Demo-Callboard-1';
 export const email = (role) => `${role}@demo.callboard.test`;
 
 const STARTUP_TIMEOUT_MS = 120_000;
-const TEST_TIMEOUT_MS = 90_000;
+const TEST_TIMEOUT_MS = 180_000;
 
 function freePort() {
   return new Promise((ok, fail) => {
@@ -111,7 +111,7 @@ export async function runTests(allTests) {
     for (const [name, fn] of tests) {
       const context = await browser.newContext({ baseURL: server.base, viewport: { width: 1280, height: 900 }, acceptDownloads: true });
       const page = await context.newPage();
-      page.setDefaultTimeout(15_000);
+      page.setDefaultTimeout(30_000);
       // Script errors, and HTTP errors by method and path (the console only says "401").
       const consoleErrors = [];
       page.on('pageerror', (e) => consoleErrors.push(String(e)));
