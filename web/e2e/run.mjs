@@ -347,6 +347,14 @@ const tests = [
       await page.screenshot({ path: join(outDir, 'wallboard-1280.png'), fullPage: true });
       await page.setViewportSize({ width: 390, height: 844 });
       await page.screenshot({ path: join(outDir, 'wallboard-390.png'), fullPage: true });
+      await page.goto('/reports/queues');
+      await page.locator('.report-table tbody tr').first().waitFor();
+      await page.locator('.chart canvas').first().waitFor();
+      const reportOverflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert(reportOverflow <= 0, `report: no horizontal page scrolling at 390 px (overflow ${reportOverflow} px)`);
+      await page.screenshot({ path: join(outDir, 'queue-report-390.png') });
+      await page.goto('/wallboard');
+      await page.getByText(/Live data unavailable/).waitFor();
 
       // The board itself, fed a snapshot in the documented shape until the server has one.
       const now = Date.now();

@@ -98,6 +98,7 @@ function Definition(props: { report: Report; kind: 'queues' | 'agents' }) {
         Intervals: {d.interval} in {d.tz}. Service level counts a call as answered in time when it waited no longer than the threshold; abandons
         quicker than the short-abandon time leave the count.
       </p>
+      <div class="scroll-x">
       <table class="compact">
         <caption class="visually-hidden">Service-level settings</caption>
         <thead>
@@ -132,6 +133,7 @@ function Definition(props: { report: Report; kind: 'queues' | 'agents' }) {
           )}
         </tbody>
       </table>
+      </div>
       <dl class="formulas">
         {Object.entries(d.formulas).map(([k, v]) => (
           <div key={k}>

@@ -16,6 +16,7 @@ export function ServiceLevelChart(props: { data: ChartData; title: string; forma
     const opts: uPlot.Options = {
       width: width(),
       height: 260,
+      padding: [8, 48, 0, 0], // room for the last date label
       scales: { x: { time: false }, y: { range: [0, 100] } },
       axes: [
         {
