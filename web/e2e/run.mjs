@@ -254,6 +254,15 @@ const tests = [
         await checkA11y(page, path);
       }
       await page.getByRole('cell', { name: 'auth.login' }).first().waitFor();
+      await page.locator('#a-action').fill('auth.');
+      await page.locator('#a-actor').selectOption({ label: 'Demo admin' });
+      await page.getByRole('button', { name: 'Apply' }).click();
+      await page.waitForFunction(() => {
+        const actions = [...document.querySelectorAll('table tbody tr td:nth-child(4)')].map((c) => c.textContent);
+        return actions.length > 0 && actions.every((a) => a.startsWith('auth.'));
+      });
+      const actors = await page.locator('table tbody tr td:nth-child(3)').allInnerTexts();
+      assert(actors.length > 0 && actors.every((a) => a === actors[0]), `one actor after filtering: ${actors}`);
       await page.getByRole('button', { name: 'Verify chain' }).click();
       await page.getByText(/The chain is intact/).waitFor();
       // Queue settings: a new threshold is saved and shown.

@@ -1,9 +1,10 @@
 // The audit log, newest first, with filters, keyset pages and the chain check.
 import { useEffect, useState } from 'preact/hooks';
 import { api, queryString } from '../../api/client';
-import type { AuditEntry, Page } from '../../api/types';
+import type { AuditEntry, Page, User } from '../../api/types';
+import { useAsync } from '../../components/async';
 import { DataTable, Empty, ErrorBox, Field, Loading, Notice } from '../../components/ui';
-import { formatDateTime } from '../../lib/format';
+import { formatDateTime, zonedToUtc } from '../../lib/format';
 import { timeZone } from '../../state/prefs';
 import { useStore } from '../../state/store';
 import { useSave } from './common';
@@ -32,7 +33,8 @@ function Change(props: { entry: AuditEntry }) {
 
 export default function Audit() {
   const tz = useStore(timeZone);
-  const [filters, setFilters] = useState({ action: '', object_type: '' });
+  const users = useAsync((sig) => api.get<Page<User>>('/api/v1/users?limit=500', sig).then((p) => p.items), []);
+  const [filters, setFilters] = useState({ action: '', object_type: '', object_id: '', actor_user_id: '', from: '', to: '' });
   const [applied, setApplied] = useState(filters);
   const [rows, setRows] = useState<AuditEntry[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
@@ -45,7 +47,9 @@ export default function Audit() {
     setLoading(true);
     setError(null);
     try {
-      const page = await api.get<Page<AuditEntry>>('/api/v1/audit' + queryString({ ...applied, limit: 100, cursor: after }));
+      const instant = (v: string) => (v ? zonedToUtc(v, tz)?.toISOString() : undefined);
+      const params = { ...applied, from: instant(applied.from), to: instant(applied.to), limit: 100, cursor: after };
+      const page = await api.get<Page<AuditEntry>>('/api/v1/audit' + queryString(params));
       setRows((r) => (after ? [...r, ...page.items] : page.items));
       setCursor(page.next_cursor);
     } catch (e) {
@@ -54,7 +58,7 @@ export default function Audit() {
       setLoading(false);
     }
   };
-  useEffect(() => void load(null), [applied]);
+  useEffect(() => void load(null), [applied, tz]);
 
   return (
     <>
@@ -71,6 +75,25 @@ export default function Audit() {
         </Field>
         <Field label="Object type" id="a-type">
           <input id="a-type" value={filters.object_type} placeholder="user" onInput={(e) => setFilters({ ...filters, object_type: e.currentTarget.value })} />
+        </Field>
+        <Field label="Object id" id="a-object">
+          <input id="a-object" type="number" min={1} value={filters.object_id} onInput={(e) => setFilters({ ...filters, object_id: e.currentTarget.value })} />
+        </Field>
+        <Field label="Who" id="a-actor">
+          <select id="a-actor" value={filters.actor_user_id} onChange={(e) => setFilters({ ...filters, actor_user_id: e.currentTarget.value })}>
+            <option value="">Anyone</option>
+            {(users.data ?? []).map((u) => (
+              <option key={u.id} value={String(u.id)}>
+                {u.name}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label={`From (${tz})`} id="a-from">
+          <input id="a-from" type="datetime-local" value={filters.from} onInput={(e) => setFilters({ ...filters, from: e.currentTarget.value })} />
+        </Field>
+        <Field label={`To (${tz})`} id="a-to">
+          <input id="a-to" type="datetime-local" value={filters.to} onInput={(e) => setFilters({ ...filters, to: e.currentTarget.value })} />
         </Field>
         <div class="filter-actions">
           <button class="btn btn-primary" type="submit">
