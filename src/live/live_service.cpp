@@ -9,6 +9,7 @@
 
 #include "core/intervals.h"
 #include "json/plain_json.h"
+#include "kpi/agent_state_tracker.h"
 #include "kpi/call_log.h"
 #include "kpi/kpi_store.h"
 #include "org/org_service.h"
@@ -63,6 +64,18 @@ Status ValidateReason(const PauseReason& r) {
 }
 
 std::string JsonText(const json::object& o) { return PlainJsonText(o); }
+
+// Adds the agent state seconds of one closed interval, split over its 15-minute buckets.
+Status AddStateSeconds(Transaction& tx, TenantScope scope, const StateInterval& closed) {
+  AgentStateTracker tracker;
+  AgentSecondsByBucket seconds;
+  tracker.Apply(closed.agent_id, {closed.started_at, "", closed.state, closed.reason, ""}, seconds);
+  tracker.Apply(closed.agent_id, {closed.ended_at, "", AgentState::kLoggedOut, "", ""}, seconds);
+  for (const auto& [key, s] : seconds) {
+    CB_RETURN_IF_ERROR(tx.Kpi().AddAgentState(scope, {key.first, key.second, s}));
+  }
+  return Status::Ok();
+}
 
 }  // namespace
 
@@ -538,6 +551,12 @@ Status LiveService::SetStatus(const Principal& p, int64_t agent_id, const Status
       StateInterval closed{0,   agent_id, before.state, before.reason, before.since,
                            now, origin,   p.actor()};
       CB_RETURN_IF_ERROR(tx.Live().InsertStateInterval(p.tenant(), closed));
+      // An agent without PBX identities has its states only from people: the closed interval
+      // feeds the agent state seconds here. (With a PBX, the PBX's own state events do,
+      // through ingest; counting both would count a pause twice.)
+      if (agent->pbx_ids.empty()) {
+        CB_RETURN_IF_ERROR(AddStateSeconds(tx, p.tenant(), closed));
+      }
     }
     CB_RETURN_IF_ERROR(
         tx.Live().PutCurrentState(p.tenant(), {agent_id, change.state, reason, now, origin}));
