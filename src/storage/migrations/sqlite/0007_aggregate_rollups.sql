@@ -5,8 +5,8 @@
 -- range (src/kpi/aggregate_unit.h). A rollup row is the exact sum of the 15-minute rows it
 -- covers; max_wait_ms is their maximum. The wait histograms are one column per histogram
 -- bucket (h0 … h14, edges in src/core/interval_counters.h), so that an upsert adds them in SQL.
--- This migration fills the rollups of an existing database from its 15-minute rows (about a
--- minute per million 15-minute rows; docs/operations.md).
+-- This migration fills the rollups of an existing database from its 15-minute rows (about
+-- 20 s of CPU per million 15-minute rows; docs/operations.md).
 
 -- agent_row = (agent_id != 0) leads the key after the unit, so a queue report reaches the
 -- queue totals of a range and an agent report the agent rows without walking the others.
