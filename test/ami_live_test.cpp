@@ -150,6 +150,8 @@ TEST_F(AmiLive, TheSourceLogsInWithTheExactLoginAndNeverShowsItsSecret) {
   const std::string action_id(peer_.actions("Login")[0].message.Value("ActionID"));
   EXPECT_EQ(login, "Action: Login\r\nUsername: cb\r\nSecret: cbsecret\r\nEvents: on\r\nActionID: " +
                        action_id + "\r\n\r\n");
+  // Then the members' current states.
+  ASSERT_TRUE(peer_.WaitForActions("QueueStatus", 1));
   const json::object s = Source(source_);
   EXPECT_EQ(s.at("kind").as_string(), "asterisk-ami");
   EXPECT_EQ(s.at("format").as_string(), "asterisk-queue-log");

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <charconv>
 #include <condition_variable>
 #include <deque>
 #include <map>
@@ -55,6 +56,27 @@ AmiLiveItem EventItem(std::string name, const std::string& queue, const std::str
 }
 
 std::string N(int64_t v) { return std::to_string(v); }
+
+// The member of a QueueStatus answer (Event: QueueMember, which names the interface
+// "Location"); nullopt without a queue or interface. An unreadable Status reads as unknown.
+std::optional<AmiQueueMember> StatusMember(const AmiMessage& m) {
+  AmiQueueMember member;
+  member.queue = std::string(m.Value("Queue"));
+  member.interface = std::string(m.Value("Location"));
+  if (member.interface.empty()) member.interface = std::string(m.Value("Interface"));
+  if (member.queue.empty() || member.interface.empty()) return std::nullopt;
+  member.member_name = std::string(m.Value("Name"));
+  member.paused = m.Value("Paused") == "1";
+  member.paused_reason = std::string(m.Value("PausedReason"));
+  member.in_call = m.Value("InCall") == "1";
+  const std::string_view status = m.Value("Status");
+  int code = 0;
+  std::from_chars(status.data(), status.data() + status.size(), code);
+  if (code >= 0 && code <= static_cast<int>(AmiDeviceState::kOnHold)) {
+    member.status = static_cast<AmiDeviceState>(code);
+  }
+  return member;
+}
 
 SourceState SourceStateOf(AmiLinkState s) {
   switch (s) {
@@ -124,6 +146,11 @@ std::optional<AmiLiveItem> MapAmiEvent(const AmiEvent& event, TimePoint now) {
                                                       : "COMPLETECALLER";
           return EventItem(name, e.call.queue, e.call.caller.uniqueid, e.call.interface,
                            {N(e.hold_time), N(e.talk_time)}, now);
+        } else if constexpr (std::is_same_v<T, AmiGenericEvent>) {
+          if (e.name != "QueueMember") return std::nullopt;
+          auto member = StatusMember(e.message);
+          if (!member) return std::nullopt;
+          return StateItem(*member, AmiMemberState(*member), now);
         } else {
           return std::nullopt;
         }
@@ -236,13 +263,22 @@ Status AmiSource::Run() {
 
   EventInbox inbox;
   AmiLinkState last_state = AmiLinkState::kStopped;
+  AmiClient* link_client = nullptr;  // set before Start; used on the I/O thread
   SourceStatusCell& status = ctx_.status;
   const Clock& clock = ctx_.clock;
   // Runs on the client's I/O thread: only quick, lock-bounded work.
   auto on_status = [&](const AmiLinkStatus& s) {
     const TimePoint now = clock.Now();
     const bool failed = s.state == AmiLinkState::kWaitingRetry && last_state != s.state;
+    const bool logged_in = s.state == AmiLinkState::kConnected && last_state != s.state;
     last_state = s.state;
+    // After each login, the members' current states (QueueMember events) for the board;
+    // later changes arrive as events.
+    if (logged_in && link_client != nullptr) {
+      link_client->Send(AmiAction{"QueueStatus"}, [where](Result<AmiMessage> r) {
+        if (!r) spdlog::warn("AMI {}: QueueStatus not answered: {}", where, r.error().ToString());
+      });
+    }
     status.Update([&](SourceStatus& st) {
       const SourceState state = SourceStateOf(s.state);
       if (st.state != state) st.since = now;
@@ -262,6 +298,7 @@ Status AmiSource::Run() {
   };
   AmiClient client(
       options, [&](const AmiEvent& e) { inbox.Push(e); }, on_status);
+  link_client = &client;
   AmiPbxControl control(client, ChanSpyOptionsOf(link));
   status.Update([&](SourceStatus& st) {
     st.state = SourceState::kStarting;

@@ -10,8 +10,12 @@
 // IngestObserver. The I/O thread never waits for the database. AMI produces no stored calls:
 // those come from the queue_log or CDR sources.
 //
+// After each login it asks for QueueStatus, so the board starts from the members' current
+// states (QueueMember events) rather than waiting for their next change.
+//
 // Event mapping (MapAmiEvent), queue_log event names so the live board treats both alike:
-//   QueueMemberStatus / QueueMemberPause / QueueMemberAdded → the member's state in its queue
+//   QueueMemberStatus / QueueMemberPause / QueueMemberAdded / QueueMember (QueueStatus's
+//     answer, interface in Location) → the member's state in its queue
 //     (paused → paused with PausedReason; else by device Status: unavailable/invalid →
 //     logged_out, ringing/ring in use → ringing, on hold → on_hold, in use/busy or InCall →
 //     on_call, otherwise available)

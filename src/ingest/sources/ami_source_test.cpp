@@ -43,6 +43,16 @@ TEST(AmiSourceMapping, APausedMemberIsPausedWithItsReasonInItsQueue) {
   EXPECT_EQ(item.state->at, kNow);
 }
 
+TEST(AmiSourceMapping, QueueStatusMembersGiveTheCurrentState) {
+  // The captured session's first QueueMember: Local/a1001@agents/n, InCall 1, Status 2.
+  const AmiLiveItem item = First("QueueMember");
+  ASSERT_TRUE(item.state.has_value());
+  EXPECT_EQ(item.queue, "support");
+  EXPECT_EQ(item.interface, "Local/a1001@agents/n");
+  EXPECT_EQ(item.state->state, AgentState::kOnCall);
+  EXPECT_EQ(item.state->reason, "");
+}
+
 TEST(AmiSourceMapping, CallerEventsBecomeQueueLogEvents) {
   const AmiLiveItem join = First("QueueCallerJoin");
   ASSERT_TRUE(join.event.has_value());
