@@ -69,8 +69,8 @@ class AmiLive : public ::testing::Test {
     Team t = *org.Get<Team>(op, team);
     t.supervisor_ids = {sup};
     ASSERT_TRUE(org.Update(op, t, {}));
-    ann_ = org.Create(op, Agent{.name = "Ann", .team_id = team, .pbx_ids = {kAnnInterface}}, {})
-               ->id;
+    ann_ =
+        org.Create(op, Agent{.name = "Ann", .team_id = team, .pbx_ids = {kAnnInterface}}, {})->id;
     sup_h_ = Bearer(server_.Login("sup@acme.test"));
     admin_h_ = Bearer(server_.Login("admin@acme.test"));
   }
@@ -179,9 +179,9 @@ TEST_F(AmiLive, TheSourceLogsInWithTheExactLoginAndNeverShowsItsSecret) {
 }
 
 TEST_F(AmiLive, ASourceWithoutSecretOrUsernameIsRefusedNamingTheFields) {
-  ClientResponse r = Request("POST", "/api/v1/sources",
-                             R"({"name":"asterisk","kind":"asterisk-ami","host":"pbx.local"})",
-                             admin_h_);
+  ClientResponse r =
+      Request("POST", "/api/v1/sources",
+              R"({"name":"asterisk","kind":"asterisk-ami","host":"pbx.local"})", admin_h_);
   ASSERT_EQ(r.status, 400) << r.body;
   EXPECT_NE(r.body.find("\"username\""), std::string::npos) << r.body;
   EXPECT_NE(r.body.find("\"secret\""), std::string::npos) << r.body;
@@ -267,9 +267,9 @@ TEST_F(AmiLive, MemberEventsDriveTheLiveBoardAndTheSocket) {
 
 TEST_F(AmiLive, StatusChangesInCallboardPauseAndUnpauseTheQueueMember) {
   Connect();
-  ClientResponse r = Request("PUT", "/api/v1/agents/" + std::to_string(ann_) + "/status",
-                             R"({"state":"paused","reason":"Lunch","override_reason":"break"})",
-                             sup_h_);
+  ClientResponse r =
+      Request("PUT", "/api/v1/agents/" + std::to_string(ann_) + "/status",
+              R"({"state":"paused","reason":"Lunch","override_reason":"break"})", sup_h_);
   ASSERT_EQ(r.status, 204) << r.body;
   ASSERT_TRUE(peer_.WaitForActions("QueuePause", 1));
   AmiMessage pause = peer_.actions("QueuePause")[0].message;
@@ -314,9 +314,8 @@ TEST_F(AmiLive, EachMonitorModeOriginatesChanSpyOnTheSupervisorsPhone) {
     EXPECT_EQ(got.raw,
               "Action: Originate\r\nChannel: PJSIP/2001\r\nApplication: ChanSpy\r\n"
               "Data: Local/a1002@agents/n," +
-                  c.options +
-                  "\r\nAsync: true\r\nCallerID: Callboard <monitor>\r\nActionID: " + id +
-                  "\r\n\r\n");
+                  c.options + "\r\nAsync: true\r\nCallerID: Callboard <monitor>\r\nActionID: " +
+                  id + "\r\n\r\n");
   }
   // Audited with mode and extension.
   ClientResponse audit = Request("GET", "/api/v1/audit?action=agent.monitor", "", admin_h_);

@@ -67,14 +67,15 @@ void AddSourceCommands(CLI::App& cli, CommandContext& s, int& rc) {
     } else if (auto format = ParseSourceFormat(a_format)) {
       c.format = *format;
     } else {
-      errors.push_back({"format", "invalid",
-                        a_format.empty() ? "required for this kind"
-                                         : "unknown format '" + a_format + "'"});
+      errors.push_back(
+          {"format", "invalid",
+           a_format.empty() ? "required for this kind" : "unknown format '" + a_format + "'"});
     }
     if (!a_secret_env.empty()) {
       const char* secret = std::getenv(a_secret_env.c_str());
       if (secret == nullptr) {
-        errors.push_back({"secret", "required", "environment variable " + a_secret_env + " is not set"});
+        errors.push_back(
+            {"secret", "required", "environment variable " + a_secret_env + " is not set"});
       } else {
         c.secret = secret;
       }

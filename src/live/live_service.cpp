@@ -577,7 +577,8 @@ Status LiveService::Monitor(const Principal& p, int64_t agent_id, const MonitorC
   }
   const std::string& ext = change.supervisor_extension;
   if (ext.empty() || ext.size() > 40 ||
-      ext.find_first_not_of("0123456789*#+abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_-.") !=
+      ext.find_first_not_of(
+          "0123456789*#+abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_-.") !=
           std::string::npos) {
     return Status::Invalid({{"supervisor_extension", "invalid",
                              "the supervisor's extension: 1 to 40 letters, digits, *, #, +, _, "

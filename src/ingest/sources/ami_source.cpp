@@ -136,10 +136,10 @@ std::optional<AmiLiveItem> MapAmiEvent(const AmiEvent& event, TimePoint now) {
           return EventItem("LEAVEQUEUE", e.queue, e.caller.uniqueid, "",
                            {N(e.position), N(e.count)}, now);
         } else if constexpr (std::is_same_v<T, AgentConnectEvent>) {
-          return EventItem("CONNECT", e.call.queue, e.call.caller.uniqueid, e.call.interface,
-                           {N(e.hold_time), e.call.dest_uniqueid, N(e.ring_time),
-                            e.call.caller.caller_id_num},
-                           now);
+          return EventItem(
+              "CONNECT", e.call.queue, e.call.caller.uniqueid, e.call.interface,
+              {N(e.hold_time), e.call.dest_uniqueid, N(e.ring_time), e.call.caller.caller_id_num},
+              now);
         } else if constexpr (std::is_same_v<T, AgentCompleteEvent>) {
           const char* name = e.reason == "agent"      ? "COMPLETEAGENT"
                              : e.reason == "transfer" ? "TRANSFER"

@@ -49,9 +49,9 @@ inline constexpr size_t kMaxAmiBacklog = 20000;  // events waiting for the datab
 
 // One AMI event as live operations take it, before its queue and member become ids.
 struct AmiLiveItem {
-  std::string queue;      // the queue's PBX name
-  std::string interface;  // the member's interface; "" when the item names none
-  std::optional<CommittedEvent> event;  // a queue event (queue_id, agent_id not yet set) …
+  std::string queue;                      // the queue's PBX name
+  std::string interface;                  // the member's interface; "" when the item names none
+  std::optional<CommittedEvent> event;    // a queue event (queue_id, agent_id not yet set) …
   std::optional<AgentStateChange> state;  // … or a member's state
 };
 

@@ -112,7 +112,8 @@ Status ValidateSourceConfig(const SourceConfig& c, const SourcePolicy& policy) {
       error("format", "invalid", "an asterisk-ami source reads asterisk-queue-log");
     }
     if (!c.path.empty()) error("path", "not_allowed", "only file tails have a path");
-    if (!c.columns.empty()) error("columns", "not_allowed", "only 3cx-cdr sources have a column list");
+    if (!c.columns.empty())
+      error("columns", "not_allowed", "only 3cx-cdr sources have a column list");
     const SourceConfig d = WithKindDefaults(c);
     const AmiLinkConfig link{.host = d.host,
                              .port = *d.port,

@@ -32,9 +32,8 @@ boost::json::object ToJson(const SourceConfig& c) {
            c.username.empty() ? boost::json::value(nullptr) : boost::json::value(c.username)},
           {"secret_set", c.kind == SourceKind::kAsteriskAmi ? boost::json::value(!c.secret.empty())
                                                             : boost::json::value(nullptr)},
-          {"channel_template", c.channel_template.empty()
-                                   ? boost::json::value(nullptr)
-                                   : boost::json::value(c.channel_template)},
+          {"channel_template", c.channel_template.empty() ? boost::json::value(nullptr)
+                                                          : boost::json::value(c.channel_template)},
           {"enabled", c.enabled},
           {"created_at", FormatRfc3339(c.created_at)},
           {"updated_at", FormatRfc3339(c.updated_at)}};
@@ -46,10 +45,10 @@ boost::json::object ToJson(const SourceView& v, const SourceStatus* status, Time
     out = ToJson(*v.config);
     out["status"] = status ? boost::json::value(ToJson(*status, now)) : nullptr;
   } else {
-    out = {{"kind", "push"},     {"path", nullptr},       {"host", nullptr},
-           {"port", nullptr},    {"time_zone", nullptr},  {"columns", boost::json::array()},
-           {"username", nullptr},  {"secret_set", nullptr}, {"channel_template", nullptr},
-           {"enabled", nullptr}, {"updated_at", nullptr}, {"status", nullptr}};
+    out = {{"kind", "push"},      {"path", nullptr},       {"host", nullptr},
+           {"port", nullptr},     {"time_zone", nullptr},  {"columns", boost::json::array()},
+           {"username", nullptr}, {"secret_set", nullptr}, {"channel_template", nullptr},
+           {"enabled", nullptr},  {"updated_at", nullptr}, {"status", nullptr}};
   }
   out["id"] = v.source.id;
   out["name"] = v.source.name;

@@ -47,8 +47,8 @@ struct SourceRunner::Worker {
   void Loop(Database& db, const Clock& clock, const SourcePolicy& policy,
             const SourceTimings& timings, IngestObserver* observer, PbxRegistry* pbx) {
     Backoff backoff(timings.backoff_initial, timings.backoff_max);
-    const SourceContext ctx{db,   clock,  TenantScope(tenant_id), config, policy, timings,
-                            stop, status, observer,               pbx};
+    const SourceContext ctx{
+        db, clock, TenantScope(tenant_id), config, policy, timings, stop, status, observer, pbx};
     while (!stop.triggered()) {
       const auto started = std::chrono::steady_clock::now();
       const int64_t lines_before = status.Get().lines;
