@@ -115,6 +115,43 @@ void AddLiveRoutes(Router& router, ApiDeps& deps) {
           },
   });
   router.Add({
+      .method = "POST",
+      .pattern = "/api/v1/agents/{id}/monitor",
+      .summary = "Listen to, whisper to or barge into the agent's call: the phone system rings "
+                 "the supervisor's extension and joins it to the agent's channel (ChanSpy). "
+                 "Audited (agent.monitor). 503 when no asterisk-ami source of the tenant is "
+                 "running; 409 with the phone system's message when it refuses.",
+      .permission = Permission::kMonitorCalls,
+      .params = {{"id", "path", "integer", true, "agent id"}},
+      .body = {{"mode", "string", true, "listen, whisper or barge"},
+               {"supervisor_extension", "string", true, "the supervisor's phone, e.g. 2001"}},
+      .success_status = 204,
+      .handler =
+          [live, unavailable](RequestContext& ctx) {
+            const HttpRequest& req = ctx.request;
+            if (live == nullptr) return unavailable(req);
+            auto id = PathId(req);
+            if (!id) return ErrorResponse(id.error(), req.request_id);
+            auto body = JsonBody::Parse(req.body);
+            if (!body) return ErrorResponse(body.error(), req.request_id);
+            MonitorChange change;
+            if (auto mode = body->String("mode", true, 20)) {
+              if (auto m = ParseMonitorMode(*mode)) {
+                change.mode = *m;
+              } else {
+                body->AddError("mode", "invalid", "one of listen, whisper, barge");
+              }
+            }
+            if (auto v = body->String("supervisor_extension", true, 40)) {
+              change.supervisor_extension = *v;
+            }
+            if (Status s = body->Finish(); !s.ok()) return ErrorResponse(s, req.request_id);
+            Status s = live->Monitor(*ctx.principal, *id, change, ctx.audit);
+            if (!s.ok()) return ErrorResponse(s, req.request_id);
+            return NoContent();
+          },
+  });
+  router.Add({
       .method = "GET",
       .pattern = "/api/v1/pause-reasons",
       .summary = "The tenant's pause reasons (name, colour, productive, max_minutes).",

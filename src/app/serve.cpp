@@ -81,6 +81,7 @@ int RunServe(App& app, const ServeOptions& options) {
   // stop signals.
   SourceRunnerOptions source_options;
   source_options.observer = &app.live();
+  source_options.pbx = &app.live();  // asterisk-ami sources offer PBX control to live operations
   SourceRunner sources(app.db(), app.clock(), app.sources(), source_options);
   Api api(ApiDeps{app.db(), app.clock(), app.auth(), app.org(), app.audit(), metrics, app.reports(),
                   app.importer(), &app.sources(), &sources, &app.live()},

@@ -573,15 +573,114 @@ Status LiveService::SetStatus(const Principal& p, int64_t agent_id, const Status
     PublishLocked(tenant, std::move(deltas));
     EvaluateLocked(tenant, p.tenant(), now);
   }
-  if (pbx_ != nullptr) {
-    if (Status s =
-            pbx_->AgentStatusChanged(p.tenant(), agent->pbx_ids, change.state, change.reason);
-        !s.ok()) {
-      spdlog::warn("live: the phone system was not told of agent {}'s status: {}", agent_id,
-                   s.ToString());
+  // After the commit and outside the tenant's lock: the PBX may take seconds to answer.
+  if (change.state == AgentState::kPaused || change.state == AgentState::kAvailable) {
+    const bool paused = change.state == AgentState::kPaused;
+    for (const std::string& interface : agent->pbx_ids) {
+      Status s = WithPbx(p.tenant_id, [&](PbxControl& pbx) {
+        return pbx.Pause({.interface = interface, .paused = paused, .reason = reason});
+      });
+      if (!s.ok()) {
+        spdlog::warn("live: the phone system was not told that agent {} ({}) is {}: {}", agent_id,
+                     interface, AgentStateName(change.state), s.ToString());
+      }
     }
   }
   return Status::Ok();
+}
+
+Status LiveService::Monitor(const Principal& p, int64_t agent_id, const MonitorChange& change,
+                            const AuditContext& ctx) {
+  if (!Can(p, Permission::kMonitorCalls)) {
+    return Status::Denied("listening in on calls needs monitor_calls");
+  }
+  const std::string& ext = change.supervisor_extension;
+  if (ext.empty() || ext.size() > 40 ||
+      ext.find_first_not_of(
+          "0123456789*#+abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_-.") !=
+          std::string::npos) {
+    return Status::Invalid({{"supervisor_extension", "invalid",
+                             "the supervisor's extension: 1 to 40 letters, digits, *, #, +, _, "
+                             "- or ."}});
+  }
+  std::optional<Agent> agent;
+  CB_RETURN_IF_ERROR(db_.Read([&](Transaction& tx) -> Status {
+    auto visible = calls_.VisibleAgents(tx, p);
+    if (!visible) return visible.error();
+    if (*visible &&
+        std::find((*visible)->begin(), (*visible)->end(), agent_id) == (*visible)->end()) {
+      return Status::NotFound("agent not found");
+    }
+    auto a = tx.Org().GetAgent(p.tenant(), agent_id);
+    if (!a) return a.error();
+    agent = *a;
+    return Status::Ok();
+  }));
+  {
+    std::lock_guard lock(pbx_mu_);
+    auto it = pbx_.find(p.tenant_id);
+    if (it == pbx_.end() || it->second.empty()) {
+      return Status::Unavailable("no phone system link (asterisk-ami source) runs for the tenant");
+    }
+  }
+  if (agent->pbx_ids.empty()) {
+    return Status(StatusCode::kFailedPrecondition,
+                  "agent " + std::to_string(agent_id) + " has no PBX identity to monitor");
+  }
+  // The attempt is audited before the PBX is asked: listening in is what must be on record.
+  CB_RETURN_IF_ERROR(db_.Write([&](Transaction& tx) -> Status {
+    json::object after = {{"mode", MonitorModeName(change.mode)},
+                          {"supervisor_extension", ext},
+                          {"agent_channel", agent->pbx_ids.front()}};
+    return audit_.Record(tx, p.tenant(), ctx,
+                         {"agent.monitor", "agent", agent_id, "", JsonText(after)});
+  }));
+  return WithPbx(p.tenant_id, [&](PbxControl& pbx) {
+    return pbx.Monitor({.supervisor_extension = ext,
+                        .agent_channel = agent->pbx_ids.front(),
+                        .mode = change.mode});
+  });
+}
+
+void LiveService::Attach(int64_t tenant_id, PbxControl* control) {
+  std::lock_guard lock(pbx_mu_);
+  pbx_[tenant_id].push_back({control, 0});
+}
+
+void LiveService::Detach(int64_t tenant_id, PbxControl* control) {
+  std::unique_lock lock(pbx_mu_);
+  auto& list = pbx_[tenant_id];
+  auto find = [&] {
+    return std::find_if(list.begin(), list.end(),
+                        [&](const PbxEntry& e) { return e.control == control; });
+  };
+  // Each call is bounded by the control's own timeout, so this wait is too.
+  pbx_idle_.wait(lock, [&] { return find() == list.end() || find()->users == 0; });
+  if (auto it = find(); it != list.end()) list.erase(it);
+  if (list.empty()) pbx_.erase(tenant_id);
+}
+
+Status LiveService::WithPbx(int64_t tenant_id, const std::function<Status(PbxControl&)>& use) {
+  PbxControl* control = nullptr;
+  {
+    std::lock_guard lock(pbx_mu_);
+    auto it = pbx_.find(tenant_id);
+    if (it == pbx_.end() || it->second.empty()) {
+      return Status::Unavailable("no phone system link (asterisk-ami source) runs for the tenant");
+    }
+    PbxEntry& e = it->second.front();
+    ++e.users;
+    control = e.control;
+  }
+  Status s = use(*control);
+  {
+    std::lock_guard lock(pbx_mu_);
+    for (PbxEntry& e : pbx_[tenant_id]) {
+      if (e.control == control) --e.users;
+    }
+  }
+  pbx_idle_.notify_all();
+  return s;
 }
 
 void LiveService::Tick() {

@@ -27,6 +27,7 @@
 namespace callboard {
 
 class Database;
+class PbxRegistry;
 class StopSignal;
 
 // Timing of the running sources. Defaults suit production; tests shorten them.
@@ -54,6 +55,7 @@ struct SourceContext {
   const StopSignal& stop;
   SourceStatusCell& status;
   IngestObserver* observer = nullptr;
+  PbxRegistry* pbx = nullptr;  // asterisk-ami: where the link's PbxControl is offered
 };
 
 class SourceFeed {
