@@ -66,7 +66,8 @@ struct LiveOptions {
 
 class LiveService final : public IngestObserver, public PbxRegistry {
  public:
-  using Deliver = std::function<void(const std::string& message)>;
+  // One message may go to many subscribers: it is shared, not copied.
+  using Deliver = std::function<void(const std::shared_ptr<const std::string>& message)>;
 
   class Subscription {
    public:
