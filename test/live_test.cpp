@@ -202,7 +202,7 @@ TEST_F(Live, APauseLongerThanItsMaximumRaisesAnAlertThatIsPushedListedAndAcknowl
   EXPECT_EQ(pushed.at("alert").at("kind").as_string(), "pause_overrun");
   EXPECT_EQ(pushed.at("alert").at("subject").at("id").as_int64(), ann_);
   EXPECT_EQ(pushed.at("alert").at("detail").as_string(),
-            "paused for Smoke 16 min (maximum 15 min)");
+            "paused for Smoke 16 min 1 s (maximum 15 min)");
 
   auto open = Get("/api/v1/alerts?open=true", blue_h_).at("items").as_array();
   ASSERT_EQ(open.size(), 1u);
