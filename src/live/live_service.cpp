@@ -423,8 +423,8 @@ void LiveService::PublishLocked(Tenant& t, std::vector<LiveDelta> deltas) {
       }
     }
     if (message == nullptr) {
-      built.emplace_back(&s->view,
-                         std::make_shared<const std::string>(DeltasMessage(s->view, batch, before)));
+      built.emplace_back(
+          &s->view, std::make_shared<const std::string>(DeltasMessage(s->view, batch, before)));
       message = &built.back().second;
     }
     if (!(*message)->empty()) s->deliver(*message);
@@ -490,6 +490,23 @@ void LiveService::OnCommitted(TenantScope scope, const CommittedBatch& batch) {
   if (!s.ok()) spdlog::warn("live: state log not stored: {}", s.ToString());
 }
 
+Result<Agent> LiveService::VisibleAgent(const Principal& p, int64_t agent_id) {
+  std::optional<Agent> agent;
+  CB_RETURN_IF_ERROR(db_.Read([&](Transaction& tx) -> Status {
+    auto visible = calls_.VisibleAgents(tx, p);
+    if (!visible) return visible.error();
+    if (*visible &&
+        std::find((*visible)->begin(), (*visible)->end(), agent_id) == (*visible)->end()) {
+      return Status::NotFound("agent not found");
+    }
+    auto a = tx.Org().GetAgent(p.tenant(), agent_id);
+    if (!a) return a.error();
+    agent = std::move(*a);
+    return Status::Ok();
+  }));
+  return std::move(*agent);
+}
+
 Status LiveService::SetStatus(const Principal& p, int64_t agent_id, const StatusChange& change,
                               const AuditContext& ctx) {
   const bool own = p.agent_id && *p.agent_id == agent_id;
@@ -525,19 +542,8 @@ Status LiveService::SetStatus(const Principal& p, int64_t agent_id, const Status
 
   const TimePoint now = clock_.Now();
   const StateOrigin origin = own ? StateOrigin::kAgent : StateOrigin::kOverride;
-  std::optional<Agent> agent;
-  CB_RETURN_IF_ERROR(db_.Read([&](Transaction& tx) -> Status {
-    auto visible = calls_.VisibleAgents(tx, p);
-    if (!visible) return visible.error();
-    if (*visible &&
-        std::find((*visible)->begin(), (*visible)->end(), agent_id) == (*visible)->end()) {
-      return Status::NotFound("agent not found");
-    }
-    auto a = tx.Org().GetAgent(p.tenant(), agent_id);
-    if (!a) return a.error();
-    agent = *a;
-    return Status::Ok();
-  }));
+  auto agent = VisibleAgent(p, agent_id);
+  if (!agent) return agent.error();
   LiveAgent before;
   {
     std::lock_guard lock(tenant.mu);
@@ -604,19 +610,8 @@ Status LiveService::Monitor(const Principal& p, int64_t agent_id, const MonitorC
                              "the supervisor's extension: 1 to 40 letters, digits, *, #, +, _, "
                              "- or ."}});
   }
-  std::optional<Agent> agent;
-  CB_RETURN_IF_ERROR(db_.Read([&](Transaction& tx) -> Status {
-    auto visible = calls_.VisibleAgents(tx, p);
-    if (!visible) return visible.error();
-    if (*visible &&
-        std::find((*visible)->begin(), (*visible)->end(), agent_id) == (*visible)->end()) {
-      return Status::NotFound("agent not found");
-    }
-    auto a = tx.Org().GetAgent(p.tenant(), agent_id);
-    if (!a) return a.error();
-    agent = *a;
-    return Status::Ok();
-  }));
+  auto agent = VisibleAgent(p, agent_id);
+  if (!agent) return agent.error();
   {
     std::lock_guard lock(pbx_mu_);
     auto it = pbx_.find(p.tenant_id);

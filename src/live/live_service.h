@@ -39,6 +39,7 @@
 #include "live/alert_rules.h"
 #include "live/live_board.h"
 #include "live/live_store.h"
+#include "org/org_types.h"
 
 namespace callboard {
 
@@ -142,6 +143,8 @@ class LiveService final : public IngestObserver, public PbxRegistry {
   Result<std::shared_ptr<Tenant>> Loaded(TenantScope scope);
   Status Load(TenantScope scope, Tenant& t);
   Result<LiveView> ViewOf(const Principal& p);
+  // The agent `agent_id` if `p` may see it; kNotFound otherwise.
+  Result<Agent> VisibleAgent(const Principal& p, int64_t agent_id);
   // REQUIRES: t.mu held.
   std::string SnapshotLocked(Tenant& t, const LiveView& view, TimePoint now);
   void PublishLocked(Tenant& t, std::vector<LiveDelta> deltas);

@@ -490,8 +490,10 @@ const tests = [
       await page.setViewportSize({ width: 1280, height: 900 });
       await signInAs(page, 'manager');
       await waitLive(page);
-      const alert = page.locator('[data-testid="alert"]:not(.alert-acked)').first();
+      // Other alerts (no agent available, long wait) may come first: wait for a pause overrun.
+      const alert = page.locator('[data-testid="alert"]:not(.alert-acked)').filter({ hasText: 'paused for' }).first();
       await alert.waitFor({ timeout: Math.max(5_000, 75_000 - (Date.now() - pausedAt)) });
+      await page.locator('.agent-tile.over').first().waitFor({ timeout: 10_000 });
       const overTiles = await page.locator('.agent-tile.over').count();
       assert(overTiles > 0, 'agent tiles marked over the pause limit');
       await checkA11y(page, 'wallboard with alerts');
