@@ -11,9 +11,9 @@
 #include "app/app.h"
 #include "ingest/importer.h"
 #include "kpi/kpi_store.h"
-#include "store/transaction.h"
 #include "live/live_service.h"
 #include "org/org_service.h"
+#include "store/transaction.h"
 #include "test/support/test_server.h"
 #include "test/support/ws_client.h"
 
@@ -333,9 +333,9 @@ TEST_F(Live, StatesOfAnAgentWithoutAPbxFeedTheAgentStateSeconds) {
   ASSERT_TRUE(server_.app()
                   .db()
                   .Read([&](Transaction& tx) -> Status {
-                    auto r = tx.Kpi().ReadAgentStates(TenantScope(tenant_),
-                                                      FromUnixMillis(kNine * 1000),
-                                                      FromUnixMillis((kNine + 3600) * 1000));
+                    auto r =
+                        tx.Kpi().ReadAgentStates(TenantScope(tenant_), FromUnixMillis(kNine * 1000),
+                                                 FromUnixMillis((kNine + 3600) * 1000));
                     if (!r) return r.error();
                     rows = std::move(*r);
                     return Status::Ok();

@@ -21,27 +21,26 @@ constexpr size_t kMaxPathChars = 4096;
 constexpr size_t kMaxHostChars = 253;
 
 std::vector<FieldDoc> SourceFields(bool create) {
-  return {
-      {"name", "string", create, "unique within the tenant; names the data (calls, rejects)"},
-      {"kind", "string", create, "file-tail, 3cx-tcp-listen, 3cx-tcp-connect or asterisk-ami"},
-      {"format", "string", create,
-       "asterisk-queue-log, asterisk-cdr, 3cx-cdr, freeswitch-cc, calls-json or calls-csv "
-       "(3CX TCP kinds: 3cx-cdr; asterisk-ami: asterisk-queue-log, which it defaults to)"},
-      {"path", "string", false,
-       "file-tail: absolute path under a directory the operator allows; \"\" clears"},
-      {"host", "string", false,
-       "3cx-tcp-connect: the 3CX server; 3cx-tcp-listen: address to listen on (\"\" = all)"},
-      {"port", "integer", false,
-       "3CX TCP kinds: the CDR socket's port (listening: 1024..65535); asterisk-ami: the "
-       "manager port (default 5038)"},
-      {"username", "string", false, "asterisk-ami: the manager.conf user"},
-      {"secret", "string", false,
-       "asterisk-ami: the manager.conf secret; write-only (never returned; omit to keep it)"},
-      {"channel_template", "string", false,
-       "asterisk-ami: the supervisor's phone for monitoring, with {ext} (default PJSIP/{ext})"},
-      {"time_zone", "string", false, "IANA zone of the PBX's timestamps (default UTC)"},
-      {"columns", "array<string>", false, "3cx-cdr: the CDR output fields in 3CX's order"},
-      {"enabled", "boolean", false, "false stops the source (default true)"}};
+  return {{"name", "string", create, "unique within the tenant; names the data (calls, rejects)"},
+          {"kind", "string", create, "file-tail, 3cx-tcp-listen, 3cx-tcp-connect or asterisk-ami"},
+          {"format", "string", create,
+           "asterisk-queue-log, asterisk-cdr, 3cx-cdr, freeswitch-cc, calls-json or calls-csv "
+           "(3CX TCP kinds: 3cx-cdr; asterisk-ami: asterisk-queue-log, which it defaults to)"},
+          {"path", "string", false,
+           "file-tail: absolute path under a directory the operator allows; \"\" clears"},
+          {"host", "string", false,
+           "3cx-tcp-connect: the 3CX server; 3cx-tcp-listen: address to listen on (\"\" = all)"},
+          {"port", "integer", false,
+           "3CX TCP kinds: the CDR socket's port (listening: 1024..65535); asterisk-ami: the "
+           "manager port (default 5038)"},
+          {"username", "string", false, "asterisk-ami: the manager.conf user"},
+          {"secret", "string", false,
+           "asterisk-ami: the manager.conf secret; write-only (never returned; omit to keep it)"},
+          {"channel_template", "string", false,
+           "asterisk-ami: the supervisor's phone for monitoring, with {ext} (default PJSIP/{ext})"},
+          {"time_zone", "string", false, "IANA zone of the PBX's timestamps (default UTC)"},
+          {"columns", "array<string>", false, "3cx-cdr: the CDR output fields in 3CX's order"},
+          {"enabled", "boolean", false, "false stops the source (default true)"}};
 }
 
 // Reads the fields present in `b` onto `c`; on creation the required ones must be present.

@@ -14,8 +14,8 @@
 #include "auth/auth_service.h"
 #include "auth/password.h"
 #include "ingest/sources/source_runner.h"
-#include "live/live_service.h"
 #include "ingest/sources/source_service.h"
+#include "live/live_service.h"
 #include "org/org_service.h"
 #include "store/transaction.h"
 

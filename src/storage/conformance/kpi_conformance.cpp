@@ -156,8 +156,9 @@ TEST_P(StoreConformance, KpiCallsAreIdempotentByNaturalKeyAndRoundTrip) {
   for (const bool with : {true, false}) {
     CallFilter recorded;
     recorded.has_recording = with;
-    auto calls = Read<Page<StoredCall>>(
-        [&](Transaction& tx) { return tx.Kpi().ListCalls(a_, recorded, PageRequest{.limit = 10}); });
+    auto calls = Read<Page<StoredCall>>([&](Transaction& tx) {
+      return tx.Kpi().ListCalls(a_, recorded, PageRequest{.limit = 10});
+    });
     ASSERT_TRUE(calls);
     ASSERT_EQ(calls->items.size(), with ? 1u : 4u);
     EXPECT_EQ(calls->items.back().call.pbx_call_id, with ? "call-1" : "call-2");
