@@ -66,27 +66,13 @@ StoredCall ReadCall(const SqliteStatement& s) {
   return c;
 }
 
-template <typename T, typename Read>
-Result<std::vector<T>> All(SqliteConnection& conn, const SqlQuery& q, Read read) {
-  auto stmt = q.Prepare(conn);
-  if (!stmt) return stmt.error();
-  std::vector<T> out;
-  for (;;) {
-    auto row = stmt->Step();
-    if (!row) return row.error();
-    if (!*row) break;
-    out.push_back(read(*stmt));
-  }
-  return out;
-}
-
 }  // namespace
 
 Result<QueueConfig> SqliteKpiStore::EnsureQueue(TenantScope scope, const std::string& name,
                                                 TimePoint now) {
   SqlQuery q(kQueueColumns);
   q.Where("tenant_id = ?", scope.tenant_id()).Where("name = ?", name).Where("deleted_at IS NULL");
-  auto found = All<QueueConfig>(conn_, q, ReadQueue);
+  auto found = FetchAll<QueueConfig>(conn_, q, ReadQueue);
   if (!found) return found.error();
   if (!found->empty()) return found->front();
   auto done = conn_.Execute(
@@ -99,7 +85,7 @@ Result<QueueConfig> SqliteKpiStore::EnsureQueue(TenantScope scope, const std::st
 Result<QueueConfig> SqliteKpiStore::GetQueue(TenantScope scope, int64_t id) {
   SqlQuery q(kQueueColumns);
   q.Where("tenant_id = ?", scope.tenant_id()).Where("id = ?", id).Where("deleted_at IS NULL");
-  auto found = All<QueueConfig>(conn_, q, ReadQueue);
+  auto found = FetchAll<QueueConfig>(conn_, q, ReadQueue);
   if (!found) return found.error();
   if (found->empty()) return Status::NotFound("queue not found");
   return found->front();
@@ -108,7 +94,7 @@ Result<QueueConfig> SqliteKpiStore::GetQueue(TenantScope scope, int64_t id) {
 Result<std::vector<QueueConfig>> SqliteKpiStore::ListQueues(TenantScope scope) {
   SqlQuery q(kQueueColumns);
   q.Where("tenant_id = ?", scope.tenant_id()).Where("deleted_at IS NULL").Append(" ORDER BY id");
-  return All<QueueConfig>(conn_, q, ReadQueue);
+  return FetchAll<QueueConfig>(conn_, q, ReadQueue);
 }
 
 Status SqliteKpiStore::UpdateQueue(TenantScope scope, const QueueConfig& queue, TimePoint now) {
@@ -135,7 +121,7 @@ Result<int64_t> SqliteKpiStore::EnsureAgentByPbxId(TenantScope scope, const std:
       .Where("p.pbx_id = ?", pbx_id)
       .Where("p.deleted_at IS NULL")
       .Where("a.deleted_at IS NULL");
-  auto found = All<int64_t>(conn_, q, [](const SqliteStatement& s) { return s.Int(0); });
+  auto found = FetchAll<int64_t>(conn_, q, [](const SqliteStatement& s) { return s.Int(0); });
   if (!found) return found.error();
   if (!found->empty()) return found->front();
   auto done = conn_.Execute(
@@ -159,7 +145,7 @@ Result<IngestSource> SqliteKpiStore::EnsureSource(TenantScope scope, const std::
   if (!done) return done.error();
   SqlQuery q("SELECT id, name, format, created_at FROM ingest_sources");
   q.Where("tenant_id = ?", scope.tenant_id()).Where("name = ?", name);
-  auto found = All<IngestSource>(conn_, q, [](const SqliteStatement& s) {
+  auto found = FetchAll<IngestSource>(conn_, q, [](const SqliteStatement& s) {
     return IngestSource{s.Int(0), s.Text(1), s.Text(2), s.Time(3)};
   });
   if (!found) return found.error();
@@ -175,7 +161,7 @@ Result<IngestSource> SqliteKpiStore::EnsureSource(TenantScope scope, const std::
 Result<std::vector<IngestSource>> SqliteKpiStore::ListSources(TenantScope scope) {
   SqlQuery q("SELECT id, name, format, created_at FROM ingest_sources");
   q.Where("tenant_id = ?", scope.tenant_id()).Append(" ORDER BY id");
-  return All<IngestSource>(conn_, q, [](const SqliteStatement& s) {
+  return FetchAll<IngestSource>(conn_, q, [](const SqliteStatement& s) {
     return IngestSource{s.Int(0), s.Text(1), s.Text(2), s.Time(3)};
   });
 }
@@ -187,7 +173,7 @@ Result<std::optional<Checkpoint>> SqliteKpiStore::GetCheckpoint(TenantScope scop
   q.Where("tenant_id = ?", scope.tenant_id())
       .Where("source_id = ?", source_id)
       .Where("stream = ?", stream);
-  auto found = All<Checkpoint>(conn_, q, [](const SqliteStatement& s) {
+  auto found = FetchAll<Checkpoint>(conn_, q, [](const SqliteStatement& s) {
     return Checkpoint{s.Text(0), s.Int(1), s.Text(2), s.Time(3)};
   });
   if (!found) return found.error();
@@ -230,7 +216,7 @@ Result<bool> SqliteKpiStore::InsertCall(TenantScope scope, StoredCall& c) {
 Result<StoredCall> SqliteKpiStore::GetCall(TenantScope scope, int64_t id) {
   SqlQuery q(kCallColumns);
   q.Where("tenant_id = ?", scope.tenant_id()).Where("id = ?", id);
-  auto found = All<StoredCall>(conn_, q, ReadCall);
+  auto found = FetchAll<StoredCall>(conn_, q, ReadCall);
   if (!found) return found.error();
   if (found->empty()) return Status::NotFound("call not found");
   return found->front();
@@ -300,7 +286,7 @@ Result<std::vector<DiagnosticCount>> SqliteKpiStore::CountDiagnostics(TenantScop
   SqlQuery q("SELECT source_id, kind, COUNT(*) FROM ingest_diagnostics");
   q.Where("tenant_id = ?", scope.tenant_id())
       .Append(" GROUP BY source_id, kind ORDER BY source_id, kind");
-  return All<DiagnosticCount>(conn_, q, [](const SqliteStatement& s) {
+  return FetchAll<DiagnosticCount>(conn_, q, [](const SqliteStatement& s) {
     return DiagnosticCount{s.Int(0), s.Text(1), s.Int(2)};
   });
 }
