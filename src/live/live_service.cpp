@@ -142,6 +142,20 @@ json::object AlertRuleJson(const AlertRule& r) {
   return o;
 }
 
+namespace {
+
+// An alert as a delta; an agent's alert is seen by those who see the agent.
+LiveDelta AlertDelta(const Alert& a) {
+  LiveDelta d;
+  d.type = "alert";
+  if (a.subject_type == "agent") d.agent_id = a.subject_id;
+  d.full["alert"] = AlertJson(a);
+  d.restricted = d.full;
+  return d;
+}
+
+}  // namespace
+
 struct LiveService::Subscriber {
   LiveView view;
   Deliver deliver;
@@ -271,8 +285,10 @@ Status LiveService::Load(TenantScope scope, Tenant& t) {
     if (reasons->empty()) {
       for (PauseReason& d : DefaultPauseReasons(now)) {
         CB_RETURN_IF_ERROR(tx.Live().InsertPauseReason(scope, d));
+        reasons->push_back(std::move(d));
       }
     }
+    t.reasons = std::move(*reasons);
     PageRequest alerts_page{.limit = kMaxPageLimit};
     for (;;) {
       auto list = tx.Live().ListAlerts(scope, /*open_only=*/true, alerts_page);
@@ -312,13 +328,7 @@ Status LiveService::Load(TenantScope scope, Tenant& t) {
   for (Alert& a : open) {
     t.open[std::tuple(a.kind, a.subject_type, a.subject_id)] = std::move(a);
   }
-  auto reasons = db_.Read([&](Transaction& tx) -> Status {
-    auto r = tx.Live().ListPauseReasons(scope, true);
-    if (!r) return r.error();
-    t.reasons = std::move(*r);
-    return Status::Ok();
-  });
-  return reasons;
+  return Status::Ok();
 }
 
 Result<LiveView> LiveService::ViewOf(const Principal& p) {
@@ -728,14 +738,7 @@ void LiveService::EvaluateLocked(Tenant& t, TenantScope scope, TimePoint now) {
     return;
   }
   std::vector<LiveDelta> deltas;
-  auto emit = [&](const Alert& a) {
-    LiveDelta d;
-    d.type = "alert";
-    if (a.subject_type == "agent") d.agent_id = a.subject_id;
-    d.full["alert"] = AlertJson(a);
-    d.restricted = d.full;
-    deltas.push_back(std::move(d));
-  };
+  auto emit = [&](const Alert& a) { deltas.push_back(AlertDelta(a)); };
   for (Alert& a : opened) {
     emit(a);
     t.open[std::tuple(a.kind, a.subject_type, a.subject_id)] = std::move(a);
@@ -915,13 +918,8 @@ Result<Alert> LiveService::AckAlert(const Principal& p, int64_t id, const AuditC
       if (a.id == id) {
         a.acked_at = out->acked_at;
         a.acked_by = out->acked_by;
-        LiveDelta d;
-        d.type = "alert";
-        if (a.subject_type == "agent") d.agent_id = a.subject_id;
-        d.full["alert"] = AlertJson(a);
-        d.restricted = d.full;
         std::vector<LiveDelta> deltas;
-        deltas.push_back(std::move(d));
+        deltas.push_back(AlertDelta(a));
         PublishLocked(**t, std::move(deltas));
         break;
       }
