@@ -22,6 +22,10 @@ namespace json = boost::json;
 
 namespace {
 
+Status NoPbx() {
+  return Status::Unavailable("no phone system link (asterisk-ami source) runs for the tenant");
+}
+
 // A status change a person may ask for.
 bool IsSettableState(AgentState s) {
   return s == AgentState::kAvailable || s == AgentState::kPaused || s == AgentState::kLoggedOut;
@@ -620,19 +624,8 @@ Status LiveService::Monitor(const Principal& p, int64_t agent_id, const MonitorC
                              "the supervisor's extension: 1 to 40 letters, digits, *, #, +, _, "
                              "- or ."}});
   }
-  auto agent = VisibleAgent(p, agent_id);
+  auto agent = VisiblePbxAgent(p, agent_id, "monitor");
   if (!agent) return agent.error();
-  {
-    std::lock_guard lock(pbx_mu_);
-    auto it = pbx_.find(p.tenant_id);
-    if (it == pbx_.end() || it->second.empty()) {
-      return Status::Unavailable("no phone system link (asterisk-ami source) runs for the tenant");
-    }
-  }
-  if (agent->pbx_ids.empty()) {
-    return Status(StatusCode::kFailedPrecondition,
-                  "agent " + std::to_string(agent_id) + " has no PBX identity to monitor");
-  }
   // The attempt is audited before the PBX is asked: listening in is what must be on record.
   CB_RETURN_IF_ERROR(db_.Write([&](Transaction& tx) -> Status {
     json::object after = {{"mode", MonitorModeName(change.mode)},
@@ -646,6 +639,62 @@ Status LiveService::Monitor(const Principal& p, int64_t agent_id, const MonitorC
                         .agent_channel = agent->pbx_ids.front(),
                         .mode = change.mode});
   });
+}
+
+Status LiveService::SetQueueMembership(const Principal& p, int64_t agent_id, int64_t queue_id,
+                                       const QueueMembershipChange& change,
+                                       const AuditContext& ctx) {
+  if (!Can(p, Permission::kOverrideAgentStatus)) {
+    return Status::Denied("moving agents between queues needs override_agent_status");
+  }
+  if (change.member && (change.penalty < 0 || change.penalty > 1000)) {
+    return Status::Invalid({{"penalty", "out_of_range", "0 to 1000"}});
+  }
+  auto agent = VisiblePbxAgent(p, agent_id, "move between queues");
+  if (!agent) return agent.error();
+  std::optional<QueueConfig> queue;
+  CB_RETURN_IF_ERROR(db_.Read([&](Transaction& tx) -> Status {
+    auto q = tx.Kpi().GetQueue(p.tenant(), queue_id);
+    if (!q) return q.error();
+    queue = std::move(*q);
+    return Status::Ok();
+  }));
+  const std::string& interface = agent->pbx_ids.front();
+  // Audited before the PBX is asked, like monitoring: the attempt is what must be on record.
+  CB_RETURN_IF_ERROR(db_.Write([&](Transaction& tx) -> Status {
+    json::object after = {{"queue_id", queue_id}, {"queue", queue->name}, {"interface", interface}};
+    if (change.member) after["penalty"] = change.penalty;
+    return audit_.Record(
+        tx, p.tenant(), ctx,
+        {change.member ? "agent.queue_add" : "agent.queue_remove", "agent", agent_id, "",
+         JsonText(after)});
+  }));
+  return WithPbx(p.tenant_id, [&](PbxControl& pbx) {
+    if (!change.member) return pbx.RemoveMember({.queue = queue->name, .interface = interface});
+    return pbx.AddMember({.queue = queue->name,
+                          .interface = interface,
+                          .penalty = change.penalty,
+                          .member_name = agent->name});
+  });
+}
+
+Result<Agent> LiveService::VisiblePbxAgent(const Principal& p, int64_t agent_id,
+                                           const char* action) {
+  auto agent = VisibleAgent(p, agent_id);
+  if (!agent) return agent.error();
+  CB_RETURN_IF_ERROR(PbxAttached(p.tenant_id));
+  if (agent->pbx_ids.empty()) {
+    return Status(StatusCode::kFailedPrecondition, "agent " + std::to_string(agent_id) +
+                                                       " has no PBX identity to " + action);
+  }
+  return agent;
+}
+
+Status LiveService::PbxAttached(int64_t tenant_id) {
+  std::lock_guard lock(pbx_mu_);
+  auto it = pbx_.find(tenant_id);
+  if (it == pbx_.end() || it->second.empty()) return NoPbx();
+  return Status::Ok();
 }
 
 void LiveService::Attach(int64_t tenant_id, PbxControl* control) {
@@ -671,9 +720,7 @@ Status LiveService::WithPbx(int64_t tenant_id, const std::function<Status(PbxCon
   {
     std::lock_guard lock(pbx_mu_);
     auto it = pbx_.find(tenant_id);
-    if (it == pbx_.end() || it->second.empty()) {
-      return Status::Unavailable("no phone system link (asterisk-ami source) runs for the tenant");
-    }
+    if (it == pbx_.end() || it->second.empty()) return NoPbx();
     PbxEntry& e = it->second.front();
     ++e.users;
     control = e.control;

@@ -60,6 +60,12 @@ struct MonitorChange {
   std::string supervisor_extension;  // the supervisor's phone, rung first
 };
 
+// What a supervisor asks for to move an agent into or out of a queue (agent allocation).
+struct QueueMembershipChange {
+  bool member = true;  // true: join the queue (QueueAdd); false: leave it (QueueRemove)
+  int penalty = 0;     // queue penalty when joining, 0..1000 (lower is offered calls first)
+};
+
 struct LiveOptions {
   size_t history = 4096;                 // deltas kept for resuming clients
   std::chrono::milliseconds tick{1000};  // alert evaluation period
@@ -115,6 +121,15 @@ class LiveService final : public IngestObserver, public PbxRegistry {
   Status Monitor(const Principal& p, int64_t agent_id, const MonitorChange& change,
                  const AuditContext& ctx);
 
+  // A supervisor moves agent `agent_id` into or out of queue `queue_id` at the phone system
+  // (QueueAdd / QueueRemove of the agent's first PBX identity). Needs override_agent_status
+  // and the agent in scope (kNotFound otherwise, and for a queue of another tenant); audited
+  // as agent.queue_add / agent.queue_remove. kUnavailable when the tenant has no connected PBX
+  // control; kFailedPrecondition (the PBX's message) when the PBX refuses, e.g. "Already
+  // there". The live board follows from the PBX's own member events.
+  Status SetQueueMembership(const Principal& p, int64_t agent_id, int64_t queue_id,
+                            const QueueMembershipChange& change, const AuditContext& ctx);
+
   // PbxRegistry: the running PBX links of each tenant (the first attached one is used).
   void Attach(int64_t tenant_id, PbxControl* control) override;
   void Detach(int64_t tenant_id, PbxControl* control) override;
@@ -154,6 +169,10 @@ class LiveService final : public IngestObserver, public PbxRegistry {
   // Runs `use` with the tenant's PBX control, kept attached meanwhile; kUnavailable when
   // the tenant has none.
   Status WithPbx(int64_t tenant_id, const std::function<Status(PbxControl&)>& use);
+  // kUnavailable when the tenant has no PBX control attached right now.
+  Status PbxAttached(int64_t tenant_id);
+  // The agent `agent_id` if `p` may see it and it has a PBX identity to act on.
+  Result<Agent> VisiblePbxAgent(const Principal& p, int64_t agent_id, const char* action);
 
   Database& db_;
   const Clock& clock_;
