@@ -1,6 +1,7 @@
 // live_bench: event → WebSocket client latency of a running `callboard serve`.
 //
 //   live_bench PORT READ_TOKEN INGEST_TOKEN CLIENTS EVENTS_PER_S SECONDS
+//   live_bench PORT READ_TOKEN - CLIENTS 0 SECONDS        (against `serve --demo`)
 //
 // Opens CLIENTS WebSockets on /api/v1/live/ws (bearer READ_TOKEN), then posts queue_log
 // batches to /api/v1/ingest/asterisk-queue-log every 100 ms, EVENTS_PER_S / 10 events each:
@@ -9,6 +10,12 @@
 // first sees a batch. Prints p50/p99/max of (first sight − the moment the post was sent)
 // over all clients, the baseline — the same post's own round trip — and messages received.
 // One io thread drives all clients; one thread posts.
+//
+// With INGEST_TOKEN "-" nothing is posted: the clients follow the demo tenant's own traffic,
+// and the figure is (arrival − the agent's "since") for every agent state change, and
+// (arrival − the caller's "since") for every caller who joins a queue, i.e. from the moment
+// the PBX event happened (its queue_log time) to the client. The baseline is a
+// GET /healthz round trip on the same server.
 
 #include <algorithm>
 #include <atomic>
@@ -18,11 +25,15 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
+#include <boost/json.hpp>
 #include <chrono>
+#include <ctime>
+#include <map>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -44,6 +55,29 @@ std::mutex g_mu;
 std::vector<double> g_latencies_ms;
 std::atomic<int64_t> g_messages{0};
 std::atomic<int> g_open{0};
+bool g_demo = false;
+
+// Milliseconds since the Unix epoch of an RFC 3339 UTC time ("2026-11-22T15:04:05.123Z");
+// 0 when it does not read as one.
+int64_t ParseUtcMs(std::string_view text) {
+  std::tm tm{};
+  int ms = 0;
+  const std::string s(text);
+  if (std::sscanf(s.c_str(), "%d-%d-%dT%d:%d:%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+                  &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6) {
+    return 0;
+  }
+  if (const size_t dot = s.find('.'); dot != std::string::npos) ms = std::atoi(s.c_str() + dot + 1);
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  return static_cast<int64_t>(timegm(&tm)) * 1000 + ms;
+}
+
+int64_t SystemNowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
 
 int64_t NowNs() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch())
@@ -80,7 +114,11 @@ class Client : public std::enable_shared_from_this<Client> {
     ws_.async_read(buffer_, [self](beast::error_code ec, size_t) {
       if (ec) return;
       ++g_messages;
-      self->Scan();
+      if (g_demo) {
+        self->ScanStates();
+      } else {
+        self->Scan();
+      }
       self->buffer_.clear();
       self->Read();
     });
@@ -110,8 +148,52 @@ class Client : public std::enable_shared_from_this<Client> {
     }
   }
 
+  // Demo mode: every agent whose "since" moved, measured from that time.
+  void ScanStates() {
+    const auto data = buffer_.cdata();
+    const std::string_view text(static_cast<const char*>(data.data()), data.size());
+    const int64_t now = SystemNowMs();
+    boost::system::error_code ec;
+    const boost::json::value message = boost::json::parse(text, ec);
+    if (ec || !message.is_object()) return;
+    const boost::json::object& m = message.as_object();
+    const bool snapshot = m.at("type") == "snapshot";
+    auto visit = [&](const boost::json::value& agent) {
+      if (!agent.is_object() || !agent.at("since").is_string()) return;
+      const int64_t id = agent.at("id").as_int64();
+      const int64_t since = ParseUtcMs(agent.at("since").as_string());
+      int64_t& last = since_[id];
+      if (since == last) return;
+      last = since;
+      if (snapshot || since == 0) return;
+      std::lock_guard lock(g_mu);
+      g_latencies_ms.push_back(static_cast<double>(now - since));
+    };
+    if (snapshot) {
+      for (const auto& a : m.at("agents").as_array()) visit(a);
+      for (const auto& q : m.at("queues").as_array()) {
+        for (const auto& w : q.at("waiting").as_array())
+          waiting_.insert(std::string(w.at("call_id").as_string()));
+      }
+      return;
+    }
+    for (const auto& item : m.at("items").as_array()) {
+      if (item.at("type") == "agent") visit(item.at("agent"));
+      if (item.at("type") != "queue") continue;
+      // A caller who joined a queue: from the ENTERQUEUE's time.
+      for (const auto& w : item.at("queue").at("waiting").as_array()) {
+        if (!waiting_.insert(std::string(w.at("call_id").as_string())).second) continue;
+        std::lock_guard lock(g_mu);
+        g_latencies_ms.push_back(
+            static_cast<double>(now - ParseUtcMs(w.at("since").as_string())));
+      }
+    }
+  }
+
   websocket::stream<beast::tcp_stream> ws_;
   beast::flat_buffer buffer_;
+  std::map<int64_t, int64_t> since_;  // agent id → the last "since" seen
+  std::set<std::string> waiting_;     // waiting callers seen
   std::string token_;
   int seen_ = 0;
 };
@@ -121,6 +203,40 @@ double Percentile(std::vector<double> v, double p) {
   std::sort(v.begin(), v.end());
   size_t i = static_cast<size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
   return v[std::min(i, v.size() - 1)];
+}
+
+// Demo mode: follows the demo tenant for `seconds`, then prints the figures.
+int FollowDemo(const tcp::endpoint& ep, net::io_context& io, std::thread& io_thread,
+               int seconds) {
+  net::io_context probe_io;
+  beast::tcp_stream stream(probe_io);
+  stream.connect(ep);
+  std::vector<double> round_trips_ms;
+  const auto end = Clock::now() + std::chrono::seconds(seconds);
+  while (Clock::now() < end) {
+    http::request<http::empty_body> req(http::verb::get, "/healthz", 11);
+    req.set(http::field::host, "127.0.0.1");
+    const int64_t sent = NowNs();
+    http::write(stream, req);
+    beast::flat_buffer buf;
+    http::response<http::string_body> res;
+    http::read(stream, buf, res);
+    round_trips_ms.push_back(static_cast<double>(NowNs() - sent) / 1e6);
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  io.stop();
+  io_thread.join();
+  std::lock_guard lock(g_mu);
+  std::printf("demo traffic for %d s, %d clients, %lld messages\n", seconds, g_open.load(),
+              static_cast<long long>(g_messages.load()));
+  std::printf(
+      "PBX event time -> client (agent state changes, callers joining): p50 %.1f ms  p99 %.1f ms  max %.1f ms  "
+      "(%zu changes)\n",
+      Percentile(g_latencies_ms, 0.5), Percentile(g_latencies_ms, 0.99),
+      Percentile(g_latencies_ms, 1.0), g_latencies_ms.size());
+  std::printf("baseline, GET /healthz round trip: p50 %.1f ms  p99 %.1f ms\n",
+              Percentile(round_trips_ms, 0.5), Percentile(round_trips_ms, 0.99));
+  return g_latencies_ms.empty() ? 1 : 0;
 }
 
 }  // namespace
@@ -138,6 +254,7 @@ int main(int argc, char** argv) {
   const int events_per_s = std::atoi(argv[5]);
   const int seconds = std::atoi(argv[6]);
   const tcp::endpoint ep(net::ip::make_address("127.0.0.1"), port);
+  g_demo = ingest_token == "-";
 
   net::io_context io;
   for (int i = 0; i < clients; ++i) std::make_shared<Client>(io, read_token)->Start(ep);
@@ -151,6 +268,7 @@ int main(int argc, char** argv) {
   std::printf("clients connected: %d of %d\n", g_open.load(), clients);
   std::this_thread::sleep_for(std::chrono::seconds(1));  // the snapshots arrive
   g_messages = 0;
+  if (g_demo) return FollowDemo(ep, io, io_thread, seconds);
 
   // The poster: one keep-alive HTTP connection.
   net::io_context post_io;
