@@ -9,7 +9,9 @@
 // change carries its batch number in the waiting callers' ids; each client records when it
 // first sees a batch. Prints p50/p99/max of (first sight − the moment the post was sent)
 // over all clients, the baseline — the same post's own round trip — and messages received.
-// One io thread drives all clients; one thread posts.
+// One io thread drives all clients; one thread posts. Clients ask for compressed messages
+// (?compress=deflate-raw) and inflate them, as the web app does; LIVE_COMPRESS=0 turns that
+// off.
 //
 // With INGEST_TOKEN "-" nothing is posted: the clients follow the demo tenant's own traffic,
 // and the figure is (arrival − the agent's "since") for every agent state change, and
@@ -33,10 +35,13 @@
 #include <cstdlib>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "live/live_message.h"
 
 namespace net = boost::asio;
 namespace beast = boost::beast;
@@ -56,6 +61,8 @@ std::vector<double> g_latencies_ms;
 std::atomic<int64_t> g_messages{0};
 std::atomic<int> g_open{0};
 bool g_demo = false;
+bool g_compress = true;              // ?compress=deflate-raw (LIVE_COMPRESS=0 turns it off)
+std::atomic<int64_t> g_bytes{0};  // WebSocket payload bytes received
 
 // Milliseconds since the Unix epoch of an RFC 3339 UTC time ("2026-11-22T15:04:05.123Z");
 // 0 when it does not read as one.
@@ -96,7 +103,9 @@ class Client : public std::enable_shared_from_this<Client> {
       self->ws_.set_option(websocket::stream_base::decorator([self](websocket::request_type& r) {
         r.set(http::field::authorization, "Bearer " + self->token_);
       }));
-      self->ws_.async_handshake("127.0.0.1:" + std::to_string(ep.port()), "/api/v1/live/ws",
+      self->ws_.async_handshake("127.0.0.1:" + std::to_string(ep.port()),
+                                g_compress ? "/api/v1/live/ws?compress=deflate-raw"
+                                           : "/api/v1/live/ws",
                                 [self](beast::error_code ec2) {
                                   if (ec2) {
                                     std::fprintf(stderr, "handshake: %s\n", ec2.message().c_str());
@@ -114,10 +123,19 @@ class Client : public std::enable_shared_from_this<Client> {
     ws_.async_read(buffer_, [self](beast::error_code ec, size_t) {
       if (ec) return;
       ++g_messages;
+      const auto data = self->buffer_.cdata();
+      std::string_view text(static_cast<const char*>(data.data()), data.size());
+      g_bytes += static_cast<int64_t>(text.size());
+      std::optional<std::string> inflated;
+      if (!self->ws_.got_text()) {  // compressed: what every browser client does too
+        inflated = callboard::InflateRaw(text);
+        if (!inflated) return std::fprintf(stderr, "a binary message is not raw DEFLATE\n"), void();
+        text = *inflated;
+      }
       if (g_demo) {
-        self->ScanStates();
+        self->ScanStates(text);
       } else {
-        self->Scan();
+        self->Scan(text);
       }
       self->buffer_.clear();
       self->Read();
@@ -125,9 +143,7 @@ class Client : public std::enable_shared_from_this<Client> {
   }
 
   // Every batch number in the message ("call_id":"b<batch>q…) not seen before.
-  void Scan() {
-    const auto data = buffer_.cdata();
-    std::string_view text(static_cast<const char*>(data.data()), data.size());
+  void Scan(std::string_view text) {
     const int64_t now = NowNs();
     static constexpr std::string_view kKey = "\"call_id\":\"b";
     for (size_t at = text.find(kKey); at != std::string_view::npos; at = text.find(kKey, at + 1)) {
@@ -149,9 +165,7 @@ class Client : public std::enable_shared_from_this<Client> {
   }
 
   // Demo mode: every agent whose "since" moved, measured from that time.
-  void ScanStates() {
-    const auto data = buffer_.cdata();
-    const std::string_view text(static_cast<const char*>(data.data()), data.size());
+  void ScanStates(std::string_view text) {
     const int64_t now = SystemNowMs();
     boost::system::error_code ec;
     const boost::json::value message = boost::json::parse(text, ec);
@@ -255,6 +269,7 @@ int main(int argc, char** argv) {
   const int seconds = std::atoi(argv[6]);
   const tcp::endpoint ep(net::ip::make_address("127.0.0.1"), port);
   g_demo = ingest_token == "-";
+  if (const char* c = std::getenv("LIVE_COMPRESS")) g_compress = std::string(c) != "0";
 
   net::io_context io;
   for (int i = 0; i < clients; ++i) std::make_shared<Client>(io, read_token)->Start(ep);
@@ -268,6 +283,7 @@ int main(int argc, char** argv) {
   std::printf("clients connected: %d of %d\n", g_open.load(), clients);
   std::this_thread::sleep_for(std::chrono::seconds(1));  // the snapshots arrive
   g_messages = 0;
+  g_bytes = 0;
   if (g_demo) return FollowDemo(ep, io, io_thread, seconds);
 
   // The poster: one keep-alive HTTP connection.
@@ -323,9 +339,12 @@ int main(int argc, char** argv) {
   io_thread.join();
 
   std::lock_guard lock(g_mu);
-  std::printf("events ingested: %lld in %d posts (%d events/s), %d clients, %lld messages\n",
-              static_cast<long long>(events), batches, events_per_s, clients,
-              static_cast<long long>(g_messages.load()));
+  std::printf(
+      "events ingested: %lld in %d posts (%d events/s), %d clients, %lld messages, %.1f MiB "
+      "received (%s)\n",
+      static_cast<long long>(events), batches, events_per_s, clients,
+      static_cast<long long>(g_messages.load()), static_cast<double>(g_bytes.load()) / 1048576.0,
+      g_compress ? "compressed, ?compress=deflate-raw" : "uncompressed");
   std::printf(
       "event -> client latency: p50 %.1f ms  p99 %.1f ms  max %.1f ms  (%zu deliveries, "
       "%zu expected)\n",

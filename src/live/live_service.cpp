@@ -408,9 +408,9 @@ Result<std::unique_ptr<LiveService::Subscription>> LiveService::Subscribe(
   Subscriber& s = sub->subscriber();
   if (resume_after && *resume_after <= tenant.seq && *resume_after >= oldest - 1) {
     std::string missed = DeltasMessage(s.view, tenant.history, *resume_after);
-    if (!missed.empty()) s.deliver(std::make_shared<const std::string>(std::move(missed)));
+    if (!missed.empty()) s.deliver(std::make_shared<const LiveMessage>(std::move(missed)));
   } else {
-    s.deliver(std::make_shared<const std::string>(SnapshotLocked(tenant, s.view, clock_.Now())));
+    s.deliver(std::make_shared<const LiveMessage>(SnapshotLocked(tenant, s.view, clock_.Now())));
   }
   tenant.subscribers.push_back(&s);
   return std::unique_ptr<Subscription>(std::move(sub));
@@ -427,9 +427,9 @@ void LiveService::PublishLocked(Tenant& t, std::vector<LiveDelta> deltas) {
   }
   while (t.history.size() > options_.history) t.history.pop_front();
   // Viewers with the same view get the same text: built once per distinct view, shared.
-  std::vector<std::pair<const LiveView*, std::shared_ptr<const std::string>>> built;
+  std::vector<std::pair<const LiveView*, std::shared_ptr<const LiveMessage>>> built;
   for (Subscriber* s : t.subscribers) {
-    const std::shared_ptr<const std::string>* message = nullptr;
+    const std::shared_ptr<const LiveMessage>* message = nullptr;
     for (auto& [view, text] : built) {
       if (view->caller_details == s->view.caller_details && view->agents == s->view.agents) {
         message = &text;
@@ -438,10 +438,10 @@ void LiveService::PublishLocked(Tenant& t, std::vector<LiveDelta> deltas) {
     }
     if (message == nullptr) {
       built.emplace_back(
-          &s->view, std::make_shared<const std::string>(DeltasMessage(s->view, batch, before)));
+          &s->view, std::make_shared<const LiveMessage>(DeltasMessage(s->view, batch, before)));
       message = &built.back().second;
     }
-    if (!(*message)->empty()) s->deliver(*message);
+    if (!(*message)->text()->empty()) s->deliver(*message);
   }
 }
 

@@ -38,6 +38,7 @@
 #include "ingest/ingest_observer.h"
 #include "live/alert_rules.h"
 #include "live/live_board.h"
+#include "live/live_message.h"
 #include "live/live_store.h"
 #include "org/org_types.h"
 
@@ -74,7 +75,7 @@ struct LiveOptions {
 class LiveService final : public IngestObserver, public PbxRegistry {
  public:
   // One message may go to many subscribers: it is shared, not copied.
-  using Deliver = std::function<void(const std::shared_ptr<const std::string>& message)>;
+  using Deliver = std::function<void(const std::shared_ptr<const LiveMessage>& message)>;
 
   class Subscription {
    public:
