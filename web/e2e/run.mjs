@@ -73,8 +73,22 @@ const EXPECTED_NAV = {
   agent: ['My day', 'Calls'],
   supervisor: ['Wallboard', 'Calls', 'Queue report', 'Agent report'],
   qa: ['Calls', 'Queue report', 'Agent report'],
-  manager: ['Wallboard', 'Calls', 'Queue report', 'Agent report', 'Queues'],
-  admin: ['Wallboard', 'Calls', 'Queue report', 'Agent report', 'Data quality', 'Users', 'Teams', 'Sites', 'Queues', 'Sources', 'API tokens', 'Audit log'],
+  manager: ['Wallboard', 'Calls', 'Queue report', 'Agent report', 'Queues', 'Pause reasons'],
+  admin: [
+    'Wallboard',
+    'Calls',
+    'Queue report',
+    'Agent report',
+    'Data quality',
+    'Users',
+    'Teams',
+    'Sites',
+    'Queues',
+    'Pause reasons',
+    'Sources',
+    'API tokens',
+    'Audit log',
+  ],
   client_viewer: [],
 };
 
@@ -265,6 +279,7 @@ const tests = [
         ['/admin/teams', 'Teams'],
         ['/admin/sites', 'Sites'],
         ['/admin/queues', 'Queues'],
+        ['/admin/pause-reasons', 'Pause reasons'],
         ['/admin/sources', 'Sources'],
         ['/admin/tokens', 'API tokens'],
         ['/admin/audit', 'Audit log'],
@@ -320,6 +335,86 @@ const tests = [
       await signIn(page, 'new.agent@demo.callboard.test', 'Fresh-Password-42');
       await page.locator('.topbar').waitFor();
       assertEqual(await navLabels(page), EXPECTED_NAV.supervisor, 'navigation of the new supervisor');
+    },
+  ],
+  [
+    'an administrator adds a pause reason with a maximum, and an agent pauses with it',
+    async ({ page, browser, base }) => {
+      await signInAs(page, 'admin');
+      await page.locator('#nav').getByRole('link', { name: 'Pause reasons' }).click();
+      await page.waitForURL(/\/admin\/pause-reasons$/);
+      await page.getByRole('cell', { name: 'Lunch', exact: true }).waitFor();
+      const row = (name) => page.locator('table tbody tr', { has: page.getByRole('cell', { name, exact: true }) });
+      assertEqual((await row('Lunch').locator('td').allInnerTexts()).slice(0, 4), ['Lunch', '#2f7ed8', 'No', '60 min'], 'the Lunch row');
+      await checkA11y(page, 'pause reasons');
+
+      // The server's field errors appear beside the fields.
+      await page.getByRole('button', { name: 'New pause reason' }).click();
+      const drawer = page.getByRole('dialog', { name: 'New pause reason' });
+      await drawer.waitFor();
+      await page.locator('#pr-name').fill('Coaching');
+      await page.locator('#pr-colour').fill('teal');
+      await page.locator('#pr-max').fill('2000');
+      await drawer.getByRole('button', { name: 'Add pause reason' }).click();
+      assertEqual(await page.locator('#pr-max-error').innerText(), '1 to 1440 minutes, or null', 'maximum minutes error');
+      assertEqual(await page.locator('#pr-colour-error').innerText(), 'a colour like #1f77b4', 'colour error');
+      assertEqual(await page.locator('#pr-max').getAttribute('aria-invalid'), 'true', 'maximum marked invalid');
+      await checkA11y(page, 'pause reason form with errors');
+      await page.locator('#pr-colour').fill('#0f766e');
+      await page.locator('#pr-max').fill('45');
+      await page.locator('#pr-productive').check();
+      await drawer.getByRole('button', { name: 'Add pause reason' }).click();
+      await drawer.waitFor({ state: 'hidden' });
+      await page.getByText('Pause reason Coaching was added; agents can pause with it now.').waitFor();
+      await row('Coaching').waitFor();
+      assertEqual((await row('Coaching').locator('td').allInnerTexts()).slice(0, 4), ['Coaching', '#0f766e', 'Yes', '45 min'], 'the new row');
+
+      // Keyboard: Enter on "Edit Coaching" opens the drawer with the values; save a new maximum.
+      await page.getByRole('button', { name: 'Edit Coaching' }).focus();
+      await page.keyboard.press('Enter');
+      await page.getByRole('dialog', { name: 'Pause reason Coaching' }).waitFor();
+      assertEqual(await page.locator('#pr-max').inputValue(), '45', 'maximum in the edit form');
+      assertEqual(await page.locator('#pr-productive').isChecked(), true, 'productive in the edit form');
+      await page.locator('#pr-max').fill('40');
+      await page.locator('#pr-max').press('Enter');
+      await page.getByText('Pause reason Coaching was saved.').waitFor();
+      await row('Coaching').getByRole('cell', { name: '40 min' }).waitFor();
+
+      await page.screenshot({ path: join(outDir, 'admin-pause-reasons-1280.png'), fullPage: true });
+      await page.setViewportSize({ width: 390, height: 844 });
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert(overflow <= 0, `pause reasons: no horizontal page scrolling at 390 px (overflow ${overflow} px)`);
+      await page.screenshot({ path: join(outDir, 'admin-pause-reasons-390.png'), fullPage: true });
+      await page.getByRole('button', { name: 'New pause reason' }).click();
+      await page.screenshot({ path: join(outDir, 'admin-pause-reason-form-390.png') });
+      await checkA11y(page, 'pause reason form at 390 px');
+      await page.keyboard.press('Escape');
+      await page.setViewportSize({ width: 1280, height: 900 });
+
+      // The agent's status control offers it, with its limit, and the agent pauses with it.
+      const agentContext = await browser.newContext({ baseURL: base, viewport: { width: 1280, height: 900 } });
+      try {
+        const home = await agentContext.newPage();
+        await signInAs(home, 'agent');
+        await waitLive(home);
+        const coaching = home.getByRole('group', { name: 'Set my status' }).getByRole('button', { name: 'Coaching' });
+        assertEqual(await coaching.getAttribute('title'), 'Pause: Coaching (up to 40 min), productive', 'status option tooltip');
+        await coaching.click();
+        await home.waitForFunction(() => document.querySelector('[data-testid="my-state"] .chip-reason')?.textContent === '· Coaching');
+        assertEqual(await coaching.getAttribute('aria-pressed'), 'true', 'Coaching marked as current');
+        await home.getByRole('group', { name: 'Set my status' }).getByRole('button', { name: 'Available', exact: true }).click();
+        await home.waitForFunction(() => document.querySelector('[data-testid="my-state"] .chip-state')?.textContent === 'Available');
+      } finally {
+        await agentContext.close();
+      }
+
+      // Delete, after confirming; the reason is gone from the list the agents get.
+      page.once('dialog', (d) => void d.accept());
+      await page.getByRole('button', { name: 'Delete Coaching' }).click();
+      await page.getByText('Pause reason Coaching was deleted.').waitFor();
+      await row('Coaching').waitFor({ state: 'detached' });
+      const reasons = (await (await apiAs(base, 'agent'))('GET', '/api/v1/pause-reasons')).body.items.map((r) => r.name);
+      assert(!reasons.includes('Coaching') && reasons.includes('Lunch'), `pause reasons after the delete: ${reasons}`);
     },
   ],
   [

@@ -1,7 +1,9 @@
-// Administration pages, one chunk: users, teams, sites, queues, sources, tokens, audit log.
+// Administration pages, one chunk: users, teams, sites, queues, pause reasons, sources, tokens,
+// audit log.
 import { PageHeader, useFocusTitle } from '../../components/ui';
 import Audit from './Audit';
 import { Sites, Teams } from './Org';
+import PauseReasons from './PauseReasons';
 import Queues from './Queues';
 import Sources from './Sources';
 import Tokens from './Tokens';
@@ -12,6 +14,7 @@ const PAGES: Record<string, { title: string; description: string; view: () => pr
   teams: { title: 'Teams', description: 'Teams and the sites they work at.', view: Teams },
   sites: { title: 'Sites', description: 'Sites and their time zones.', view: Sites },
   queues: { title: 'Queues', description: 'Service-level threshold, short abandon, formula and target per queue.', view: Queues },
+  'pause-reasons': { title: 'Pause reasons', description: 'What agents pause with: colour, productive time and the longest pause before an alert.', view: PauseReasons },
   sources: { title: 'Sources', description: 'Where calls come from.', view: Sources },
   tokens: { title: 'API tokens', description: 'Tokens for systems that post calls or read reports.', view: Tokens },
   audit: { title: 'Audit log', description: 'Every change, newest first; the chain proves nothing was altered.', view: Audit },
