@@ -81,6 +81,7 @@ const EXPECTED_NAV = {
     'Agent report',
     'Data quality',
     'Users',
+    'Agents',
     'Teams',
     'Sites',
     'Queues',
@@ -276,6 +277,7 @@ const tests = [
       await checkA11y(page, 'data quality');
       for (const [path, heading] of [
         ['/admin/users', 'Users'],
+        ['/admin/agents', 'Agents'],
         ['/admin/teams', 'Teams'],
         ['/admin/sites', 'Sites'],
         ['/admin/queues', 'Queues'],
@@ -415,6 +417,80 @@ const tests = [
       await row('Coaching').waitFor({ state: 'detached' });
       const reasons = (await (await apiAs(base, 'agent'))('GET', '/api/v1/pause-reasons')).body.items.map((r) => r.name);
       assert(!reasons.includes('Coaching') && reasons.includes('Lunch'), `pause reasons after the delete: ${reasons}`);
+    },
+  ],
+  [
+    'an administrator adds an agent linked to a user with PBX identities',
+    async ({ page, base }) => {
+      const admin = await apiAs(base, 'admin');
+      const user = await admin('POST', '/api/v1/users', { email: 'priya@demo.callboard.test', name: 'Priya Raman', role: 'agent', password: 'Agent-Password-42' });
+      assertEqual(user.status, 201, `user created: ${JSON.stringify(user.body)}`);
+      await signInAs(page, 'admin');
+      await page.locator('#nav').getByRole('link', { name: 'Agents' }).click();
+      await page.waitForURL(/\/admin\/agents$/);
+      await page.getByRole('cell', { name: 'Demo agent', exact: true }).waitFor();
+      await checkA11y(page, 'agents');
+
+      await page.getByRole('button', { name: 'New agent' }).click();
+      const drawer = page.getByRole('dialog', { name: 'New agent' });
+      await drawer.waitFor();
+      await page.locator('#ag-name').fill('Priya Raman');
+      await page.locator('#ag-user').selectOption({ label: 'Priya Raman (priya@demo.callboard.test)' });
+      await page.locator('#ag-team').selectOption({ label: 'Blue' });
+      // Checked in the form: a duplicate; by the server: an identity another agent has.
+      await page.locator('#ag-pbx').fill('SIP/1001, SIP/1001');
+      await drawer.getByRole('button', { name: 'Add agent' }).click();
+      assertEqual(await page.locator('#ag-pbx-error').innerText(), '"SIP/1001" is listed twice.', 'duplicate found in the form');
+      await page.locator('#ag-pbx').fill('SIP/1001\nLocal/a1001@agents/n');
+      await drawer.getByRole('button', { name: 'Add agent' }).click();
+      await page.locator('#ag-pbx-error').waitFor();
+      assertEqual(await page.locator('#ag-pbx-error').innerText(), 'already in use', "the server's answer beside the field");
+      await checkA11y(page, 'agent form with an error');
+      await page.locator('#ag-pbx').fill('SIP/1001\nLocal/1001@agents, 101');
+      assertEqual(await drawer.locator('.pbx-preview code').allInnerTexts(), ['SIP/1001', 'Local/1001@agents', '101'], 'identities preview');
+      await drawer.getByRole('button', { name: 'Add agent' }).click();
+      await drawer.waitFor({ state: 'hidden' });
+      await page.getByText('Agent Priya Raman was added.').waitFor();
+      const row = page.locator('table tbody tr', { has: page.getByRole('cell', { name: 'Priya Raman', exact: true }) });
+      await row.waitFor();
+      assertEqual(await row.locator('td:nth-child(2)').innerText(), 'Priya Raman\npriya@demo.callboard.test', 'linked user');
+      assertEqual(await row.locator('td:nth-child(3)').innerText(), 'Blue', 'team');
+      assertEqual(await row.locator('.pbx-id').allInnerTexts(), ['101', 'Local/1001@agents', 'SIP/1001'], 'stored identities, sorted');
+
+      // Search narrows the list on the server.
+      await page.locator('#agf-search').fill('priya');
+      await page.waitForFunction(() => document.querySelectorAll('table tbody tr').length === 1);
+      await page.locator('#agf-search').fill('nobody-by-this-name');
+      await page.getByText('No agents match the filters.').waitFor();
+      await page.locator('#agf-search').fill('');
+      await row.waitFor();
+
+      await page.screenshot({ path: join(outDir, 'admin-agents-1280.png'), fullPage: true });
+      await page.setViewportSize({ width: 390, height: 844 });
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert(overflow <= 0, `agents: no horizontal page scrolling at 390 px (overflow ${overflow} px)`);
+      await page.screenshot({ path: join(outDir, 'admin-agents-390.png') });
+      await row.scrollIntoViewIfNeeded();
+      await page.screenshot({ path: join(outDir, 'admin-agents-row-390.png') });
+      await row.getByRole('button', { name: 'Edit Priya Raman' }).click();
+      await page.getByRole('dialog', { name: 'Agent Priya Raman' }).waitFor();
+      assertEqual(await page.locator('#ag-pbx').inputValue(), '101\nLocal/1001@agents\nSIP/1001', 'identities in the edit form');
+      await page.screenshot({ path: join(outDir, 'admin-agent-form-390.png') });
+      await checkA11y(page, 'agent form at 390 px');
+      await page.keyboard.press('Escape');
+      await page.setViewportSize({ width: 1280, height: 900 });
+
+      // The linked user now has an agent: their day is offered after sign-in.
+      const priya = await fetch(base + '/api/v1/auth/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email: 'priya@demo.callboard.test', password: 'Agent-Password-42' }) });
+      const { token } = await priya.json();
+      const me = await (await fetch(base + '/api/v1/auth/me', { headers: { Authorization: 'Bearer ' + token } })).json();
+      const stored = (await admin('GET', '/api/v1/agents?search=Priya')).body.items;
+      assertEqual(stored.length, 1, 'one agent named Priya');
+      assertEqual(me.agent_id, stored[0].id, "the user's agent");
+
+      await row.getByRole('button', { name: 'Deactivate Priya Raman' }).click();
+      await page.getByText('Priya Raman was deactivated; the wallboard no longer shows them.').waitFor();
+      await row.getByText('Deactivated').waitFor();
     },
   ],
   [

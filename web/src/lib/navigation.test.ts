@@ -16,6 +16,7 @@ describe('navigation by role', () => {
     expect(paths).toEqual([
       '/data-quality',
       '/admin/users',
+      '/admin/agents',
       '/admin/teams',
       '/admin/sites',
       '/admin/queues',

@@ -20,6 +20,7 @@ export const SECTIONS: Section[] = [
   { path: '/reports/agents', label: 'Agent report', group: 'main', allowed: (p) => p.has('generate_reports') },
   { path: '/data-quality', label: 'Data quality', group: 'main', allowed: (p) => p.has('manage_sources') },
   { path: '/admin/users', label: 'Users', group: 'admin', allowed: (p) => p.has('manage_users') },
+  { path: '/admin/agents', label: 'Agents', group: 'admin', allowed: (p) => p.has('manage_org') },
   { path: '/admin/teams', label: 'Teams', group: 'admin', allowed: (p) => p.has('manage_org') },
   { path: '/admin/sites', label: 'Sites', group: 'admin', allowed: (p) => p.has('manage_org') },
   { path: '/admin/queues', label: 'Queues', group: 'admin', allowed: (p) => p.has('configure_metrics') },

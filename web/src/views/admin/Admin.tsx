@@ -1,6 +1,7 @@
-// Administration pages, one chunk: users, teams, sites, queues, pause reasons, sources, tokens,
-// audit log.
+// Administration pages, one chunk: users, agents, teams, sites, queues, pause reasons, sources,
+// tokens, audit log.
 import { PageHeader, useFocusTitle } from '../../components/ui';
+import Agents from './Agents';
 import Audit from './Audit';
 import { Sites, Teams } from './Org';
 import PauseReasons from './PauseReasons';
@@ -11,6 +12,7 @@ import Users from './Users';
 
 const PAGES: Record<string, { title: string; description: string; view: () => preact.JSX.Element }> = {
   users: { title: 'Users', description: 'Who can sign in, with which role and team.', view: Users },
+  agents: { title: 'Agents', description: 'Who takes calls: the user each agent signs in as, their team and their identities on the PBX.', view: Agents },
   teams: { title: 'Teams', description: 'Teams and the sites they work at.', view: Teams },
   sites: { title: 'Sites', description: 'Sites and their time zones.', view: Sites },
   queues: { title: 'Queues', description: 'Service-level threshold, short abandon, formula and target per queue.', view: Queues },
