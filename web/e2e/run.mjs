@@ -84,6 +84,7 @@ const EXPECTED_NAV = {
     'Agents',
     'Teams',
     'Sites',
+    'Lines of business',
     'Queues',
     'Pause reasons',
     'Sources',
@@ -280,6 +281,7 @@ const tests = [
         ['/admin/agents', 'Agents'],
         ['/admin/teams', 'Teams'],
         ['/admin/sites', 'Sites'],
+        ['/admin/lobs', 'Lines of business'],
         ['/admin/queues', 'Queues'],
         ['/admin/pause-reasons', 'Pause reasons'],
         ['/admin/sources', 'Sources'],
@@ -491,6 +493,32 @@ const tests = [
       await row.getByRole('button', { name: 'Deactivate Priya Raman' }).click();
       await page.getByText('Priya Raman was deactivated; the wallboard no longer shows them.').waitFor();
       await row.getByText('Deactivated').waitFor();
+    },
+  ],
+  [
+    'lines of business are created and given to a team',
+    async ({ page }) => {
+      await signInAs(page, 'admin');
+      await page.goto('/admin/lobs');
+      await page.locator('#l-name').fill('Retail banking');
+      await page.locator('#l-desc').fill('Card and account questions');
+      await page.getByRole('button', { name: 'Create line of business' }).click();
+      await page.getByText('Line of business Retail banking was created.').waitFor();
+      await page.getByRole('cell', { name: 'Card and account questions' }).waitFor();
+      await checkA11y(page, 'lines of business');
+      await page.goto('/admin/teams');
+      const select = page.getByRole('combobox', { name: 'Line of business of Blue' });
+      await select.selectOption({ label: 'Retail banking' });
+      await page.getByText("Team Blue's line of business was changed.").waitFor();
+      await page.locator('#t-name').fill('Green');
+      await page.locator('#t-lob').selectOption({ label: 'Retail banking' });
+      await page.getByRole('button', { name: 'Create team' }).click();
+      await page.getByText('Team Green was created.').waitFor();
+      await page.getByRole('combobox', { name: 'Line of business of Green' }).waitFor();
+      assertEqual(await page.getByRole('combobox', { name: 'Line of business of Green' }).locator('option:checked').innerText(), 'Retail banking', "Green's line of business");
+      await page.reload();
+      assertEqual(await page.getByRole('combobox', { name: 'Line of business of Blue' }).locator('option:checked').innerText(), 'Retail banking', "Blue's line of business, stored");
+      await checkA11y(page, 'teams');
     },
   ],
   [

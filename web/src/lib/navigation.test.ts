@@ -19,6 +19,7 @@ describe('navigation by role', () => {
       '/admin/agents',
       '/admin/teams',
       '/admin/sites',
+      '/admin/lobs',
       '/admin/queues',
       '/admin/pause-reasons',
       '/admin/sources',

@@ -23,6 +23,7 @@ export const SECTIONS: Section[] = [
   { path: '/admin/agents', label: 'Agents', group: 'admin', allowed: (p) => p.has('manage_org') },
   { path: '/admin/teams', label: 'Teams', group: 'admin', allowed: (p) => p.has('manage_org') },
   { path: '/admin/sites', label: 'Sites', group: 'admin', allowed: (p) => p.has('manage_org') },
+  { path: '/admin/lobs', label: 'Lines of business', group: 'admin', allowed: (p) => p.has('manage_org') },
   { path: '/admin/queues', label: 'Queues', group: 'admin', allowed: (p) => p.has('configure_metrics') },
   { path: '/admin/pause-reasons', label: 'Pause reasons', group: 'admin', allowed: (p) => p.has('configure_metrics') },
   { path: '/admin/sources', label: 'Sources', group: 'admin', allowed: (p) => p.has('manage_sources') },
