@@ -522,6 +522,50 @@ const tests = [
     },
   ],
   [
+    'an Asterisk AMI source shows its own fields and never shows its secret',
+    async ({ page, base }) => {
+      await signInAs(page, 'admin');
+      await page.goto('/admin/sources');
+      await page.locator('#src-path').waitFor();
+      await page.locator('#src-kind').selectOption('asterisk-ami');
+      await page.locator('#src-username').waitFor();
+      assertEqual(await page.locator('#src-path').count(), 0, 'no file path for AMI');
+      assertEqual(await page.locator('#src-format').count(), 0, 'no format choice for AMI');
+      assertEqual(await page.locator('#src-port').getAttribute('placeholder'), '5038', 'default port shown');
+      await page.locator('#src-name').fill('pbx-ami');
+      await page.locator('#src-host').fill('127.0.0.1');
+      await page.getByRole('button', { name: 'Add source' }).click();
+      assertEqual(await page.locator('#src-username-error').innerText(), 'the manager.conf user is required', 'user required');
+      assertEqual(await page.locator('#src-secret-error').innerText(), 'the manager.conf secret is required', 'secret required');
+      await checkA11y(page, 'source form with AMI errors');
+      await page.locator('#src-username').fill('callboard');
+      await page.locator('#src-secret').fill('Manager-Secret-1');
+      await page.getByRole('button', { name: 'Add source' }).click();
+      await page.getByText('Source pbx-ami was added.').waitFor();
+      const row = page.locator('table tbody tr', { has: page.getByRole('cell', { name: 'pbx-ami', exact: true }) });
+      await row.getByRole('cell', { name: 'callboard@127.0.0.1:5038' }).waitFor();
+
+      await row.getByRole('button', { name: 'Change pbx-ami' }).click();
+      await page.getByRole('dialog', { name: 'Source pbx-ami' }).waitFor();
+      assertEqual(await page.locator('#src-secret').inputValue(), '', 'the secret is not shown');
+      assertEqual(await page.locator('#src-secret-hint').innerText(), 'A secret is stored and never shown. Leave empty to keep it.', 'secret hint');
+      await page.locator('#src-port').fill('5039');
+      await page.getByRole('button', { name: 'Save and restart' }).click();
+      await page.getByText('pbx-ami was changed and restarts with it.').waitFor();
+      await row.getByRole('cell', { name: 'callboard@127.0.0.1:5039' }).waitFor();
+      const admin = await apiAs(base, 'admin');
+      const stored = (await admin('GET', '/api/v1/sources')).body.items.find((s) => s.name === 'pbx-ami');
+      assertEqual([stored.port, stored.username, stored.secret_set, 'secret' in stored], [5039, 'callboard', true, false], 'stored AMI source');
+
+      page.once('dialog', (d) => void d.accept());
+      await row.getByRole('button', { name: 'Remove pbx-ami' }).click();
+      await page.getByText('pbx-ami was removed.').waitFor();
+      // Its data stays: the name lives on as a push source without a configuration.
+      await row.getByRole('cell', { name: 'push', exact: true }).waitFor();
+      assertEqual(await row.getByRole('button', { name: 'Change pbx-ami' }).count(), 0, 'nothing to change on a push source');
+    },
+  ],
+  [
     'an ended session returns to sign-in with a message, then back to the page',
     async ({ page, base }) => {
       await page.goto('/');
