@@ -9,10 +9,10 @@ export const AMI_PORT = 5038;
 export const AMI_CHANNEL_TEMPLATE = 'PJSIP/{ext}';
 
 export const KIND_LABELS: Record<SourceKind, string> = {
-  'file-tail': 'File tail (a log file on this server)',
-  '3cx-tcp-listen': '3CX CDR socket, 3CX connects here',
-  '3cx-tcp-connect': '3CX CDR socket, connect to 3CX',
-  'asterisk-ami': 'Asterisk Manager Interface (AMI)',
+  'file-tail': 'File tail',
+  '3cx-tcp-listen': '3CX socket, 3CX connects',
+  '3cx-tcp-connect': '3CX socket, connect to 3CX',
+  'asterisk-ami': 'Asterisk AMI',
 };
 
 export type KindField = 'format' | 'path' | 'host' | 'port' | 'username' | 'secret' | 'channel_template';
