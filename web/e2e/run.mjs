@@ -389,6 +389,7 @@ const tests = [
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       assert(overflow <= 0, `pause reasons: no horizontal page scrolling at 390 px (overflow ${overflow} px)`);
       await page.screenshot({ path: join(outDir, 'admin-pause-reasons-390.png'), fullPage: true });
+      await checkA11y(page, 'pause reasons at 390 px');
       await page.getByRole('button', { name: 'New pause reason' }).click();
       await page.screenshot({ path: join(outDir, 'admin-pause-reason-form-390.png') });
       await checkA11y(page, 'pause reason form at 390 px');
@@ -472,6 +473,7 @@ const tests = [
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       assert(overflow <= 0, `agents: no horizontal page scrolling at 390 px (overflow ${overflow} px)`);
       await page.screenshot({ path: join(outDir, 'admin-agents-390.png') });
+      await checkA11y(page, 'agents at 390 px');
       await row.scrollIntoViewIfNeeded();
       await page.screenshot({ path: join(outDir, 'admin-agents-row-390.png') });
       await row.getByRole('button', { name: 'Edit Priya Raman' }).click();

@@ -57,11 +57,11 @@ function AgentForm(props: { agent: Agent | null; users: User[] | undefined; team
           none="No user"
           optionLabel={userLabel}
           onChange={(user_id) => setF({ ...f, user_id })}
-          describedBy={fieldProps('ag-user', err('user_id'), true)}
+          aria={fieldProps('ag-user', err('user_id'), true)}
         />
       </Field>
       <Field label="Team" id="ag-team" error={err('team_id')}>
-        <RefSelect id="ag-team" items={props.teams} value={f.team_id} none="No team" onChange={(team_id) => setF({ ...f, team_id })} describedBy={fieldProps('ag-team', err('team_id'))} />
+        <RefSelect id="ag-team" items={props.teams} value={f.team_id} none="No team" onChange={(team_id) => setF({ ...f, team_id })} aria={fieldProps('ag-team', err('team_id'))} />
       </Field>
       <Field label="PBX identities" id="ag-pbx" error={pbxError} hint={`One per line or separated by commas, up to ${MAX_PBX_IDS}: SIP/1001, Local/1001@agents, a 3CX extension.`}>
         <textarea

@@ -126,7 +126,7 @@ export function RefSelect<T extends Named>(props: {
   none: string;
   onChange: (id: number | null) => void;
   optionLabel?: (item: T) => string;
-  describedBy?: Record<string, unknown>;
+  aria?: Record<string, unknown>;
 }) {
   return (
     <select
@@ -134,7 +134,7 @@ export function RefSelect<T extends Named>(props: {
       aria-label={props.label}
       value={props.value === null ? '' : String(props.value)}
       onChange={(e) => props.onChange(e.currentTarget.value ? Number(e.currentTarget.value) : null)}
-      {...props.describedBy}
+      {...props.aria}
     >
       <option value="">{props.none}</option>
       {(props.items ?? []).map((x) => (
