@@ -426,6 +426,32 @@ TEST_F(AmiLive, MonitorWithoutARunningLinkIsUnavailable) {
   EXPECT_EQ(peer_.actions("Originate").size(), 0u);
 }
 
+class AmiLiveSilentPause : public AmiLive {
+ protected:
+  AmiLiveSilentPause() : AmiLive(AmiTestPeerOptions{.silent_actions = {"QueuePause"}}) {}
+};
+
+TEST_F(AmiLiveSilentPause, AStatusChangeDoesNotWaitForAPbxThatNeverAnswers) {
+  Connect();
+  // The PBX would be waited for up to its 10 s action timeout; the request is answered at
+  // once, long before this client gives up.
+  client_.set_timeout(std::chrono::seconds(3));
+  ClientResponse r =
+      Request("PUT", "/api/v1/agents/" + std::to_string(ann_) + "/status",
+              R"({"state":"paused","reason":"Lunch","override_reason":"break"})", sup_h_);
+  ASSERT_EQ(r.status, 204) << r.body;
+  r = Request("PUT", "/api/v1/agents/" + std::to_string(ann_) + "/status",
+              R"({"state":"available","override_reason":"back"})", sup_h_);
+  ASSERT_EQ(r.status, 204) << r.body;
+  EXPECT_EQ(WaitForAnn([](const json::object& a) { return StateIs(a, "available"); })
+                .at("state")
+                .as_string(),
+            "available");
+  // The PBX was asked, in order; the second request waits behind the unanswered first.
+  ASSERT_TRUE(peer_.WaitForActions("QueuePause", 1));
+  EXPECT_EQ(peer_.actions("QueuePause")[0].message.Value("Paused"), "true");
+}
+
 class AmiLiveRefused : public AmiLive {
  protected:
   AmiLiveRefused() : AmiLive(AmiTestPeerOptions{.reject_logins = 100}) {}

@@ -594,17 +594,26 @@ Status LiveService::SetStatus(const Principal& p, int64_t agent_id, const Status
     PublishLocked(tenant, std::move(deltas));
     EvaluateLocked(tenant, p.tenant(), now);
   }
-  // After the commit and outside the tenant's lock: the PBX may take seconds to answer.
+  // After the commit, outside the tenant's lock and off the request: the PBX may take
+  // seconds to answer.
   if (change.state == AgentState::kPaused || change.state == AgentState::kAvailable) {
     const bool paused = change.state == AgentState::kPaused;
-    for (const std::string& interface : agent->pbx_ids) {
-      Status s = WithPbx(p.tenant_id, [&](PbxControl& pbx) {
-        return pbx.Pause({.interface = interface, .paused = paused, .reason = reason});
-      });
-      if (!s.ok()) {
-        spdlog::warn("live: the phone system was not told that agent {} ({}) is {}: {}", agent_id,
-                     interface, AgentStateName(change.state), s.ToString());
+    const int64_t tenant_id = p.tenant_id;
+    const bool queued = pbx_calls_.Post([this, tenant_id, agent_id, paused, reason,
+                                         interfaces = agent->pbx_ids] {
+      for (const std::string& interface : interfaces) {
+        Status s = WithPbx(tenant_id, [&](PbxControl& pbx) {
+          return pbx.Pause({.interface = interface, .paused = paused, .reason = reason});
+        });
+        if (!s.ok()) {
+          spdlog::warn("live: the phone system was not told that agent {} ({}) is {}: {}",
+                       agent_id, interface, paused ? "paused" : "available", s.ToString());
+        }
       }
+    });
+    if (!queued) {
+      spdlog::warn("live: the phone system was not told that agent {} is {}: too many waiting",
+                   agent_id, paused ? "paused" : "available");
     }
   }
   return Status::Ok();

@@ -33,6 +33,7 @@
 #include "audit/audit_log.h"
 #include "auth/permission.h"
 #include "core/clock.h"
+#include "core/serial_worker.h"
 #include "core/status.h"
 #include "ingest/ami/pbx_control.h"
 #include "ingest/ingest_observer.h"
@@ -109,8 +110,9 @@ class LiveService final : public IngestObserver, public PbxRegistry {
   // Errors: kPermissionDenied, kNotFound, kInvalidArgument (state, unknown reason).
   // The phone system is told after the change is stored (PbxControl::Pause for each of the
   // agent's PBX identities: paused → Paused true with the reason, available → Paused false,
-  // logged_out → nothing, as queue membership is the PBX's configuration). A PBX that is not
-  // connected or refuses is logged; the change stands either way.
+  // logged_out → nothing, as queue membership is the PBX's configuration), in the background
+  // and in order: a slow or silent PBX does not hold the request. A PBX that is not connected
+  // or refuses is logged; the change stands either way.
   Status SetStatus(const Principal& p, int64_t agent_id, const StatusChange& change,
                    const AuditContext& ctx);
 
@@ -197,6 +199,10 @@ class LiveService final : public IngestObserver, public PbxRegistry {
   std::condition_variable wake_;
   bool stop_ = false;
   std::thread thread_;
+
+  // Tells the PBX of stored status changes without holding the request that made them.
+  // Last member: destroyed first, after the calls already given have run.
+  SerialWorker pbx_calls_{1000};
 };
 
 // The pause reasons a tenant starts with: Lunch, Bathroom, Smoke, On Leave, Case Work,

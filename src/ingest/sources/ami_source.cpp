@@ -364,8 +364,11 @@ Status AmiSource::Run() {
     }
     if (ctx_.observer != nullptr && !batch->empty()) ctx_.observer->OnCommitted(ctx_.scope, *batch);
   }
-  if (ctx_.pbx != nullptr) ctx_.pbx->Detach(ctx_.scope.tenant_id(), &control);
+  // The client first: stopping fails its unanswered actions at once, so a call on the control
+  // waiting for a silent PBX returns and Detach (which waits for such calls) does not wait
+  // out the action timeout. Calls after it are answered "not running".
   client.Stop();
+  if (ctx_.pbx != nullptr) ctx_.pbx->Detach(ctx_.scope.tenant_id(), &control);
   return Status::Ok();
 }
 
