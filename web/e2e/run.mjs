@@ -504,15 +504,43 @@ const tests = [
     },
   ],
   [
-    'lines of business are created and given to a team',
-    async ({ page }) => {
+    'lines of business are created, edited and given to a team',
+    async ({ page, base }) => {
       await signInAs(page, 'admin');
       await page.goto('/admin/lobs');
-      await page.locator('#l-name').fill('Retail banking');
-      await page.locator('#l-desc').fill('Card and account questions');
-      await page.getByRole('button', { name: 'Create line of business' }).click();
-      await page.getByText('Line of business Retail banking was created.').waitFor();
+      const create = async (name, description) => {
+        await page.getByRole('button', { name: 'New line of business' }).click();
+        const form = page.getByRole('form', { name: 'New line of business' });
+        await form.locator('#l-name').fill(name);
+        await form.locator('#l-desc').fill(description);
+        await form.getByRole('button', { name: 'Create line of business' }).click();
+        await page.getByText(`Line of business ${name} was created.`).waitFor();
+      };
+      await create('Retail', 'Cards');
+      await create('Loans', '');
+      await page.getByRole('cell', { name: 'Cards', exact: true }).waitFor();
+
+      // Edit in the drawer with the keyboard: the fields hold the stored values.
+      await page.getByRole('button', { name: 'Edit Retail', exact: true }).focus();
+      await page.keyboard.press('Enter');
+      const edit = page.getByRole('form', { name: 'Edit Retail' });
+      await edit.waitFor();
+      assertEqual([await edit.locator('#l-name').inputValue(), await edit.locator('#l-desc').inputValue()], ['Retail', 'Cards'], 'the form shows the stored values');
+      await checkA11y(page, 'line of business form');
+      // A name another line of business has: refused by the server, shown beside the field.
+      await edit.locator('#l-name').fill('Loans');
+      await edit.getByRole('button', { name: 'Save line of business' }).click();
+      assertEqual(await edit.locator('#l-name-error').innerText(), 'already in use', 'duplicate name beside its field');
+      assertEqual(await edit.locator('#l-name').getAttribute('aria-invalid'), 'true', 'duplicate name marked invalid');
+      await edit.locator('#l-name').fill('Retail banking');
+      await edit.locator('#l-desc').fill('Card and account questions');
+      await edit.locator('#l-desc').press('Tab');
+      await page.keyboard.press('Enter');
+      await page.getByText('Line of business Retail banking was saved.').waitFor();
       await page.getByRole('cell', { name: 'Card and account questions' }).waitFor();
+      assertEqual(await page.getByRole('cell', { name: 'Retail', exact: true }).count(), 0, 'the old name is gone');
+      const stored = (await (await apiAs(base, 'admin'))('GET', '/api/v1/lobs')).body.items.map((l) => [l.name, l.description]);
+      assert(stored.some(([n, d]) => n === 'Retail banking' && d === 'Card and account questions'), `stored: ${JSON.stringify(stored)}`);
       await checkA11y(page, 'lines of business');
       await page.goto('/admin/teams');
       const select = page.getByRole('combobox', { name: 'Line of business of Blue' });
