@@ -1,5 +1,6 @@
 // An agent's start page: my live status (with the control to change it), my figures today and
 // this week with a chart of the week by day, my latest calls.
+import { useMemo } from 'preact/hooks';
 import { api, queryString } from '../api/client';
 import type { Call, Page } from '../api/types';
 import { useAsync } from '../components/async';
@@ -103,7 +104,8 @@ const dayLabel = (date: string, weekday: 'short' | 'long') =>
 
 // The week by day: a chart, and the same figures as a table for screen readers.
 function WeekTrend(props: { days: DayTrend[]; today: string }) {
-  const labels = props.days.map((d) => dayLabel(d.date, 'short'));
+  // The chart is drawn again when its inputs change: keep the labels the same array.
+  const labels = useMemo(() => props.days.map((d) => dayLabel(d.date, 'short')), [props.days]);
   return (
     <section class="card trend" aria-labelledby="trend-title">
       <h2 id="trend-title">My week by day</h2>
