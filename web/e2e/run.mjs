@@ -681,6 +681,8 @@ const tests = [
         await available.focus();
         await page.keyboard.press('Enter');
         await tile.locator('.chip-available').waitFor({ timeout: 2000 });
+        // The agent's own page learns it from its own socket, which may come a moment later.
+        await page.locator('[aria-pressed="true"]', { hasText: 'Available' }).waitFor({ timeout: 2000 });
         assertEqual(await available.getAttribute('aria-pressed'), 'true', 'Available marked as current');
       } finally {
         await supervisor.close();
