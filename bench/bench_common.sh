@@ -32,3 +32,22 @@ free_port() {
 # json_field JSON KEY: one top-level field of a JSON object.
 json_field() { python3 -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$1" "$2"; }
 mib() { awk -v b="$1" 'BEGIN { printf "%.1f MiB", b / 1048576 }'; }
+# wait_healthy PORT SECONDS: waits until the server on PORT answers /healthz; fails (with the
+# server's log when $work/serve.log exists) after SECONDS or when $server_pid has exited.
+wait_healthy() {
+  local deadline=$(( $(date +%s) + $2 ))
+  until curl -sf "http://127.0.0.1:$1/healthz" >/dev/null; do
+    if [ "$(date +%s)" -ge "$deadline" ] || { [ -n "$server_pid" ] && ! kill -0 "$server_pid" 2>/dev/null; }; then
+      echo "the server on port $1 did not come up" >&2
+      [ -f "$work/serve.log" ] && cat "$work/serve.log" >&2
+      return 1
+    fi
+    sleep 0.1
+  done
+}
+# login PORT EMAIL PASSWORD: prints a session token of that user.
+login() {
+  curl -sf -H 'Content-Type: application/json' \
+    -d "{\"email\":\"$2\",\"password\":\"$3\"}" "http://127.0.0.1:$1/api/v1/auth/login" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])'
+}

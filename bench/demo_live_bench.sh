@@ -16,11 +16,8 @@ port=$(free_port)
 
 "$bin" demo --data "$work" --listen "127.0.0.1:$port" >"$work/serve.log" 2>&1 &
 server_pid=$!
-# The first start imports 30 days of history before it listens.
-for _ in $(seq 1200); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.25; done
-token=$(curl -sf -H 'Content-Type: application/json' \
-  -d '{"email":"manager@demo.callboard.test","password":"Demo-Callboard-1"}' \
-  "http://127.0.0.1:$port/api/v1/auth/login" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+wait_healthy "$port" 300  # the first start imports 30 days of history before it listens
+token=$(login "$port" manager@demo.callboard.test Demo-Callboard-1)
 echo "demo live push: $clients client(s) for ${seconds}s ($(nproc) cores)"
 "$build_dir/live_bench" "$port" "$token" - "$clients" 0 "$seconds"
 echo "  command: DEMO_CLIENTS=$clients DEMO_SECONDS=$seconds bench/demo_live_bench.sh"

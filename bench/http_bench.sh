@@ -4,26 +4,21 @@
 # session and user lookup in SQLite). Prints requests/s and p99 for each, with the
 # exact wrk command. Uses a throwaway data directory and a free port.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-bin=./build/callboard
+# shellcheck source=bench/bench_common.sh
+source "$(dirname "$0")/bench_common.sh"
 duration=${BENCH_DURATION:-10s}
 conns=${BENCH_CONNECTIONS:-64}
 threads=${BENCH_THREADS:-2}
 
-data=$(mktemp -d)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-cleanup() { [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$data"; }
-trap cleanup EXIT
-
-$bin tenant add bench --data "$data" >/dev/null
-echo 'Bench-Password-1' | $bin user add --data "$data" --tenant bench --email bench@bench.test \
+data=$work/data
+port=$(free_port)
+"$bin" tenant add bench --data "$data" >/dev/null
+echo 'Bench-Password-1' | "$bin" user add --data "$data" --tenant bench --email bench@bench.test \
   --name Bench --role manager --password-stdin >/dev/null
-$bin serve --data "$data" --listen "127.0.0.1:$port" >/dev/null 2>&1 &
-pid=$!
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
-token=$(curl -sf -H 'Content-Type: application/json' \
-  -d '{"email":"bench@bench.test","password":"Bench-Password-1"}' \
-  "http://127.0.0.1:$port/api/v1/auth/login" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+"$bin" serve --data "$data" --listen "127.0.0.1:$port" >"$work/serve.log" 2>&1 &
+server_pid=$!
+wait_healthy "$port" 30
+token=$(login "$port" bench@bench.test Bench-Password-1)
 
 run() {
   local name=$1; shift

@@ -25,10 +25,8 @@ echo 'Bench-Password-1' | "$bin" user add --data "$work" --tenant bench --email 
 ingest=$("$bin" token create --data "$work" --tenant bench --name pbx --scopes ingest)
 "$bin" serve --data "$work" --listen "127.0.0.1:$port" >"$work/serve.log" 2>&1 &
 server_pid=$!
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
-read_token=$(curl -sf -H 'Content-Type: application/json' \
-  -d '{"email":"m@bench.test","password":"Bench-Password-1"}' \
-  "http://127.0.0.1:$port/api/v1/auth/login" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+wait_healthy "$port" 30
+read_token=$(login "$port" m@bench.test Bench-Password-1)
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$server_pid/stat"; }
 ticks_before=$(cpu_ticks)

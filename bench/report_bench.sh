@@ -37,12 +37,7 @@ fi
 port=$(free_port)
 "$bin" serve --data "$data" --listen "127.0.0.1:$port" >"$work/serve.log" 2>&1 &
 server_pid=$!
-deadline=$(( $(date +%s) + 30 ))
-until curl -sf "http://127.0.0.1:$port/healthz" >/dev/null; do
-  [ "$(date +%s)" -lt "$deadline" ] || { echo "serve did not come up" >&2; cat "$work/serve.log" >&2; exit 1; }
-  kill -0 "$server_pid" 2>/dev/null || { echo "serve exited" >&2; cat "$work/serve.log" >&2; exit 1; }
-  sleep 0.1
-done
+wait_healthy "$port" 30
 rss_kib() { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$server_pid/status"; }
 rss_idle=$(rss_kib VmRSS)
 token=$(curl -sf -H 'Content-Type: application/json' \
