@@ -699,6 +699,15 @@ const tests = [
       await tile.getByRole('button', { name: 'Change status of Demo agent' }).click();
       const dialog = page.getByRole('dialog', { name: 'Change status of Demo agent' });
       await dialog.waitFor();
+      // Agent allocation asks the phone system; the demo tenant has no AMI link, so the
+      // dialog says so and nothing changes.
+      const queues = dialog.getByRole('region', { name: 'Queues' });
+      const addButton = queues.getByRole('button', { name: /^(Add to|Remove from) / }).first();
+      const label = await addButton.innerText();
+      await addButton.click();
+      const said = await queues.getByRole('status').innerText();
+      assert(said.includes('was not') && said.includes('no phone system link'), `allocation without a PBX link: ${said}`);
+      assertEqual(await addButton.innerText(), label, 'membership unchanged');
       await page.locator('#ov-state').selectOption('paused');
       await page.locator('#ov-pause').selectOption('Meeting');
       await dialog.getByRole('button', { name: 'Change status' }).click();

@@ -7,7 +7,7 @@ import { Fragment } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api/client';
 import { useAsync } from '../components/async';
-import { Empty, ErrorBox, Field, Loading, PageHeader, useFocusTitle } from '../components/ui';
+import { Empty, ErrorBox, errorText, Field, Loading, PageHeader, useFocusTitle } from '../components/ui';
 import { formatDuration, formatNumber, formatPercent, formatTime } from '../lib/format';
 import { session } from '../state/session';
 import { timeZone } from '../state/prefs';
@@ -151,7 +151,58 @@ function AlertList(props: { alerts: LiveAlert[]; tz: string }) {
 }
 
 // The status override: new state, pause reason when pausing, and the required reason.
-function OverrideDialog(props: { agent: LiveAgent | null; reasons: PauseReason[]; onClose: () => void }) {
+// Agent allocation: the agent joins or leaves a queue at the phone system (Asterisk QueueAdd /
+// QueueRemove through the tenant's AMI link). The board follows when the PBX reports the new
+// membership, so the buttons reflect what the PBX says, not what was asked.
+function QueueMembership(props: { agent: LiveAgent; queues: LiveQueue[] }) {
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const member = new Set(props.agent.queue_ids ?? []);
+  const change = async (q: LiveQueue, join: boolean) => {
+    setBusy(true);
+    setMessage(null);
+    try {
+      const path = `/api/v1/agents/${props.agent.id}/queues/${q.id}`;
+      if (join) await api.put(path, {});
+      else await api.del(path);
+      setMessage({ ok: true, text: `The phone system ${join ? 'added' : 'removed'} ${props.agent.name} ${join ? 'to' : 'from'} ${q.name}.` });
+    } catch (e) {
+      setMessage({ ok: false, text: `${props.agent.name} was not ${join ? 'added to' : 'removed from'} ${q.name}: ${errorText(e)}` });
+    } finally {
+      setBusy(false);
+    }
+  };
+  if (props.queues.length === 0) return null;
+  return (
+    <section class="queue-membership" aria-labelledby="qm-title">
+      <h3 id="qm-title">Queues</h3>
+      <p class="muted small">Moves the agent at the phone system; the board shows the change when the phone system confirms it.</p>
+      <ul>
+        {props.queues.map((q) => {
+          const inQueue = member.has(q.id);
+          return (
+            <li key={q.id}>
+              <span>
+                {q.name}
+                {inQueue && <span class="muted small"> · in queue</span>}
+              </span>
+              <button type="button" class="btn btn-small" disabled={busy} onClick={() => void change(q, !inQueue)}>
+                {inQueue ? `Remove from ${q.name}` : `Add to ${q.name}`}
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+      {message && (
+        <p role="status" class={message.ok ? 'notice notice-success' : 'notice notice-error'}>
+          {message.text}
+        </p>
+      )}
+    </section>
+  );
+}
+
+function OverrideDialog(props: { agent: LiveAgent | null; queues: LiveQueue[]; reasons: PauseReason[]; onClose: () => void }) {
   const ref = useRef<HTMLDialogElement>(null);
   const [state, setState] = useState<'available' | 'paused' | 'logged_out'>('available');
   const [pause, setPause] = useState('');
@@ -249,6 +300,7 @@ function OverrideDialog(props: { agent: LiveAgent | null; reasons: PauseReason[]
           </button>
         </div>
       </form>
+      {props.agent && <QueueMembership agent={props.agent} queues={props.queues} />}
     </dialog>
   );
 }
@@ -308,7 +360,14 @@ function Board(props: { snapshot: LiveSnapshot; tz: string; reasons: PauseReason
   return (
     <>
       {props.tv ? [queues, summary, agentList, alerts] : [alerts, summary, queues, agentList]}
-      {props.canOverride && <OverrideDialog agent={target} reasons={reasons} onClose={() => setTarget(null)} />}
+      {props.canOverride && (
+        <OverrideDialog
+          agent={target ? (snapshot.agents.find((a) => a.id === target.id) ?? target) : null}
+          queues={snapshot.queues}
+          reasons={reasons}
+          onClose={() => setTarget(null)}
+        />
+      )}
     </>
   );
 }
