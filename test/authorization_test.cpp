@@ -84,6 +84,8 @@ const std::vector<Case> kTable = {
     // The call log: any of view_own/team/all_performance (qa holds view_team_performance).
     {"GET", "/api/v1/calls", {true, true, true, true, true, false}, 200},
     {"GET", "/api/v1/calls/{id}", {true, true, true, true, true, false}, 200},
+    // The call log as CSV is an export: export_data (managers and administrators).
+    {"GET", "/api/v1/calls.csv", {false, false, false, true, true, false}, 200},
     // Public in the router, it authenticates itself: a token (or session) holding ingest, or a
     // signature under the source's webhook secret (SignedIngest in kpi_api_test).
     {"POST", "/api/v1/ingest/{format}", {false, false, false, false, true, false}, 200},

@@ -12,6 +12,7 @@
 #include "app/app.h"
 #include "auth/auth_service.h"
 #include "core/sha256.h"
+#include "kpi/call_log.h"
 #include "ingest/parser_test_support.h"
 #include "org/org_service.h"
 #include "test/support/test_server.h"
@@ -377,6 +378,55 @@ TEST_F(KpiApi, CsvExportsAreDownloadsAndAudited) {
       manager_);
   EXPECT_EQ(bad.status, 400);
   EXPECT_EQ(ErrorFields(bad), (std::set<std::string>{"to", "format", "interval"}));
+}
+
+TEST_F(KpiApi, TheCallLogExportsAsCsvForManagersAudited) {
+  IngestRun2();
+  const int64_t sales = QueueId("sales");
+  const std::string filter = "outcome=abandoned&queue_id=" + std::to_string(sales);
+  ClientResponse r = client_.Request("GET", "/api/v1/calls.csv?" + filter, "", manager_);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.Header("content-type"), "text/csv; charset=utf-8");
+  EXPECT_EQ(r.Header("content-disposition"), "attachment; filename=\"calls.csv\"");
+  ASSERT_TRUE(r.body.ends_with("\r\n"));
+  const std::vector<std::string> lines = Lines(r.body);
+  // The header and the six abandoned sales calls, as the JSON list has them, in its order.
+  ASSERT_EQ(lines.size(), 7u) << r.body;
+  EXPECT_EQ(lines[0],
+            "id,started_at,answered_at,ended_at,direction,queue,agent,caller,callee,wait_s,talk_s,"
+            "hold_s,acw_s,outcome,transfer_count,transferred_to,disposition,fcr,csat\r");
+  const auto listed = Get("/api/v1/calls?" + filter, manager_).at("items").as_array();
+  ASSERT_EQ(listed.size(), 6u);
+  for (size_t i = 0; i < listed.size(); ++i) {
+    const boost::json::object& c = listed[i].as_object();
+    EXPECT_TRUE(lines[i + 1].starts_with(std::to_string(c.at("id").as_int64()) + "," +
+                                         std::string(c.at("started_at").as_string()) +
+                                         ",,"))  // no answered_at
+        << lines[i + 1];
+    EXPECT_NE(lines[i + 1].find(",sales,,"), std::string::npos) << lines[i + 1];  // no agent
+    EXPECT_NE(lines[i + 1].find(",abandoned,0,,,,\r"), std::string::npos) << lines[i + 1];
+    // The caller's number starts with + : a spreadsheet would take it for a formula.
+    EXPECT_NE(lines[i + 1].find(",'" + std::string(c.at("caller").as_string()) + ","),
+              std::string::npos)
+        << lines[i + 1];
+  }
+  // Audited with the filters and the number of calls.
+  auto audit = Get("/api/v1/audit?action=calls.export", admin_);
+  ASSERT_EQ(audit.at("items").as_array().size(), 1u);
+  EXPECT_EQ(audit.at("items").as_array()[0].at("after").at("filters").as_string(), filter);
+  EXPECT_EQ(audit.at("items").as_array()[0].at("after").at("calls").as_int64(), 6);
+
+  // Bad filters are named; more calls than an export holds are refused, not cut short.
+  ClientResponse bad = client_.Request("GET", "/api/v1/calls.csv?outcome=lost", "", manager_);
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(ErrorFields(bad), (std::set<std::string>{"outcome"}));
+  const Principal op = OperatorPrincipal(tenant_);
+  CallLog log(server_.app().db(), server_.app().org(), server_.app().audit());
+  auto capped = log.Export(op, CallFilter{}, 5, "", {});
+  ASSERT_FALSE(capped.has_value());
+  EXPECT_EQ(capped.error().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(capped.error().field_errors().at(0).field, "filters");
+  EXPECT_EQ(Get("/api/v1/audit?action=calls.export", admin_).at("items").as_array().size(), 1u);
 }
 
 TEST_F(KpiApi, QueueSettingsChangesAreVersionedAndAudited) {

@@ -54,7 +54,7 @@ Api::Api(ApiDeps deps, ApiOptions options)
       ingest_limiter_(std::make_unique<RateLimiter>(deps.clock, options_.ingest_per_minute,
                                                     options_.ingest_burst)),
       queues_(std::make_unique<QueueService>(deps.db, deps.clock, deps.audit)),
-      calls_(std::make_unique<CallLog>(deps.db, deps.org)),
+      calls_(std::make_unique<CallLog>(deps.db, deps.org, deps.audit)),
       static_files_(std::make_unique<StaticFiles>(options_.web_root)) {
   AddSystemRoutes(router_, deps_);
   AddAuthRoutes(router_, deps_, *login_limiter_);

@@ -158,6 +158,14 @@ HttpResponse ReportResponse(ApiDeps& deps, RequestContext& ctx, bool agents) {
 
 // ---- Calls ----
 
+constexpr size_t kMaxExportCalls = 100000;
+// The columns of GET /api/v1/calls.csv: fields of the call JSON.
+constexpr const char* kCallCsvColumns[] = {
+    "id",      "started_at", "answered_at", "ended_at", "direction", "queue",
+    "agent",   "caller",     "callee",      "wait_s",   "talk_s",    "hold_s",
+    "acw_s",   "outcome",    "transfer_count", "transferred_to", "disposition", "fcr",
+    "csat"};
+
 boost::json::value Seconds(int64_t ms) { return static_cast<double>(ms) / 1000.0; }
 
 boost::json::value OptionalTime(const std::optional<TimePoint>& t) {
@@ -478,6 +486,18 @@ void AddKpiRoutes(Router& router, ApiDeps& deps, QueueService& queues, CallLog& 
           },
   });
 
+  const std::vector<ParamDoc> filter_params = {
+      {"from", "query", "string", false, "started at or after (RFC 3339 or date, UTC)"},
+      {"to", "query", "string", false, "started before (RFC 3339 or date, UTC)"},
+      {"queue_id", "query", "integer", false, "only this queue"},
+      {"agent_id", "query", "integer", false, "only calls this agent answered"},
+      {"direction", "query", "string", false, "inbound, outbound or internal"},
+      {"outcome", "query", "string", false,
+       "answered, abandoned, timeout, exit_key, exit_empty, voicemail, missed, failed"},
+      {"caller", "query", "string", false, "part of the caller's number"},
+      {"min_wait_s", "query", "integer", false, "waited at least this many seconds"},
+      {"has_recording", "query", "boolean", false,
+       "true: only calls with a recording; false: only calls without"}};
   router.Add({
       .method = "GET",
       .pattern = "/api/v1/calls",
@@ -486,19 +506,13 @@ void AddKpiRoutes(Router& router, ApiDeps& deps, QueueService& queues, CallLog& 
                  "calls, a supervisor or QA those of the agents in its teams, a manager or "
                  "administrator every call.",
       .access = Access::kAuthenticated,
-      .params = {{"limit", "query", "integer", false, "page size, 1..500 (default 100)"},
-                 {"cursor", "query", "string", false, "next_cursor of the previous page"},
-                 {"from", "query", "string", false, "started at or after (RFC 3339 or date, UTC)"},
-                 {"to", "query", "string", false, "started before (RFC 3339 or date, UTC)"},
-                 {"queue_id", "query", "integer", false, "only this queue"},
-                 {"agent_id", "query", "integer", false, "only calls this agent answered"},
-                 {"direction", "query", "string", false, "inbound, outbound or internal"},
-                 {"outcome", "query", "string", false,
-                  "answered, abandoned, timeout, exit_key, exit_empty, voicemail, missed, failed"},
-                 {"caller", "query", "string", false, "part of the caller's number"},
-                 {"min_wait_s", "query", "integer", false, "waited at least this many seconds"},
-                 {"has_recording", "query", "boolean", false,
-                  "true: only calls with a recording; false: only calls without"}},
+      .params = [&] {
+        std::vector<ParamDoc> params = {
+            {"limit", "query", "integer", false, "page size, 1..500 (default 100)"},
+            {"cursor", "query", "string", false, "next_cursor of the previous page"}};
+        for (const ParamDoc& d : filter_params) params.push_back(d);
+        return params;
+      }(),
       .handler =
           [&calls](RequestContext& ctx) {
             const HttpRequest& req = ctx.request;
@@ -511,6 +525,43 @@ void AddKpiRoutes(Router& router, ApiDeps& deps, QueueService& queues, CallLog& 
             auto r = calls.List(*ctx.principal, std::move(*filter), *page);
             if (!r) return ErrorResponse(r.error(), req.request_id);
             return JsonResponse(200, PageJson(*r, CallJson));
+          },
+  });
+  router.Add({
+      .method = "GET",
+      .pattern = "/api/v1/calls.csv",
+      .summary = "The call log as CSV (RFC 4180, CRLF lines): every call of the filters in the "
+                 "caller's scope, newest first, at most 100,000 (400 naming \"filters\" when "
+                 "more match). Needs export_data; audited as calls.export.",
+      .permission = Permission::kExportData,
+      .params = filter_params,
+      .handler =
+          [&calls](RequestContext& ctx) {
+            const HttpRequest& req = ctx.request;
+            auto filter = ReadCallFilter(req);
+            if (!filter) return ErrorResponse(filter.error(), req.request_id);
+            std::string described;
+            for (const auto& [k, v] : req.query) {
+              described += (described.empty() ? "" : "&") + k + "=" + v;
+            }
+            auto rows =
+                calls.Export(*ctx.principal, *filter, kMaxExportCalls, described, ctx.audit);
+            if (!rows) return ErrorResponse(rows.error(), req.request_id);
+            HttpResponse r;
+            r.content_type = "text/csv; charset=utf-8";
+            for (size_t i = 0; i < std::size(kCallCsvColumns); ++i) {
+              r.body += (i ? "," : "") + std::string(kCallCsvColumns[i]);
+            }
+            r.body += "\r\n";
+            for (const StoredCall& c : *rows) {
+              const boost::json::object o = CallJson(c);
+              for (size_t i = 0; i < std::size(kCallCsvColumns); ++i) {
+                r.body += (i ? "," : "") + CsvField(o.at(kCallCsvColumns[i]));
+              }
+              r.body += "\r\n";
+            }
+            r.SetHeader("Content-Disposition", "attachment; filename=\"calls.csv\"");
+            return r;
           },
   });
   router.Add({

@@ -1,14 +1,18 @@
 #include "kpi/call_log.h"
 
 #include <algorithm>
+#include <boost/json.hpp>
 
+#include "audit/audit_log.h"
+#include "json/plain_json.h"
 #include "org/org_service.h"
 #include "org/org_store.h"
 #include "store/transaction.h"
 
 namespace callboard {
 
-CallLog::CallLog(Database& db, OrgService& org) : db_(db), org_(org) {}
+CallLog::CallLog(Database& db, OrgService& org, const AuditLog& audit)
+    : db_(db), org_(org), audit_(audit) {}
 
 Result<std::optional<std::vector<int64_t>>> CallLog::VisibleAgents(Transaction& tx,
                                                                    const Principal& p) {
@@ -62,6 +66,32 @@ Result<Page<StoredCall>> CallLog::List(const Principal& p, CallFilter filter,
     return Status::Ok();
   }));
   return std::move(*out);
+}
+
+Result<std::vector<StoredCall>> CallLog::Export(const Principal& p, const CallFilter& filter,
+                                                size_t max_rows, const std::string& description,
+                                                const AuditContext& ctx) {
+  std::vector<StoredCall> out;
+  PageRequest page{.limit = kMaxPageLimit};
+  for (;;) {
+    auto r = List(p, filter, page);
+    if (!r) return r.error();
+    for (StoredCall& c : r->items) out.push_back(std::move(c));
+    if (out.size() > max_rows) {
+      return Status::Invalid({{"filters", "too_many_rows",
+                               "more than " + std::to_string(max_rows) +
+                                   " calls match; narrow the date range or the filters"}});
+    }
+    if (!r->next_after) break;
+    page.after_id = r->next_after;
+  }
+  CB_RETURN_IF_ERROR(db_.Write([&](Transaction& tx) -> Status {
+    const boost::json::object after{{"filters", description},
+                                    {"calls", static_cast<int64_t>(out.size())}};
+    return audit_.Record(tx, p.tenant(), ctx,
+                         {"calls.export", "call", std::nullopt, "", PlainJsonText(after)});
+  }));
+  return out;
 }
 
 Result<StoredCall> CallLog::Get(const Principal& p, int64_t id) {

@@ -13,6 +13,7 @@
 #include <optional>
 #include <vector>
 
+#include "audit/audit_log.h"
 #include "auth/permission.h"
 #include "core/page.h"
 #include "core/status.h"
@@ -26,11 +27,17 @@ class Transaction;
 
 class CallLog {
  public:
-  CallLog(Database& db, OrgService& org);
+  CallLog(Database& db, OrgService& org, const AuditLog& audit);
 
   // Newest first. `filter.agent_ids` narrows the scope further; it never widens it.
   Result<Page<StoredCall>> List(const Principal& p, CallFilter filter, const PageRequest& page);
   Result<StoredCall> Get(const Principal& p, int64_t id);
+  // Every call of the filter in `p`'s scope, newest first, for an export: at most `max_rows`
+  // (kInvalidArgument naming "filters" when more match — nothing is exported then). Audited
+  // as calls.export with `description` (the filters as given) and the number of calls.
+  Result<std::vector<StoredCall>> Export(const Principal& p, const CallFilter& filter,
+                                         size_t max_rows, const std::string& description,
+                                         const AuditContext& ctx);
 
   // The agents whose calls (and live state) `p` sees: nullopt for every agent of the tenant.
   Result<std::optional<std::vector<int64_t>>> VisibleAgents(Transaction& tx, const Principal& p);
@@ -38,6 +45,7 @@ class CallLog {
  private:
   Database& db_;
   OrgService& org_;
+  const AuditLog& audit_;
 };
 
 }  // namespace callboard

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <cmath>
 #include <cstdio>
+#include <string_view>
 
 #include "json/plain_json.h"
 
@@ -72,19 +73,6 @@ boost::json::object Settings(const QueueSettings& s) {
           {"sl_formula", SlFormulaName(s.sl_formula)}};
 }
 
-std::string CsvField(const boost::json::value& v) {
-  if (v.is_double()) return PlainNumber(v.get_double());
-  if (v.is_null()) return "";
-  if (v.is_string()) {
-    const std::string s(v.get_string());
-    if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-    std::string out = "\"";
-    for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return out + "\"";
-  }
-  return boost::json::serialize(v);
-}
-
 }  // namespace
 
 boost::json::object ReportJson(const Report& report, bool agent_report) {
@@ -123,6 +111,40 @@ boost::json::object ReportJson(const Report& report, bool agent_report) {
     rows.push_back(std::move(o));
   }
   return {{"definition", std::move(definition)}, {"rows", std::move(rows)}};
+}
+
+namespace {
+
+// "-12", "3.5": an optional minus, digits, an optional fraction.
+bool IsPlainNumber(std::string_view s) {
+  if (!s.empty() && s.front() == '-') s.remove_prefix(1);
+  const size_t dot = s.find('.');
+  auto digits = [](std::string_view d) {
+    return !d.empty() && d.find_first_not_of("0123456789") == std::string_view::npos;
+  };
+  return dot == std::string_view::npos ? digits(s)
+                                       : digits(s.substr(0, dot)) && digits(s.substr(dot + 1));
+}
+
+}  // namespace
+
+std::string CsvField(const boost::json::value& v) {
+  if (v.is_double()) return PlainNumber(v.get_double());
+  if (v.is_null()) return "";
+  if (v.is_string()) {
+    std::string s(v.get_string());
+    // A leading =, +, - or @ (or tab, CR) would be a formula in a spreadsheet: mark the field
+    // as text with a leading apostrophe, unless it is a plain number.
+    if (!s.empty() && std::string_view("=+-@\t\r").find(s.front()) != std::string_view::npos &&
+        !IsPlainNumber(s)) {
+      s.insert(0, 1, '\'');
+    }
+    if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+    std::string out = "\"";
+    for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return out + "\"";
+  }
+  return boost::json::serialize(v);
 }
 
 std::string ReportJsonText(const Report& report, bool agent_report) {

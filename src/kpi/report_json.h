@@ -16,5 +16,9 @@ std::string ReportJsonText(const Report& report, bool agent_report);
 // One header line, one line per row; the same fields as the JSON rows, variants flattened
 // as service_level_<formula>.
 std::string ReportCsv(const Report& report, bool agent_report);
+// One CSV field (RFC 4180): null empty, numbers in plain decimals, text quoted when it holds
+// a comma, quote or line break; text that a spreadsheet would run as a formula (leading =, +,
+// -, @) gets a leading apostrophe, e.g. "+15551234" → "'+15551234".
+std::string CsvField(const boost::json::value& v);
 
 }  // namespace callboard
