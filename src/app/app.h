@@ -5,6 +5,8 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "core/clock.h"
@@ -22,13 +24,24 @@ class SourceService;
 
 struct AppConfig {
   std::filesystem::path data_dir = "data";
+  // postgresql://… : the PostgreSQL database to use instead of SQLite in data_dir.
+  std::string db_url;
+  // PostgreSQL migrate: the login role the application serves as, created or updated with
+  // its grants (empty: roles untouched), and its new password (unset: unchanged).
+  std::string app_role;
+  std::optional<std::string> app_password;
   // Directories whose files tenants may tail (file-tail sources); empty: <data_dir>/tail.
   std::vector<std::filesystem::path> tail_roots;
 };
 
+// For serve on PostgreSQL: a loud warning when config.db_url logs in as a superuser or as the
+// owner of the tables (row-level security would not isolate tenants); empty otherwise.
+std::string ServingRoleWarning(const AppConfig& config);
+
 class App {
  public:
-  // Opens (creating if needed) the database under config.data_dir and migrates it.
+  // Opens the database (PostgreSQL at config.db_url, otherwise SQLite under config.data_dir,
+  // created if needed) and migrates it.
   static Result<std::unique_ptr<App>> Open(const AppConfig& config, const Clock& clock);
   ~App();
 

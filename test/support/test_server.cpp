@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <cstdlib>
 #include <random>
+#include <string_view>
 
 #include "api/api.h"
 #include "api/http_server.h"
@@ -14,6 +16,7 @@
 #include "ingest/sources/source_runner.h"
 #include "ingest/sources/source_service.h"
 #include "org/org_service.h"
+#include "storage/postgres/pg_test_support.h"
 #include "store/transaction.h"
 
 namespace callboard {
@@ -33,9 +36,19 @@ std::filesystem::path MakeTempDir() {
 
 }  // namespace
 
+bool TestServerOnPostgres() {
+  const char* backend = std::getenv("CALLBOARD_TEST_DB");
+  return backend != nullptr && std::string_view(backend) == "postgres";
+}
+
 TestServer::TestServer(TestServerOptions options)
     : dir_(MakeTempDir()), clock_(FromUnixMillis(kStartMs)) {
-  auto app = App::Open(AppConfig{.data_dir = dir_}, clock_);
+  AppConfig config{.data_dir = dir_};
+  if (TestServerOnPostgres()) {  // a fresh database of the test cluster, as the app role
+    pg_database_ = PgTestCluster::Get().CreateDatabase();
+    config.db_url = PgTestCluster::Get().AppUrl(pg_database_);
+  }
+  auto app = App::Open(config, clock_);
   if (!app) throw std::runtime_error("App::Open: " + app.error().ToString());
   app_ = std::move(*app);
   SourceRunnerOptions sources;
@@ -70,6 +83,7 @@ TestServer::~TestServer() {
   api_.reset();
   sources_.reset();
   app_.reset();
+  if (!pg_database_.empty()) PgTestCluster::Get().DropDatabase(pg_database_);
   std::error_code ec;
   std::filesystem::remove_all(dir_, ec);
 }
