@@ -102,7 +102,7 @@ Status CheckUser(PgConnection& conn, TenantScope scope, int64_t user_id, const c
 
 }  // namespace
 
-std::string JsonStringArray(const std::vector<std::string>& values) {
+std::string pg::JsonStringArray(const std::vector<std::string>& values) {
   std::string out = "[";
   for (size_t i = 0; i < values.size(); ++i) {
     if (i > 0) out += ',';

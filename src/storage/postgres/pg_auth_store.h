@@ -47,6 +47,8 @@ class PgAuthStore final : public AuthStore {
 };
 
 // The JSON array text of `values`, e.g. ["ingest","read"]. Exposed for tests.
+namespace pg {
 std::string JsonStringArray(const std::vector<std::string>& values);
+}  // namespace pg
 
 }  // namespace callboard

@@ -254,3 +254,78 @@ TEST(PgDatabase, ConcurrentAggregateAddsNeverLoseAnUpdate) {
 
 }  // namespace
 }  // namespace callboard
+
+namespace callboard {
+namespace {
+
+TEST(PgDatabase, ScansWalkLongRangesInChunksInOrder) {
+  auto db = TempPgDatabase::Open();
+  ASSERT_NE(db, nullptr);
+  int64_t tenant = 0;
+  constexpr int kBuckets = 1600;  // x 3 rows: more than one scan chunk and one pipeline
+  constexpr int kCalls = 2500;
+  const Status st = db->Write([&](Transaction& tx) -> Status {
+    auto t = tx.Org().InsertTenant("Acme", At(0));
+    if (!t) return t.error();
+    tenant = t->id;
+    const TenantScope scope(tenant);
+    auto source = tx.Kpi().EnsureSource(scope, "pbx", "calls-json", At(0));
+    if (!source) return source.error();
+    for (int b = 0; b < kBuckets; ++b) {
+      for (int64_t agent = 0; agent < 3; ++agent) {
+        IntervalCounters c;
+        c.offered = b;
+        CB_RETURN_IF_ERROR(tx.Kpi().AddAggregate(scope, {7, agent, At(15 * b), c}));
+      }
+    }
+    for (int i = 0; i < kCalls; ++i) {
+      StoredCall call;
+      call.source_id = source->id;
+      call.call.pbx_call_id = "c" + std::to_string(i);
+      call.call.started_at = At(i % 100);
+      call.call.ended_at = At(i % 100 + 1);
+      auto inserted = tx.Kpi().InsertCall(scope, call);
+      if (!inserted) return inserted.error();
+    }
+    return Status::Ok();
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  const TenantScope scope(tenant);
+  const Status read = db->Read([&](Transaction& tx) -> Status {
+    int totals = 0;
+    int64_t last_bucket = -1;
+    CB_RETURN_IF_ERROR(tx.Kpi().ScanAggregates(scope, At(0), At(15 * kBuckets), false,
+                                               [&](const AggregateRow& r) {
+                                                 EXPECT_EQ(r.agent_id, 0);
+                                                 EXPECT_GT(ToUnixMillis(r.bucket), last_bucket);
+                                                 last_bucket = ToUnixMillis(r.bucket);
+                                                 EXPECT_EQ(r.counters.offered, totals);
+                                                 ++totals;
+                                                 return Status::Ok();
+                                               }));
+    EXPECT_EQ(totals, kBuckets);
+    int agent_rows = 0;
+    CB_RETURN_IF_ERROR(tx.Kpi().ScanAggregates(scope, At(0), At(15 * kBuckets), true,
+                                               [&](const AggregateRow& r) {
+                                                 EXPECT_NE(r.agent_id, 0);
+                                                 EXPECT_EQ(r.counters.offered, agent_rows / 2);
+                                                 ++agent_rows;
+                                                 return Status::Ok();
+                                               }));
+    EXPECT_EQ(agent_rows, 2 * kBuckets);
+    int calls = 0;
+    int64_t last_id = 0;
+    CB_RETURN_IF_ERROR(tx.Kpi().ScanCalls(scope, At(0), At(100), [&](const StoredCall& c) {
+      EXPECT_GT(c.id, last_id);
+      last_id = c.id;
+      ++calls;
+      return Status::Ok();
+    }));
+    EXPECT_EQ(calls, kCalls);
+    return Status::Ok();
+  });
+  EXPECT_TRUE(read.ok()) << read.ToString();
+}
+
+}  // namespace
+}  // namespace callboard

@@ -41,6 +41,7 @@ std::string UniqueFieldFromConstraint(std::string_view table, std::string_view c
   for (const ConstraintField& c : kConstraintFields) {
     if (c.constraint == constraint) return std::string(c.field);
   }
+  if (constraint.ends_with("_pkey")) return "value";
   std::string_view rest = constraint;
   if (!table.empty() && rest.starts_with(table) && rest.size() > table.size() &&
       rest[table.size()] == '_') {
@@ -48,7 +49,6 @@ std::string UniqueFieldFromConstraint(std::string_view table, std::string_view c
   } else {
     return "value";
   }
-  if (rest.ends_with("_pkey")) return "value";
   if (rest.ends_with("_key")) rest.remove_suffix(4);
   if (rest.starts_with("tenant_id_")) rest.remove_prefix(10);
   return rest.empty() ? "value" : std::string(rest);

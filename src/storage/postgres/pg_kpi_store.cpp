@@ -12,6 +12,9 @@ using namespace pg;  // NOLINT(google-build-using-namespace): the stores' own he
 
 namespace {
 
+// Rows per round trip of the Scan* calls.
+constexpr int kScanChunk = 2000;
+
 constexpr const char* kQueueColumns =
     "SELECT id, name, sl_threshold_s, short_abandon_s, sl_formula, target_sl, settings_version,"
     " created_at, updated_at, round(target_sl * 1000000)::bigint FROM queues";
@@ -374,21 +377,23 @@ Result<Page<StoredCall>> PgKpiStore::ListCalls(TenantScope scope, const CallFilt
                                [](const StoredCall& c) { return c.id; });
 }
 
+// In chunks of kScanChunk rows by id (keyset), so a scan over years never holds them all.
 Status PgKpiStore::ScanCalls(TenantScope scope, TimePoint from, TimePoint to,
-                                 const std::function<Status(const StoredCall&)>& visit) {
+                             const std::function<Status(const StoredCall&)>& visit) {
   CB_RETURN_IF_ERROR(conn_.UseTenant(scope.tenant_id()));
-  PgQuery q(kCallColumns);
-  q.Where("tenant_id = ?", scope.tenant_id())
-      .Where("started_at >= ?", from)
-      .Where("started_at < ?", to)
-      .Append(" ORDER BY id");
-  auto stmt = q.Prepare(conn_);
-  if (!stmt) return stmt.error();
+  int64_t after = 0;
   for (;;) {
-    auto row = stmt->Step();
-    if (!row) return row.error();
-    if (!*row) return Status::Ok();
-    CB_RETURN_IF_ERROR(visit(ReadCall(*stmt)));
+    PgQuery q(kCallColumns);
+    q.Where("tenant_id = ?", scope.tenant_id())
+        .Where("started_at >= ?", from)
+        .Where("started_at < ?", to)
+        .Where("id > ?", after)
+        .Append(" ORDER BY id LIMIT ?", kScanChunk);
+    auto rows = All<StoredCall>(conn_, q, ReadCall);
+    if (!rows) return rows.error();
+    for (const StoredCall& c : *rows) CB_RETURN_IF_ERROR(visit(c));
+    if (static_cast<int>(rows->size()) < kScanChunk) return Status::Ok();
+    after = rows->back().id;
   }
 }
 
@@ -474,17 +479,19 @@ PgQuery StateQuery(TenantScope scope, TimePoint from, TimePoint to) {
   return q;
 }
 
-// Calls `visit` with each row of `q`, read by `read`, without holding them all.
-template <typename T, typename Read>
-Status Each(PgConnection& conn, const PgQuery& q, Read read,
+// Calls `visit` with each row of `query(after)`, read by `read`, in chunks of kScanChunk rows
+// (keyset: `query` selects the rows after the last one of the previous chunk, or from the
+// start when empty), so that a long range is never held at once.
+template <typename T, typename Query, typename Read>
+Status Each(PgConnection& conn, Query query, Read read,
             const std::function<Status(const T&)>& visit) {
-  auto stmt = q.Prepare(conn);
-  if (!stmt) return stmt.error();
+  std::optional<T> after;
   for (;;) {
-    auto row = stmt->Step();
-    if (!row) return row.error();
-    if (!*row) return Status::Ok();
-    CB_RETURN_IF_ERROR(visit(read(*stmt)));
+    auto rows = All<T>(conn, query(after), read);
+    if (!rows) return rows.error();
+    for (const T& row : *rows) CB_RETURN_IF_ERROR(visit(row));
+    if (static_cast<int>(rows->size()) < kScanChunk) return Status::Ok();
+    after = rows->back();
   }
 }
 
@@ -500,8 +507,20 @@ Status PgKpiStore::ScanAggregates(TenantScope scope, TimePoint from, TimePoint t
                                       bool agent_rows,
                                       const std::function<Status(const AggregateRow&)>& visit) {
   CB_RETURN_IF_ERROR(conn_.UseTenant(scope.tenant_id()));
-  return Each<AggregateRow>(conn_, AggregateQuery(scope, from, to, agent_rows), ReadAggregate,
-                            visit);
+  const auto query = [&](const std::optional<AggregateRow>& after) {
+    PgQuery q(kAggregateColumns);
+    q.Where("tenant_id = ?", scope.tenant_id())
+        .Where(agent_rows ? "agent_id != 0" : "agent_id = 0")
+        .Where("bucket_start >= ?", from)
+        .Where("bucket_start < ?", to);
+    if (after) {
+      q.Where("(bucket_start, queue_id, agent_id) > (?, ?, ?)", after->bucket, after->queue_id,
+              after->agent_id);
+    }
+    q.Append(" ORDER BY bucket_start, queue_id, agent_id LIMIT ?", kScanChunk);
+    return q;
+  };
+  return Each<AggregateRow>(conn_, query, ReadAggregate, visit);
 }
 
 Result<std::vector<AgentStateRow>> PgKpiStore::ReadAgentStates(TenantScope scope,
@@ -513,7 +532,16 @@ Result<std::vector<AgentStateRow>> PgKpiStore::ReadAgentStates(TenantScope scope
 Status PgKpiStore::ScanAgentStates(TenantScope scope, TimePoint from, TimePoint to,
                                        const std::function<Status(const AgentStateRow&)>& visit) {
   CB_RETURN_IF_ERROR(conn_.UseTenant(scope.tenant_id()));
-  return Each<AgentStateRow>(conn_, StateQuery(scope, from, to), ReadState, visit);
+  const auto query = [&](const std::optional<AgentStateRow>& after) {
+    PgQuery q(kStateColumns);
+    q.Where("tenant_id = ?", scope.tenant_id())
+        .Where("bucket_start >= ?", from)
+        .Where("bucket_start < ?", to);
+    if (after) q.Where("(bucket_start, agent_id) > (?, ?)", after->bucket, after->agent_id);
+    q.Append(" ORDER BY bucket_start, agent_id LIMIT ?", kScanChunk);
+    return q;
+  };
+  return Each<AgentStateRow>(conn_, query, ReadState, visit);
 }
 
 Status PgKpiStore::DeleteAggregates(TenantScope scope, TimePoint from, TimePoint to) {
