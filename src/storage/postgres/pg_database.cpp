@@ -137,16 +137,17 @@ Result<std::string> PostgresPrivilege(const PostgresOptions& options) {
   if (!conn) return conn.error();
   auto stmt = (*conn)->Prepare(
       "SELECT r.rolsuper OR r.rolbypassrls,"
-      " (SELECT string_agg(c.relname, ', ' ORDER BY c.relname) FROM pg_class c"
+      " (SELECT count(*) || ' tables, e.g. ' || min(c.relname) FROM pg_class c"
       "   JOIN pg_namespace n ON n.oid = c.relnamespace"
-      "  WHERE n.nspname = current_schema() AND c.relkind = 'r' AND c.relowner = r.oid)"
+      "  WHERE n.nspname = current_schema() AND c.relkind = 'r' AND c.relowner = r.oid"
+      "  HAVING count(*) > 0)"
       " FROM pg_roles r WHERE r.rolname = current_user");
   if (!stmt) return stmt.error();
   auto row = stmt->Step();
   if (!row) return row.error();
   if (!*row) return std::string();
   if (stmt->Int(0) != 0) return std::string("a superuser (or has BYPASSRLS)");
-  if (!stmt->IsNull(1)) return "the owner of table(s) " + stmt->Text(1);
+  if (!stmt->IsNull(1)) return "the owner of the tables (" + stmt->Text(1) + ")";
   return std::string();
 }
 

@@ -48,8 +48,9 @@ Result<std::unique_ptr<Database>> OpenPostgresDatabase(const PostgresOptions& op
 // True for URLs that name a PostgreSQL database (postgresql:// or postgres://).
 bool IsPostgresUrl(const std::string& url);
 
-// What is wrong with serving as the role that `url` logs in as: "a superuser", "the owner of
-// table <name>", or empty for an unprivileged role (row-level security applies to it).
+// What is wrong with serving as the role that `options.url` logs in as: "a superuser (or has
+// BYPASSRLS)", "the owner of the tables (N tables, e.g. agents)", or empty for an unprivileged
+// role (row-level security applies to it).
 Result<std::string> PostgresPrivilege(const PostgresOptions& options);
 
 }  // namespace callboard
