@@ -38,7 +38,8 @@ std::string ServingRoleWarning(const AppConfig& config) {
   PostgresOptions options;
   options.url = config.db_url;
   auto privilege = PostgresPrivilege(options);
-  if (!privilege) return "cannot tell the database role's privileges: " + privilege.error().message();
+  if (!privilege)
+    return "cannot tell the database role's privileges: " + privilege.error().message();
   if (privilege->empty()) return {};
   return "SERVING AS " + *privilege +
          ": row-level security does not isolate tenants for this role. Serve as the app role"

@@ -33,13 +33,15 @@ std::string ReadPasswordLine() {
 // The first line of a small file (a password), without its line end.
 Result<std::string> ReadFirstLine(const std::string& path) {
   std::ifstream in(path);
-  if (!in) return Status::Invalid({{"path", "unreadable", "cannot read " + path}}, "cannot read " + path);
+  if (!in)
+    return Status::Invalid({{"path", "unreadable", "cannot read " + path}}, "cannot read " + path);
   std::string line;
   std::getline(in, line);
   while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
   if (line.empty() || line.size() > 1024) {
-    return Status::Invalid({{"path", "invalid", path + ": the first line must hold 1 to 1024 bytes"}},
-                           "bad password file " + path);
+    return Status::Invalid(
+        {{"path", "invalid", path + ": the first line must hold 1 to 1024 bytes"}},
+        "bad password file " + path);
   }
   return line;
 }

@@ -75,7 +75,7 @@ Result<AuditEntry> PgAuditStore::Append(TenantScope scope, const AuditEntry& ent
 }
 
 Result<Page<AuditEntry>> PgAuditStore::List(TenantScope scope, const AuditFilter& filter,
-                                                const PageRequest& page) {
+                                            const PageRequest& page) {
   CB_RETURN_IF_ERROR(conn_.UseTenant(scope.tenant_id()));
   PgQuery q(kEntryColumns);
   q.Where("tenant_id = ?", scope.tenant_id());
@@ -98,7 +98,7 @@ Result<Page<AuditEntry>> PgAuditStore::List(TenantScope scope, const AuditFilter
 }
 
 Result<std::vector<AuditEntry>> PgAuditStore::Scan(TenantScope scope, int64_t after_seq,
-                                                       int limit) {
+                                                   int limit) {
   CB_RETURN_IF_ERROR(conn_.UseTenant(scope.tenant_id()));
   std::vector<AuditEntry> out;
   if (limit <= 0) return out;

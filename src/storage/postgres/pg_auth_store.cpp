@@ -142,7 +142,7 @@ Result<Credentials> PgAuthStore::GetCredentials(TenantScope scope, int64_t user_
 }
 
 Status PgAuthStore::SetLoginFailures(TenantScope scope, int64_t user_id, int failed_logins,
-                                         std::optional<TimePoint> locked_until) {
+                                     std::optional<TimePoint> locked_until) {
   CB_RETURN_IF_ERROR(conn_.UseTenant(scope.tenant_id()));
   auto changed = conn_.Execute(
       "UPDATE users SET failed_logins = ?, locked_until = ?"
@@ -154,7 +154,7 @@ Status PgAuthStore::SetLoginFailures(TenantScope scope, int64_t user_id, int fai
 }
 
 Status PgAuthStore::SetPasswordHash(TenantScope scope, int64_t user_id, const std::string& hash,
-                                        TimePoint now) {
+                                    TimePoint now) {
   CB_RETURN_IF_ERROR(conn_.UseTenant(scope.tenant_id()));
   auto current = GetCredentials(scope, user_id);
   if (!current) return current.error();
@@ -173,7 +173,7 @@ Status PgAuthStore::SetPasswordHash(TenantScope scope, int64_t user_id, const st
 }
 
 Result<std::vector<std::string>> PgAuthStore::RecentPasswordHashes(TenantScope scope,
-                                                                       int64_t user_id, int n) {
+                                                                   int64_t user_id, int n) {
   CB_RETURN_IF_ERROR(conn_.UseTenant(scope.tenant_id()));
   auto current = GetCredentials(scope, user_id);
   if (!current) return current.error();
@@ -237,7 +237,9 @@ Status PgAuthStore::RevokeUserSessions(TenantScope scope, int64_t user_id, TimeP
 // ---- API tokens ----
 
 Status PgAuthStore::FillScopes(ApiToken& token, const std::string& scopes_json) {
-  auto stmt = conn_.Prepare("SELECT value FROM json_array_elements_text(?::json) WITH ORDINALITY AS t (value, key) ORDER BY key");
+  auto stmt = conn_.Prepare(
+      "SELECT value FROM json_array_elements_text(?::json) WITH ORDINALITY AS t (value, key) ORDER "
+      "BY key");
   if (!stmt) return stmt.error();
   stmt->Bind(scopes_json);
   token.scopes.clear();

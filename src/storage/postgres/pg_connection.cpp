@@ -77,8 +77,8 @@ Status PgStatement::Execute() {
   CB_RETURN_IF_ERROR(conn_->Flush());
   const bool savepoint = guarded_ && conn_->in_transaction_;
   if (savepoint) CB_RETURN_IF_ERROR(conn_->Exec("SAVEPOINT cb_statement"));
-  result_.reset(PQexecPrepared(conn_->conn_, name_->c_str(), n_params_, values.data(), nullptr,
-                               nullptr, 0));
+  result_.reset(
+      PQexecPrepared(conn_->conn_, name_->c_str(), n_params_, values.data(), nullptr, nullptr, 0));
   const ExecStatusType st = result_ ? PQresultStatus(result_.get()) : PGRES_FATAL_ERROR;
   if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
     Status error = conn_->Error(result_.get());
@@ -106,9 +106,7 @@ int PgStatement::Changes() const {
   return n != nullptr && *n != '\0' ? std::atoi(n) : 0;
 }
 
-bool PgStatement::IsNull(int column) const {
-  return PQgetisnull(result_.get(), row_, column) != 0;
-}
+bool PgStatement::IsNull(int column) const { return PQgetisnull(result_.get(), row_, column) != 0; }
 
 int64_t PgStatement::Int(int column) const {
   const char* v = PQgetvalue(result_.get(), row_, column);
@@ -298,7 +296,8 @@ Status PgConnection::Error(const pg_result* result, std::string_view context) co
     }
     return Status::Unavailable("PostgreSQL connection lost: " + message);
   }
-  if (result == nullptr) return Status::Internal(std::string("database error: ") + PQerrorMessage(conn_));
+  if (result == nullptr)
+    return Status::Internal(std::string("database error: ") + PQerrorMessage(conn_));
   std::string_view message = Field(result, PG_DIAG_MESSAGE_PRIMARY);
   std::string fallback;
   if (message.empty()) {

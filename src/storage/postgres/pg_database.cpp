@@ -42,8 +42,7 @@ class PgDatabase final : public Database {
  public:
   explicit PgDatabase(const PostgresOptions& options)
       : options_(options),
-        pool_(options.url, options.connections, options.connect_timeout,
-              options.acquire_timeout) {}
+        pool_(options.url, options.connections, options.connect_timeout, options.acquire_timeout) {}
 
   Status Write(const Work& work) override {
     if (inside.db == this && inside.write) {

@@ -1,5 +1,7 @@
 // The PostgreSQL backend beyond the store conformance suite: error mapping, placeholders,
 // migrations under the advisory lock, roles, a lost connection, pipelined writes.
+#include "storage/postgres/pg_database.h"
+
 #include <gtest/gtest.h>
 
 #include <future>
@@ -10,7 +12,6 @@
 #include "org/org_store.h"
 #include "storage/postgres/embedded_migrations.h"
 #include "storage/postgres/pg_connection.h"
-#include "storage/postgres/pg_database.h"
 #include "storage/postgres/pg_error.h"
 #include "storage/postgres/pg_test_support.h"
 
@@ -23,8 +24,9 @@ TEST(PgError, UniqueViolationNamesTheFieldLikeSqlite) {
   EXPECT_EQ(UniqueFieldFromDetail("sites", "Key (tenant_id, name)=(1, Berlin) already exists."),
             "name");
   EXPECT_EQ(UniqueFieldFromDetail("users", "Key (email)=(a@b.test) already exists."), "email");
-  EXPECT_EQ(UniqueFieldFromDetail("agent_pbx_ids", "Key (tenant_id, pbx_id)=(1, SIP/1) already exists."),
-            "pbx_ids");
+  EXPECT_EQ(
+      UniqueFieldFromDetail("agent_pbx_ids", "Key (tenant_id, pbx_id)=(1, SIP/1) already exists."),
+      "pbx_ids");
   EXPECT_EQ(UniqueFieldFromDetail("team_supervisors",
                                   "Key (tenant_id, team_id, user_id)=(1, 2, 3) already exists."),
             "supervisor_ids");
@@ -46,7 +48,8 @@ TEST(PgError, UniqueViolationWithoutDetailNamesTheFieldByConstraint) {
 }
 
 TEST(PgError, SqlStatesMapToStatusCodes) {
-  const Status unique = PgErrorStatus("23505", "duplicate key", "Key (tenant_id, name)=(1, a)", "lobs", "");
+  const Status unique =
+      PgErrorStatus("23505", "duplicate key", "Key (tenant_id, name)=(1, a)", "lobs", "");
   EXPECT_EQ(unique.code(), StatusCode::kAlreadyExists);
   EXPECT_EQ(unique.message(), "name already in use");
   const Status fk = PgErrorStatus("23503", "violates foreign key", "", "teams", "");
@@ -76,9 +79,9 @@ TEST(PgDatabase, RejectsBadOptionsAndUrls) {
   EXPECT_TRUE(IsPostgresUrl("postgresql://u@h/db"));
   EXPECT_TRUE(IsPostgresUrl("postgres://u@h/db"));
   EXPECT_FALSE(IsPostgresUrl("/var/lib/callboard"));
-  auto unreachable = OpenPostgresDatabase(
-      {.url = "postgresql://nobody@/nothing?host=/nonexistent-dir&port=1",
-       .connect_timeout = std::chrono::seconds(2)});
+  auto unreachable =
+      OpenPostgresDatabase({.url = "postgresql://nobody@/nothing?host=/nonexistent-dir&port=1",
+                            .connect_timeout = std::chrono::seconds(2)});
   ASSERT_FALSE(unreachable);
   EXPECT_EQ(unreachable.error().code(), StatusCode::kUnavailable);
 }
@@ -163,8 +166,9 @@ TEST(PgDatabase, AFailedStatementLeavesTheTransactionUsable) {
     if (!dup) {
       EXPECT_EQ(dup.error().code(), StatusCode::kAlreadyExists);
     }
-    auto site = tx.Org().InsertSite(TenantScope(t->id), {.name = "Berlin", .time_zone = "UTC",
-                                                         .created_at = At(0), .updated_at = At(0)});
+    auto site = tx.Org().InsertSite(
+        TenantScope(t->id),
+        {.name = "Berlin", .time_zone = "UTC", .created_at = At(0), .updated_at = At(0)});
     return site ? Status::Ok() : site.error();
   });
   ASSERT_TRUE(st.ok()) << st.ToString();
@@ -294,24 +298,24 @@ TEST(PgDatabase, ScansWalkLongRangesInChunksInOrder) {
   const Status read = db->Read([&](Transaction& tx) -> Status {
     int totals = 0;
     int64_t last_bucket = -1;
-    CB_RETURN_IF_ERROR(tx.Kpi().ScanAggregates(scope, At(0), At(15 * kBuckets), false,
-                                               [&](const AggregateRow& r) {
-                                                 EXPECT_EQ(r.agent_id, 0);
-                                                 EXPECT_GT(ToUnixMillis(r.bucket), last_bucket);
-                                                 last_bucket = ToUnixMillis(r.bucket);
-                                                 EXPECT_EQ(r.counters.offered, totals);
-                                                 ++totals;
-                                                 return Status::Ok();
-                                               }));
+    CB_RETURN_IF_ERROR(
+        tx.Kpi().ScanAggregates(scope, At(0), At(15 * kBuckets), false, [&](const AggregateRow& r) {
+          EXPECT_EQ(r.agent_id, 0);
+          EXPECT_GT(ToUnixMillis(r.bucket), last_bucket);
+          last_bucket = ToUnixMillis(r.bucket);
+          EXPECT_EQ(r.counters.offered, totals);
+          ++totals;
+          return Status::Ok();
+        }));
     EXPECT_EQ(totals, kBuckets);
     int agent_rows = 0;
-    CB_RETURN_IF_ERROR(tx.Kpi().ScanAggregates(scope, At(0), At(15 * kBuckets), true,
-                                               [&](const AggregateRow& r) {
-                                                 EXPECT_NE(r.agent_id, 0);
-                                                 EXPECT_EQ(r.counters.offered, agent_rows / 2);
-                                                 ++agent_rows;
-                                                 return Status::Ok();
-                                               }));
+    CB_RETURN_IF_ERROR(
+        tx.Kpi().ScanAggregates(scope, At(0), At(15 * kBuckets), true, [&](const AggregateRow& r) {
+          EXPECT_NE(r.agent_id, 0);
+          EXPECT_EQ(r.counters.offered, agent_rows / 2);
+          ++agent_rows;
+          return Status::Ok();
+        }));
     EXPECT_EQ(agent_rows, 2 * kBuckets);
     int calls = 0;
     int64_t last_id = 0;

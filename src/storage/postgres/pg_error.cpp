@@ -28,10 +28,8 @@ struct ConstraintField {
   std::string_view field;
 };
 constexpr ConstraintField kConstraintFields[] = {
-    {"agent_pbx_ids_pbx", "pbx_ids"},
-    {"agent_pbx_ids_pkey", "pbx_ids"},
-    {"agents_user", "user_id"},
-    {"team_supervisors_pkey", "supervisor_ids"},
+    {"agent_pbx_ids_pbx", "pbx_ids"}, {"agent_pbx_ids_pkey", "pbx_ids"},
+    {"agents_user", "user_id"},       {"team_supervisors_pkey", "supervisor_ids"},
     {"user_lobs_pkey", "lob_ids"},
 };
 
@@ -85,7 +83,8 @@ Status PgErrorStatus(std::string_view sqlstate, std::string_view message, std::s
 
   if (sqlstate == "23505") {
     std::string field = UniqueFieldFromDetail(table, detail);
-    if (field == "value" && !constraint.empty()) field = UniqueFieldFromConstraint(table, constraint);
+    if (field == "value" && !constraint.empty())
+      field = UniqueFieldFromConstraint(table, constraint);
     return Status::Exists(field + " already in use");
   }
   if (sqlstate == "23503") {
@@ -93,8 +92,8 @@ Status PgErrorStatus(std::string_view sqlstate, std::string_view message, std::s
                            "foreign key constraint failed");
   }
   const std::string_view cls = sqlstate.substr(0, 2);
-  if (cls == "08" || cls == "53" || cls == "57" || sqlstate == "40001" ||
-      sqlstate == "40P01" || sqlstate == "55P03") {
+  if (cls == "08" || cls == "53" || cls == "57" || sqlstate == "40001" || sqlstate == "40P01" ||
+      sqlstate == "55P03") {
     return Status::Unavailable("database unavailable: " + text);
   }
   return Status::Internal("database error: " + text);

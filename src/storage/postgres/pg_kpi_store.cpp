@@ -186,7 +186,7 @@ Result<std::vector<T>> All(PgConnection& conn, const PgQuery& q, Read read) {
 }  // namespace
 
 Result<QueueConfig> PgKpiStore::EnsureQueue(TenantScope scope, const std::string& name,
-                                                TimePoint now) {
+                                            TimePoint now) {
   CB_RETURN_IF_ERROR(conn_.UseTenant(scope.tenant_id()));
   PgQuery q(kQueueColumns);
   q.Where("tenant_id = ?", scope.tenant_id()).Where("name = ?", name).Where("deleted_at IS NULL");
@@ -242,7 +242,7 @@ Status PgKpiStore::UpdateQueue(TenantScope scope, const QueueConfig& queue, Time
 }
 
 Result<int64_t> PgKpiStore::EnsureAgentByPbxId(TenantScope scope, const std::string& pbx_id,
-                                                   TimePoint now) {
+                                               TimePoint now) {
   CB_RETURN_IF_ERROR(conn_.UseTenant(scope.tenant_id()));
   PgQuery q(
       "SELECT p.agent_id FROM agent_pbx_ids p JOIN agents a ON a.tenant_id = p.tenant_id AND"
@@ -268,7 +268,7 @@ Result<int64_t> PgKpiStore::EnsureAgentByPbxId(TenantScope scope, const std::str
 }
 
 Result<IngestSource> PgKpiStore::EnsureSource(TenantScope scope, const std::string& name,
-                                                  const std::string& format, TimePoint now) {
+                                              const std::string& format, TimePoint now) {
   CB_RETURN_IF_ERROR(conn_.UseTenant(scope.tenant_id()));
   auto done = conn_.Execute(
       "INSERT INTO ingest_sources (tenant_id, name, format, created_at) VALUES (?, ?, ?, ?)"
@@ -299,9 +299,8 @@ Result<std::vector<IngestSource>> PgKpiStore::ListSources(TenantScope scope) {
   });
 }
 
-Result<std::optional<Checkpoint>> PgKpiStore::GetCheckpoint(TenantScope scope,
-                                                                int64_t source_id,
-                                                                const std::string& stream) {
+Result<std::optional<Checkpoint>> PgKpiStore::GetCheckpoint(TenantScope scope, int64_t source_id,
+                                                            const std::string& stream) {
   CB_RETURN_IF_ERROR(conn_.UseTenant(scope.tenant_id()));
   PgQuery q("SELECT stream, position, state, updated_at FROM ingest_checkpoints");
   q.Where("tenant_id = ?", scope.tenant_id())
@@ -359,7 +358,7 @@ Result<StoredCall> PgKpiStore::GetCall(TenantScope scope, int64_t id) {
 }
 
 Result<Page<StoredCall>> PgKpiStore::ListCalls(TenantScope scope, const CallFilter& f,
-                                                   const PageRequest& page) {
+                                               const PageRequest& page) {
   CB_RETURN_IF_ERROR(conn_.UseTenant(scope.tenant_id()));
   if (f.agent_ids && f.agent_ids->empty()) return Page<StoredCall>{};
   PgQuery q(kCallColumns);
@@ -367,8 +366,7 @@ Result<Page<StoredCall>> PgKpiStore::ListCalls(TenantScope scope, const CallFilt
   if (f.from) q.Where("started_at >= ?", *f.from);
   if (f.to) q.Where("started_at < ?", *f.to);
   if (f.queue_id) q.Where("queue_id = ?", *f.queue_id);
-  if (f.agent_ids)
-    q.Where("agent_id = ANY(?::bigint[])", IdArray(*f.agent_ids));
+  if (f.agent_ids) q.Where("agent_id = ANY(?::bigint[])", IdArray(*f.agent_ids));
   if (f.direction) q.Where("direction = ?", std::string(CallDirectionName(*f.direction)));
   if (f.outcome) q.Where("outcome = ?", std::string(CallOutcomeName(*f.outcome)));
   if (f.caller) q.Where("strpos(caller, ?) > 0", *f.caller);
@@ -454,8 +452,8 @@ Status PgKpiStore::AddAgentState(TenantScope scope, const AgentStateRow& delta) 
       "   (SELECT key, sum(value::bigint) AS total FROM (SELECT * FROM"
       "   jsonb_each_text(t.paused_by_reason) UNION ALL SELECT * FROM"
       "   jsonb_each_text(excluded.paused_by_reason)) AS r GROUP BY key) AS m)",
-      scope.tenant_id(), delta.agent_id, delta.bucket, s.logged_in_ms, s.available_ms,
-      s.on_call_ms, s.acw_ms, s.paused_ms, EncodeReasons(s.paused_by_reason_ms));
+      scope.tenant_id(), delta.agent_id, delta.bucket, s.logged_in_ms, s.available_ms, s.on_call_ms,
+      s.acw_ms, s.paused_ms, EncodeReasons(s.paused_by_reason_ms));
 }
 
 namespace {
@@ -498,14 +496,13 @@ Status Each(PgConnection& conn, Query query, Read read,
 }  // namespace
 
 Result<std::vector<AggregateRow>> PgKpiStore::ReadAggregates(TenantScope scope, TimePoint from,
-                                                                 TimePoint to, bool agent_rows) {
+                                                             TimePoint to, bool agent_rows) {
   CB_RETURN_IF_ERROR(conn_.UseTenant(scope.tenant_id()));
   return All<AggregateRow>(conn_, AggregateQuery(scope, from, to, agent_rows), ReadAggregate);
 }
 
-Status PgKpiStore::ScanAggregates(TenantScope scope, TimePoint from, TimePoint to,
-                                      bool agent_rows,
-                                      const std::function<Status(const AggregateRow&)>& visit) {
+Status PgKpiStore::ScanAggregates(TenantScope scope, TimePoint from, TimePoint to, bool agent_rows,
+                                  const std::function<Status(const AggregateRow&)>& visit) {
   CB_RETURN_IF_ERROR(conn_.UseTenant(scope.tenant_id()));
   const auto query = [&](const std::optional<AggregateRow>& after) {
     PgQuery q(kAggregateColumns);
@@ -523,14 +520,14 @@ Status PgKpiStore::ScanAggregates(TenantScope scope, TimePoint from, TimePoint t
   return Each<AggregateRow>(conn_, query, ReadAggregate, visit);
 }
 
-Result<std::vector<AgentStateRow>> PgKpiStore::ReadAgentStates(TenantScope scope,
-                                                                   TimePoint from, TimePoint to) {
+Result<std::vector<AgentStateRow>> PgKpiStore::ReadAgentStates(TenantScope scope, TimePoint from,
+                                                               TimePoint to) {
   CB_RETURN_IF_ERROR(conn_.UseTenant(scope.tenant_id()));
   return All<AgentStateRow>(conn_, StateQuery(scope, from, to), ReadState);
 }
 
 Status PgKpiStore::ScanAgentStates(TenantScope scope, TimePoint from, TimePoint to,
-                                       const std::function<Status(const AgentStateRow&)>& visit) {
+                                   const std::function<Status(const AgentStateRow&)>& visit) {
   CB_RETURN_IF_ERROR(conn_.UseTenant(scope.tenant_id()));
   const auto query = [&](const std::optional<AgentStateRow>& after) {
     PgQuery q(kStateColumns);
@@ -562,8 +559,8 @@ Status PgKpiStore::InsertDiagnostic(TenantScope scope, const StoredDiagnostic& d
 }
 
 Result<Page<StoredDiagnostic>> PgKpiStore::ListDiagnostics(TenantScope scope,
-                                                               std::optional<int64_t> source_id,
-                                                               const PageRequest& page) {
+                                                           std::optional<int64_t> source_id,
+                                                           const PageRequest& page) {
   CB_RETURN_IF_ERROR(conn_.UseTenant(scope.tenant_id()));
   PgQuery q(
       "SELECT id, source_id, stream, kind, call_id, line, detail, at FROM ingest_diagnostics");
@@ -597,8 +594,8 @@ Status PgKpiStore::InsertReject(TenantScope scope, const StoredReject& r) {
 }
 
 Result<Page<StoredReject>> PgKpiStore::ListRejects(TenantScope scope,
-                                                       std::optional<int64_t> source_id,
-                                                       const PageRequest& page) {
+                                                   std::optional<int64_t> source_id,
+                                                   const PageRequest& page) {
   CB_RETURN_IF_ERROR(conn_.UseTenant(scope.tenant_id()));
   PgQuery q("SELECT id, source_id, stream, line, raw, reason, at FROM ingest_rejects");
   q.Where("tenant_id = ?", scope.tenant_id());

@@ -66,10 +66,10 @@ Status SetUpRole(PgConnection& conn, const PgRoleSetup& roles) {
     CB_RETURN_IF_ERROR(
         conn.Exec("ALTER ROLE " + role + " LOGIN PASSWORD " + conn.Quote(*roles.app_password)));
   }
-  CB_RETURN_IF_ERROR(conn.Exec(
-      "DO $cb$ BEGIN EXECUTE format('GRANT CONNECT ON DATABASE %I TO " + role +
-      "', current_database()); EXECUTE format('GRANT USAGE ON SCHEMA %I TO " + role +
-      "', current_schema()); END $cb$"));
+  CB_RETURN_IF_ERROR(
+      conn.Exec("DO $cb$ BEGIN EXECUTE format('GRANT CONNECT ON DATABASE %I TO " + role +
+                "', current_database()); EXECUTE format('GRANT USAGE ON SCHEMA %I TO " + role +
+                "', current_schema()); END $cb$"));
   return conn.Exec(
       "DO $cb$ BEGIN"
       " EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA %I TO " +
@@ -118,8 +118,7 @@ Result<int> Migrate(PgConnection& conn, std::span<const EmbeddedMigration> migra
       if (!created.ok()) {
         return Status(StatusCode::kFailedPrecondition,
                       "the database has no callboard schema and this role cannot create it (" +
-                          created.message() +
-                          "); run `callboard migrate --db <owner URL>` first");
+                          created.message() + "); run `callboard migrate --db <owner URL>` first");
       }
     }
     for (const EmbeddedMigration& m : migrations) {
@@ -128,16 +127,17 @@ Result<int> Migrate(PgConnection& conn, std::span<const EmbeddedMigration> migra
           "migration " + std::to_string(m.version) + " (" + std::string(m.name) + ")";
       Status done = conn.Exec(m.sql);
       if (!done.ok()) {
-        return Status(done.code() == StatusCode::kInternal ? StatusCode::kFailedPrecondition
-                                                           : done.code(),
-                      label + " failed: " + done.message() +
-                          " (migrations run as the schema owner: `callboard migrate --db "
-                          "<owner URL>`)");
+        return Status(
+            done.code() == StatusCode::kInternal ? StatusCode::kFailedPrecondition : done.code(),
+            label + " failed: " + done.message() +
+                " (migrations run as the schema owner: `callboard migrate --db "
+                "<owner URL>`)");
       }
-      auto recorded = conn.Execute(
-          "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-          m.version, std::string(m.name), NowMillis());
-      if (!recorded) return Status(recorded.error().code(), label + " failed: " + recorded.error().message());
+      auto recorded =
+          conn.Execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                       m.version, std::string(m.name), NowMillis());
+      if (!recorded)
+        return Status(recorded.error().code(), label + " failed: " + recorded.error().message());
       ++applied;
     }
   }

@@ -90,7 +90,7 @@ Status PgOrgStore::CheckUserReferences(TenantScope scope, const User& user) {
 }
 
 Status PgOrgStore::WriteUserLobs(TenantScope scope, int64_t user_id,
-                                     const std::vector<int64_t>& ids) {
+                                 const std::vector<int64_t>& ids) {
   CB_RETURN_IF_ERROR(conn_.UseTenant(scope.tenant_id()));
   auto cleared = conn_.Execute("DELETE FROM user_lobs WHERE tenant_id = ? AND user_id = ?",
                                scope.tenant_id(), user_id);
@@ -158,7 +158,7 @@ Result<User> PgOrgStore::FindUserByEmail(TenantScope scope, const std::string& e
 }
 
 Result<Page<User>> PgOrgStore::ListUsers(TenantScope scope, const OrgFilter& filter,
-                                             const PageRequest& page) {
+                                         const PageRequest& page) {
   CB_RETURN_IF_ERROR(conn_.UseTenant(scope.tenant_id()));
   if (Empty(filter.team_ids) || Empty(filter.lob_ids)) return Page<User>{};
   PgQuery q = Scoped(kUserColumns, "u", scope);
@@ -231,7 +231,7 @@ Status PgOrgStore::CheckAgentReferences(TenantScope scope, const Agent& agent) {
 }
 
 Status PgOrgStore::WritePbxIds(TenantScope scope, int64_t agent_id,
-                                   const std::vector<std::string>& ids) {
+                               const std::vector<std::string>& ids) {
   CB_RETURN_IF_ERROR(conn_.UseTenant(scope.tenant_id()));
   auto cleared = conn_.Execute(
       "DELETE FROM agent_pbx_ids WHERE tenant_id = ? AND agent_id = ? AND deleted_at IS NULL",
@@ -250,12 +250,11 @@ Status PgOrgStore::FillPbxIds(TenantScope scope, std::vector<Agent>& agents) {
   CB_RETURN_IF_ERROR(conn_.UseTenant(scope.tenant_id()));
   std::vector<int64_t> ids;
   for (const Agent& a : agents) ids.push_back(a.id);
-  auto links =
-      LoadLinks<std::string>(conn_,
-                             "SELECT agent_id, pbx_id FROM agent_pbx_ids"
-                             " WHERE tenant_id = ? AND agent_id = ANY(?::bigint[])"
-                             " AND deleted_at IS NULL ORDER BY agent_id, pbx_id",
-                             scope.tenant_id(), ids);
+  auto links = LoadLinks<std::string>(conn_,
+                                      "SELECT agent_id, pbx_id FROM agent_pbx_ids"
+                                      " WHERE tenant_id = ? AND agent_id = ANY(?::bigint[])"
+                                      " AND deleted_at IS NULL ORDER BY agent_id, pbx_id",
+                                      scope.tenant_id(), ids);
   if (!links) return links.error();
   for (Agent& a : agents) {
     auto it = links->find(a.id);
@@ -293,7 +292,7 @@ Result<Agent> PgOrgStore::GetAgent(TenantScope scope, int64_t id) {
 }
 
 Result<Page<Agent>> PgOrgStore::ListAgents(TenantScope scope, const OrgFilter& filter,
-                                               const PageRequest& page) {
+                                           const PageRequest& page) {
   CB_RETURN_IF_ERROR(conn_.UseTenant(scope.tenant_id()));
   if (Empty(filter.team_ids) || Empty(filter.lob_ids)) return Page<Agent>{};
   PgQuery q = Scoped(kAgentColumns, "a", scope);

@@ -78,7 +78,8 @@ Status NotFoundUnlessChanged(const Result<int>& changed, const char* what) {
 // ---- Tenants ----
 
 Result<Tenant> PgOrgStore::InsertTenant(const std::string& name, TimePoint now) {
-  auto done = conn_.Execute("INSERT INTO tenants (name, created_at) VALUES (?, ?) RETURNING id", name, now);
+  auto done =
+      conn_.Execute("INSERT INTO tenants (name, created_at) VALUES (?, ?) RETURNING id", name, now);
   if (!done) return done.error();
   return Tenant{.id = conn_.LastInsertId(), .name = name, .created_at = now};
 }
@@ -109,8 +110,8 @@ Result<Tenant> PgOrgStore::GetTenant(int64_t tenant_id) {
 
 // ---- Shared ----
 
-Status PgOrgStore::SoftDelete(const char* table, const char* what, TenantScope scope,
-                                  int64_t id, TimePoint now) {
+Status PgOrgStore::SoftDelete(const char* table, const char* what, TenantScope scope, int64_t id,
+                              TimePoint now) {
   CB_RETURN_IF_ERROR(conn_.UseTenant(scope.tenant_id()));
   return NotFoundUnlessChanged(
       conn_.Execute(std::string("UPDATE ") + table +
@@ -120,8 +121,7 @@ Status PgOrgStore::SoftDelete(const char* table, const char* what, TenantScope s
       what);
 }
 
-Status PgOrgStore::RequireLive(const char* table, const char* what, TenantScope scope,
-                                   int64_t id) {
+Status PgOrgStore::RequireLive(const char* table, const char* what, TenantScope scope, int64_t id) {
   CB_RETURN_IF_ERROR(conn_.UseTenant(scope.tenant_id()));
   std::vector<FieldError> missing;
   CB_RETURN_IF_ERROR(CheckReference(conn_, table, scope.tenant_id(), id, "id", missing));
@@ -188,12 +188,11 @@ Result<Lob> PgOrgStore::GetLob(TenantScope scope, int64_t id) {
 }
 
 Result<Page<Lob>> PgOrgStore::ListLobs(TenantScope scope, const OrgFilter& filter,
-                                           const PageRequest& page) {
+                                       const PageRequest& page) {
   CB_RETURN_IF_ERROR(conn_.UseTenant(scope.tenant_id()));
   if (filter.lob_ids && filter.lob_ids->empty()) return Page<Lob>{};
   PgQuery q = Scoped(kLobColumns, scope);
-  if (filter.lob_ids)
-    q.Where("id = ANY(?::bigint[])", IdArray(*filter.lob_ids));
+  if (filter.lob_ids) q.Where("id = ANY(?::bigint[])", IdArray(*filter.lob_ids));
   if (filter.search) q.Where("strpos(lower(name), lower(?)) > 0", *filter.search);
   return FetchPage<Lob>(conn_, std::move(q), "id", false, page, ReadLob,
                         [](const Lob& l) { return l.id; });
@@ -233,7 +232,7 @@ Status PgOrgStore::CheckTeamReferences(TenantScope scope, const Team& team) {
 }
 
 Status PgOrgStore::WriteSupervisors(TenantScope scope, int64_t team_id,
-                                        const std::vector<int64_t>& ids) {
+                                    const std::vector<int64_t>& ids) {
   CB_RETURN_IF_ERROR(conn_.UseTenant(scope.tenant_id()));
   auto cleared = conn_.Execute("DELETE FROM team_supervisors WHERE tenant_id = ? AND team_id = ?",
                                scope.tenant_id(), team_id);
@@ -292,7 +291,7 @@ Result<Team> PgOrgStore::GetTeam(TenantScope scope, int64_t id) {
 }
 
 Result<Page<Team>> PgOrgStore::ListTeams(TenantScope scope, const OrgFilter& filter,
-                                             const PageRequest& page) {
+                                         const PageRequest& page) {
   CB_RETURN_IF_ERROR(conn_.UseTenant(scope.tenant_id()));
   if ((filter.team_ids && filter.team_ids->empty()) ||
       (filter.lob_ids && filter.lob_ids->empty())) {

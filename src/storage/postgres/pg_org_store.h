@@ -3,7 +3,7 @@
 //
 // Details of this backend, shared by the conformance suite:
 //  * names of tenants, sites, LOBs and teams and users' e-mail compare case-insensitively
-//    (ASCII); rows keep the spelling they were stored with;
+//    (citext); rows keep the spelling they were stored with;
 //  * references (site_id, lob_id, team_id, user_id, supervisor_ids, lob_ids) must name live
 //    rows of the same tenant, otherwise kInvalidArgument with the field;
 //  * link lists (supervisor_ids, lob_ids, pbx_ids) are returned sorted, without deleted

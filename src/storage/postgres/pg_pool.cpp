@@ -9,8 +9,7 @@ namespace callboard {
 PgPool::Lease::Lease(PgPool* pool, std::unique_ptr<PgConnection> conn)
     : pool_(pool), conn_(std::move(conn)) {}
 
-PgPool::Lease::Lease(Lease&& other) noexcept
-    : pool_(other.pool_), conn_(std::move(other.conn_)) {}
+PgPool::Lease::Lease(Lease&& other) noexcept : pool_(other.pool_), conn_(std::move(other.conn_)) {}
 
 PgPool::Lease::~Lease() {
   if (conn_) pool_->Release(std::move(conn_));

@@ -1,6 +1,7 @@
 #pragma once
-// Helpers shared by the PostgreSQL stores (namespace pg, apart from the SQLite ones): a WHERE-clause builder for lists with optional filters,
-// keyset pagination and loading of link lists (team supervisors, user LOBs, PBX ids).
+// Helpers shared by the PostgreSQL stores (namespace pg, apart from the SQLite ones): a
+// WHERE-clause builder for lists with optional filters, keyset pagination and loading of link
+// lists (team supervisors, user LOBs, PBX ids).
 //
 // Thread-safety: as PgConnection (one thread at a time).
 
@@ -69,8 +70,8 @@ std::vector<std::string> SortedUnique(std::vector<std::string> values);
 // `read` makes a T of the current row; `key_of` gives its key. next_after is set when the
 // page is full.
 template <typename T, typename Read, typename KeyOf>
-Result<Page<T>> FetchPage(PgConnection& conn, PgQuery query, std::string_view key,
-                          bool descending, const PageRequest& page, Read read, KeyOf key_of) {
+Result<Page<T>> FetchPage(PgConnection& conn, PgQuery query, std::string_view key, bool descending,
+                          const PageRequest& page, Read read, KeyOf key_of) {
   const int limit = PageLimit(page);
   if (page.after_id) {
     query.Where(std::string(key) + (descending ? " < ?" : " > ?"), *page.after_id);

@@ -24,15 +24,18 @@ TimePoint At(int minutes) { return FromUnixMillis(1795305600000) + std::chrono::
 // Fills every table of the 0001–0006 schema with rows of `scope`, through the stores.
 Status Populate(Transaction& tx, TenantScope scope, const std::string& tag) {
   OrgStore& org = tx.Org();
-  auto site = org.InsertSite(scope, {.name = "Site " + tag, .time_zone = "UTC",
-                                     .created_at = At(0), .updated_at = At(0)});
+  auto site = org.InsertSite(
+      scope, {.name = "Site " + tag, .time_zone = "UTC", .created_at = At(0), .updated_at = At(0)});
   if (!site) return site.error();
-  auto lob = org.InsertLob(scope, {.name = "Lob " + tag, .description = "",
-                                   .created_at = At(0), .updated_at = At(0)});
+  auto lob = org.InsertLob(
+      scope, {.name = "Lob " + tag, .description = "", .created_at = At(0), .updated_at = At(0)});
   if (!lob) return lob.error();
-  auto team = org.InsertTeam(scope, {.name = "Team " + tag, .site_id = site->id,
-                                     .lob_id = lob->id, .supervisor_ids = {},
-                                     .created_at = At(0), .updated_at = At(0)});
+  auto team = org.InsertTeam(scope, {.name = "Team " + tag,
+                                     .site_id = site->id,
+                                     .lob_id = lob->id,
+                                     .supervisor_ids = {},
+                                     .created_at = At(0),
+                                     .updated_at = At(0)});
   if (!team) return team.error();
   User u;
   u.email = "boss@" + tag + ".example";
@@ -59,9 +62,12 @@ Status Populate(Transaction& tx, TenantScope scope, const std::string& tag) {
   AuthStore& auth = tx.Auth();
   CB_RETURN_IF_ERROR(auth.SetPasswordHash(scope, user->id, "hash-1-" + tag, At(1)));
   CB_RETURN_IF_ERROR(auth.SetPasswordHash(scope, user->id, "hash-2-" + tag, At(2)));
-  auto session = auth.InsertSession(scope, {.tenant_id = scope.tenant_id(), .user_id = user->id,
-                                            .token_hash = "session-" + tag, .csrf_hash = "csrf",
-                                            .created_at = At(0), .expires_at = At(600)});
+  auto session = auth.InsertSession(scope, {.tenant_id = scope.tenant_id(),
+                                            .user_id = user->id,
+                                            .token_hash = "session-" + tag,
+                                            .csrf_hash = "csrf",
+                                            .created_at = At(0),
+                                            .expires_at = At(600)});
   if (!session) return session.error();
   ApiToken token;
   token.tenant_id = scope.tenant_id();
@@ -122,13 +128,27 @@ Status Populate(Transaction& tx, TenantScope scope, const std::string& tag) {
 }
 
 // The tables of the 0001–0006 schema that Populate() fills.
-const std::set<std::string> kPopulated = {
-    "sites",          "lobs",          "teams",          "users",
-    "team_supervisors", "user_lobs",   "agents",         "agent_pbx_ids",
-    "password_history", "sessions",    "api_tokens",     "audit_log",
-    "queues",         "ingest_sources", "ingest_checkpoints", "calls",
-    "interval_aggregates", "agent_state_seconds", "ingest_rejects", "ingest_diagnostics",
-    "source_configs"};
+const std::set<std::string> kPopulated = {"sites",
+                                          "lobs",
+                                          "teams",
+                                          "users",
+                                          "team_supervisors",
+                                          "user_lobs",
+                                          "agents",
+                                          "agent_pbx_ids",
+                                          "password_history",
+                                          "sessions",
+                                          "api_tokens",
+                                          "audit_log",
+                                          "queues",
+                                          "ingest_sources",
+                                          "ingest_checkpoints",
+                                          "calls",
+                                          "interval_aggregates",
+                                          "agent_state_seconds",
+                                          "ingest_rejects",
+                                          "ingest_diagnostics",
+                                          "source_configs"};
 
 int64_t Count(PgConnection& conn, const std::string& sql) {
   auto stmt = conn.Prepare(sql);
@@ -215,10 +235,10 @@ TEST_F(PgRowSecurity, TenantASeesNoRowOfTenantB) {
   ASSERT_TRUE(app_->Exec("BEGIN").ok());
   ASSERT_TRUE(app_->UseTenant(a_).ok());
   for (const Table& t : tables) {
-    const std::string b_rows = "SELECT count(*) FROM " + t.name +
-                               " WHERE tenant_id = " + std::to_string(b_);
-    const std::string a_rows = "SELECT count(*) FROM " + t.name +
-                               " WHERE tenant_id = " + std::to_string(a_);
+    const std::string b_rows =
+        "SELECT count(*) FROM " + t.name + " WHERE tenant_id = " + std::to_string(b_);
+    const std::string a_rows =
+        "SELECT count(*) FROM " + t.name + " WHERE tenant_id = " + std::to_string(a_);
     const int64_t b_stored = Count(*super_, b_rows);
     const int64_t a_stored = Count(*super_, a_rows);
     if (kPopulated.count(t.name)) {
@@ -242,9 +262,9 @@ TEST_F(PgRowSecurity, WithoutATenantNothingIsVisible) {
 TEST_F(PgRowSecurity, RowsOfAnotherTenantCannotBeWrittenOrChanged) {
   ASSERT_TRUE(app_->Exec("BEGIN").ok());
   ASSERT_TRUE(app_->UseTenant(a_).ok());
-  const Status insert = app_->Exec(
-      "INSERT INTO sites (tenant_id, name, time_zone, created_at, updated_at) VALUES (" +
-      std::to_string(b_) + ", 'Sneaky', 'UTC', 0, 0)");
+  const Status insert =
+      app_->Exec("INSERT INTO sites (tenant_id, name, time_zone, created_at, updated_at) VALUES (" +
+                 std::to_string(b_) + ", 'Sneaky', 'UTC', 0, 0)");
   EXPECT_FALSE(insert.ok());
   EXPECT_NE(insert.message().find("row-level security"), std::string::npos) << insert.message();
   ASSERT_TRUE(app_->Exec("ROLLBACK").ok());

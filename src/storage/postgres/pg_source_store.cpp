@@ -132,7 +132,7 @@ Status PgSourceStore::DeleteSourceConfig(TenantScope scope, int64_t source_id, T
 }
 
 Status PgSourceStore::SetWebhookSecret(TenantScope scope, int64_t source_id,
-                                           const std::string& secret) {
+                                       const std::string& secret) {
   CB_RETURN_IF_ERROR(conn_.UseTenant(scope.tenant_id()));
   auto done =
       conn_.Execute("UPDATE ingest_sources SET webhook_secret = ? WHERE tenant_id = ? AND id = ?",
@@ -142,8 +142,7 @@ Status PgSourceStore::SetWebhookSecret(TenantScope scope, int64_t source_id,
   return Status::Ok();
 }
 
-Result<std::string> PgSourceStore::GetWebhookSecret(TenantScope scope,
-                                                        const std::string& name) {
+Result<std::string> PgSourceStore::GetWebhookSecret(TenantScope scope, const std::string& name) {
   CB_RETURN_IF_ERROR(conn_.UseTenant(scope.tenant_id()));
   auto stmt = conn_.Prepare(
       "SELECT COALESCE(webhook_secret, '') FROM ingest_sources WHERE tenant_id = ? AND name = ?");

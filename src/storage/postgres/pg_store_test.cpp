@@ -6,9 +6,8 @@
 namespace callboard {
 namespace {
 
-INSTANTIATE_TEST_SUITE_P(Postgres, StoreConformance, testing::Values(DatabaseFactory([] {
-                           return TempPgDatabase::Open();
-                         })));
+INSTANTIATE_TEST_SUITE_P(Postgres, StoreConformance,
+                         testing::Values(DatabaseFactory([] { return TempPgDatabase::Open(); })));
 
 }  // namespace
 }  // namespace callboard
