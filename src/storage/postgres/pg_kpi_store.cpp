@@ -1,6 +1,8 @@
 #include "storage/postgres/pg_kpi_store.h"
 
 #include <charconv>
+#include <map>
+#include <tuple>
 #include <string>
 
 #include "storage/postgres/pg_connection.h"
@@ -345,6 +347,118 @@ Result<bool> PgKpiStore::InsertCall(TenantScope scope, StoredCall& c) {
   if (*done == 0) return false;
   c.id = conn_.LastInsertId();
   return true;
+}
+
+namespace {
+
+// Calls per INSERT statement of InsertCalls.
+constexpr size_t kInsertChunk = 1000;
+
+// A PostgreSQL array literal: {1,NULL,3} or {"a","b \"c\""}.
+class ArrayLiteral {
+ public:
+  void Add(int64_t v) { Next() += std::to_string(v); }
+  void Add(const std::optional<int64_t>& v) {
+    if (v) {
+      Add(*v);
+    } else {
+      Next() += "NULL";
+    }
+  }
+  void Add(std::string_view v) {
+    std::string& out = Next();
+    out += '"';
+    for (char c : v) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  std::string Take() {
+    text_ += '}';
+    return std::move(text_);
+  }
+
+ private:
+  std::string& Next() {
+    text_ += text_.size() > 1 ? "," : "";
+    return text_;
+  }
+  std::string text_ = "{";
+};
+
+using NaturalKey = std::tuple<int64_t, std::string, std::string, int64_t>;
+
+}  // namespace
+
+Result<std::vector<bool>> PgKpiStore::InsertCalls(TenantScope scope,
+                                                  std::vector<StoredCall>& calls) {
+  CB_RETURN_IF_ERROR(conn_.UseTenant(scope.tenant_id()));
+  std::vector<bool> out(calls.size(), false);
+  for (size_t begin = 0; begin < calls.size(); begin += kInsertChunk) {
+    const size_t end = std::min(calls.size(), begin + kInsertChunk);
+    ArrayLiteral source, pbx_call_id, queue_id, agent_id, direction, queue_name, agent_pbx_id,
+        caller, callee, started_at, answered_at, ended_at, wait_ms, talk_ms, hold_ms, acw_ms,
+        outcome, transfer_count, transferred_to, disposition, call_type, fcr, csat;
+    std::map<NaturalKey, size_t> first;  // the first call of the chunk with each key
+    for (size_t i = begin; i < end; ++i) {
+      const StoredCall& c = calls[i];
+      const CallRecord& r = c.call;
+      first.emplace(NaturalKey{c.source_id, r.pbx_call_id, r.queue, ToUnixMillis(r.started_at)},
+                    i);
+      source.Add(c.source_id);
+      pbx_call_id.Add(r.pbx_call_id);
+      queue_id.Add(c.queue_id);
+      agent_id.Add(c.agent_id);
+      direction.Add(CallDirectionName(r.direction));
+      queue_name.Add(r.queue);
+      agent_pbx_id.Add(r.agent);
+      caller.Add(r.caller);
+      callee.Add(r.callee);
+      started_at.Add(ToUnixMillis(r.started_at));
+      answered_at.Add(r.answered_at ? std::optional<int64_t>(ToUnixMillis(*r.answered_at))
+                                    : std::nullopt);
+      ended_at.Add(ToUnixMillis(r.ended_at));
+      wait_ms.Add(r.wait_ms);
+      talk_ms.Add(r.talk_ms);
+      hold_ms.Add(r.hold_ms);
+      acw_ms.Add(r.acw_ms);
+      outcome.Add(CallOutcomeName(r.outcome));
+      transfer_count.Add(static_cast<int64_t>(r.transfer_count));
+      transferred_to.Add(r.transferred_to);
+      disposition.Add(r.disposition);
+      call_type.Add(r.call_type);
+      fcr.Add(r.fcr ? std::optional<int64_t>(*r.fcr ? 1 : 0) : std::nullopt);
+      csat.Add(r.csat ? std::optional<int64_t>(*r.csat) : std::nullopt);
+    }
+    auto stmt = conn_.Prepare(
+        "INSERT INTO calls (tenant_id, source_id, pbx_call_id, queue_id, agent_id, direction,"
+        " queue_name, agent_pbx_id, caller, callee, started_at, answered_at, ended_at, wait_ms,"
+        " talk_ms, hold_ms, acw_ms, outcome, transfer_count, transferred_to, disposition,"
+        " call_type, fcr, csat)"
+        " SELECT ?, * FROM unnest(?::bigint[], ?::text[], ?::bigint[], ?::bigint[], ?::text[],"
+        " ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[],"
+        " ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::int[], ?::text[],"
+        " ?::text[], ?::text[], ?::smallint[], ?::int[])"
+        " ON CONFLICT DO NOTHING RETURNING id, source_id, pbx_call_id, queue_name, started_at");
+    if (!stmt) return stmt.error();
+    stmt->Bind(scope.tenant_id(), source.Take(), pbx_call_id.Take(), queue_id.Take(),
+               agent_id.Take(), direction.Take(), queue_name.Take(), agent_pbx_id.Take(),
+               caller.Take(), callee.Take(), started_at.Take(), answered_at.Take(),
+               ended_at.Take(), wait_ms.Take(), talk_ms.Take(), hold_ms.Take(), acw_ms.Take(),
+               outcome.Take(), transfer_count.Take(), transferred_to.Take(), disposition.Take(),
+               call_type.Take(), fcr.Take(), csat.Take());
+    for (;;) {
+      auto row = stmt->Step();
+      if (!row) return row.error();
+      if (!*row) break;
+      auto it = first.find(NaturalKey{stmt->Int(1), stmt->Text(2), stmt->Text(3), stmt->Int(4)});
+      if (it == first.end()) return Status::Internal("inserted call matches no call of the batch");
+      out[it->second] = true;
+      calls[it->second].id = stmt->Int(0);
+    }
+  }
+  return out;
 }
 
 Result<StoredCall> PgKpiStore::GetCall(TenantScope scope, int64_t id) {

@@ -26,6 +26,8 @@ class PgKpiStore final : public KpiStore {
                                                   const std::string& stream) override;
   Status PutCheckpoint(TenantScope scope, int64_t source_id, const Checkpoint& checkpoint) override;
   Result<bool> InsertCall(TenantScope scope, StoredCall& call) override;
+  // One INSERT … SELECT FROM unnest(arrays) … RETURNING per chunk of calls.
+  Result<std::vector<bool>> InsertCalls(TenantScope scope, std::vector<StoredCall>& calls) override;
   Result<StoredCall> GetCall(TenantScope scope, int64_t id) override;
   Result<Page<StoredCall>> ListCalls(TenantScope scope, const CallFilter& filter,
                                      const PageRequest& page) override;
