@@ -43,6 +43,7 @@ class PgTestCluster {
     return Url("callboard_app", app_password_, db);
   }
   const std::string& host() const { return host_; }
+  const std::string& port() const { return port_; }
 
   // Runs `sql` as the superuser on database `db`; throws on failure.
   void Super(const std::string& db, const std::string& sql) const {
