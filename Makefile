@@ -1,7 +1,7 @@
 # Callboard: the user interface of the repository.
 #   make run    install what is missing, build, start the server with a demo tenant
 #   make test   install, build, run every test, print the ctest summary
-#   make build  build; the binary ends up at build/callboard
+#   make build  build; the binary ends up at build/callboard, the web app in web/dist
 #   make bench  benchmarks (figures with their baselines)
 #   make fmt    format the C++ sources
 
@@ -10,7 +10,7 @@ JOBS ?= 2
 LISTEN ?= 127.0.0.1:8080
 DATA ?= ./data
 
-.PHONY: deps build test test-asan run bench fmt clean
+.PHONY: deps build web test test-asan run bench fmt clean
 
 deps:
 	@./scripts/install-deps.sh
@@ -19,6 +19,20 @@ build: deps
 	@cmake --preset $(PRESET) >/dev/null
 	@cmake --build --preset $(PRESET) -j $(JOBS)
 	@ln -sfn $(PRESET)/callboard build/callboard
+	@$(MAKE) --no-print-directory web
+
+# The web app (web/): npm ci when the lock file changed, then type-check, bundle and check the
+# size budgets into web/dist (served by `callboard serve`) when a source changed.
+WEB_SOURCES := $(shell find web/src web/public web/scripts -type f 2>/dev/null) web/index.html \
+	web/vite.config.ts web/tsconfig.json web/package.json
+
+web: web/dist/index.html
+
+web/node_modules/.package-lock.json: web/package-lock.json
+	@cd web && npm ci --no-audit --no-fund --loglevel=error
+
+web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SOURCES)
+	@cd web && { npm run --silent build || { rm -f dist/index.html; exit 1; }; }
 
 test: build
 	@ctest --preset $(PRESET) -j $(JOBS) --output-on-failure

@@ -19,9 +19,8 @@ want=(
 # Node.js for the web app: Debian's own when no node is on PATH.
 command -v node >/dev/null 2>&1 || want+=(nodejs)
 command -v npm >/dev/null 2>&1 || want+=(npm)
-if [ "${CALLBOARD_WITH_BROWSER:-0}" = 1 ]; then
-  want+=(chromium)
-fi
+# Chromium drives the web app's end-to-end tests (playwright-core, headless).
+want+=(chromium fonts-liberation)
 
 missing=()
 for p in "${want[@]}"; do

@@ -13,6 +13,7 @@
 #include "ingest/importer.h"
 #include "ingest/sources/source_service.h"
 #include "kpi/kpi_store.h"
+#include "live/live_service.h"
 #include "org/org_service.h"
 #include "store/transaction.h"
 #include "test/support/test_server.h"
@@ -95,6 +96,20 @@ const std::vector<Case> kTable = {
     {"PATCH", "/api/v1/sources/{id}", {false, false, false, false, true, false}, 200},
     {"DELETE", "/api/v1/sources/{id}", {false, false, false, false, true, false}, 204},
     {"POST", "/api/v1/sources/{id}/webhook-secret", {false, false, false, false, true, false}, 200},
+    // Live operations: the floor as each role may see it (an agent: own state and queue totals).
+    {"GET", "/api/v1/live", {true, true, false, true, true, false}, 200},
+    {"GET", "/api/v1/live/ws", {true, true, false, true, true, false}, 426},
+    // Own status needs set_own_status; another agent's, override_agent_status (the victim is
+    // another agent of the team, so an agent is refused).
+    {"PUT", "/api/v1/agents/{id}/status", {false, true, false, true, true, false}, 204},
+    {"GET", "/api/v1/pause-reasons", {true, true, true, true, true, true}, 200},
+    {"POST", "/api/v1/pause-reasons", {false, false, false, true, true, false}, 201},
+    {"PATCH", "/api/v1/pause-reasons/{id}", {false, false, false, true, true, false}, 200},
+    {"DELETE", "/api/v1/pause-reasons/{id}", {false, false, false, true, true, false}, 204},
+    {"GET", "/api/v1/alert-rules", {false, true, false, true, true, false}, 200},
+    {"PUT", "/api/v1/alert-rules/{kind}", {false, false, false, true, true, false}, 200},
+    {"GET", "/api/v1/alerts", {false, true, false, true, true, false}, 200},
+    {"POST", "/api/v1/alerts/{id}/ack", {false, true, false, true, true, false}, 200},
 };
 
 // A queue_log in which the org's agent (SIP/1001) answers one call in queue "support".
@@ -107,9 +122,28 @@ constexpr const char* kOneCall =
 // supervisor in the team, qa on the LOB), an agent linked to the agent user.
 struct Org {
   int64_t tenant = 0, site = 0, lob = 0, team = 0, agent = 0, queue = 0, call = 0, source = 0;
+  int64_t pause_reason = 0, alert = 0;
   std::map<Role, int64_t> users;
   std::map<Role, std::string> emails;
 };
+
+// An open alert on the org's queue, as the live service would raise it.
+int64_t NewAlert(TestServer& server, const Org& o) {
+  Alert alert{.kind = AlertKind::kLongWait,
+              .severity = "critical",
+              .subject_type = "queue",
+              .subject_id = o.queue,
+              .subject_name = "support",
+              .detail = "a caller has waited 200 s",
+              .started_at = server.clock().Now()};
+  EXPECT_TRUE(server.app()
+                  .db()
+                  .Write([&](Transaction& tx) {
+                    return tx.Live().InsertAlert(TenantScope(o.tenant), alert);
+                  })
+                  .ok());
+  return alert.id;
+}
 
 Org Seed(TestServer& server, const std::string& name) {
   Org o;
@@ -157,6 +191,8 @@ Org Seed(TestServer& server, const std::string& name) {
                     return Status::Ok();
                   })
                   .ok());
+  o.pause_reason = server.app().live().ListPauseReasons(op, false)->front().id;
+  o.alert = NewAlert(server, o);
   return o;
 }
 
@@ -203,6 +239,12 @@ class Authorization : public ::testing::Test {
                       .ok());
       return id;
     }
+    if (noun == "pause-reasons") {
+      auto r = server_.app().live().CreatePauseReason(op, PauseReason{.name = "R" + tag}, {});
+      EXPECT_TRUE(r.has_value());
+      return r ? r->id : 0;
+    }
+    if (noun == "alerts") return NewAlert(server_, o);
     if (noun == "sources") {
       // Stored disabled: nothing connects anywhere.
       auto s = server_.app().sources().Create(op.tenant(),
@@ -232,6 +274,9 @@ class Authorization : public ::testing::Test {
     if (pattern == "/api/v1/ingest/{format}")
       return "1795342401|NONE|NONE|NONE|QUEUESTART|" + tag + "\n";
     if (pattern == "/api/v1/sources/{id}" && method == "PATCH") return R"({"port":10})";
+    if (pattern == "/api/v1/agents/{id}/status")
+      return R"({"state":"paused","reason":"Lunch","override_reason":"covering )" + tag + R"("})";
+    if (pattern == "/api/v1/alert-rules/{kind}") return R"({"enabled":true,"threshold_s":90})";
     if (method == "PATCH") return R"({"name":"Renamed )" + tag + R"("})";
     if (method != "POST") return "";
     const std::string noun = Noun(pattern);
@@ -245,6 +290,7 @@ class Authorization : public ::testing::Test {
     if (noun == "agents")
       return R"({"name":"New )" + tag + R"(","team_id":)" + std::to_string(o.team) + "}";
     if (noun == "tokens") return R"({"name":"n)" + tag + R"(","scopes":["read"]})";
+    if (noun == "pause-reasons") return R"({"name":"New )" + tag + R"(","max_minutes":5})";
     if (noun == "sources")
       return R"({"name":"new)" + tag +
              R"(","kind":"3cx-tcp-connect","format":"3cx-cdr","host":"127.0.0.1","port":9,)"
@@ -262,6 +308,8 @@ class Authorization : public ::testing::Test {
     if (noun == "queues") return o.queue;
     if (noun == "calls") return o.call;
     if (noun == "sources") return o.source;  // the push source "pbx" of the seeded import
+    if (noun == "pause-reasons") return o.pause_reason;
+    if (noun == "alerts") return o.alert;
     return 0;
   }
 
@@ -308,6 +356,9 @@ TEST_F(Authorization, EveryRoleOnEveryRoute) {
       if (const size_t at = path.find("{format}"); at != std::string::npos) {
         path.replace(at, 8, "asterisk-queue-log");
       }
+      if (const size_t at = path.find("{kind}"); at != std::string::npos) {
+        path.replace(at, 6, "long_wait");
+      }
       path += QueryOf(c.pattern);
       HttpClient client = server_.Client();
       ClientResponse r = client.Request(
@@ -335,6 +386,8 @@ TEST_F(Authorization, RequestsWithoutCredentialsAreUnauthenticated) {
     if (const size_t at = path.find("{id}"); at != std::string::npos) path.replace(at, 4, "1");
     if (const size_t at = path.find("{format}"); at != std::string::npos)
       path.replace(at, 8, "asterisk-queue-log");
+    if (const size_t at = path.find("{kind}"); at != std::string::npos)
+      path.replace(at, 6, "long_wait");
     ClientResponse r = c.Request(cs.method, path, "{}", {{"Content-Type", "application/json"}});
     EXPECT_EQ(r.status, 401) << cs.method << " " << path;
     EXPECT_EQ(Json(r).at("error").at("code").as_string(), "unauthenticated");
@@ -370,11 +423,12 @@ TEST_F(Authorization, OtherTenantsObjectsAreNotFoundOnEveryRouteWithAnId) {
   const int64_t a_token =
       server_.app().auth().CreateApiToken(TenantScope(a.tenant), "pbx", {"ingest"}, {})->record.id;
   const std::map<std::string, int64_t> a_ids = {
-      {"sites", a.site},    {"lobs", a.lob},
-      {"teams", a.team},    {"users", a.users.at(Role::kAgent)},
-      {"agents", a.agent},  {"tokens", a_token},
-      {"queues", a.queue},  {"calls", a.call},
-      {"sources", a.source}};
+      {"sites", a.site},     {"lobs", a.lob},
+      {"teams", a.team},     {"users", a.users.at(Role::kAgent)},
+      {"agents", a.agent},   {"tokens", a_token},
+      {"queues", a.queue},   {"calls", a.call},
+      {"sources", a.source}, {"pause-reasons", a.pause_reason},
+      {"alerts", a.alert}};
   // B's administrator holds every permission, so only the tenant boundary can refuse.
   const auto admin_b = Bearer(server_.Login(b.emails.at(Role::kAdmin)));
   HttpClient c = server_.Client();
@@ -390,7 +444,7 @@ TEST_F(Authorization, OtherTenantsObjectsAreNotFoundOnEveryRouteWithAnId) {
     EXPECT_EQ(Json(r).at("error").at("code").as_string(), "not_found");
     ++probes;
   }
-  EXPECT_EQ(probes, 24);
+  EXPECT_EQ(probes, 28);
   // Nothing of A changed: its objects are all still there under their names.
   const auto admin_a = Bearer(server_.Login(a.emails.at(Role::kAdmin)));
   EXPECT_EQ(Json(c.Request("GET", "/api/v1/sites/" + std::to_string(a.site), "", admin_a))

@@ -452,6 +452,25 @@ TEST_F(KpiApi, CallLogFiltersAndPages) {
   auto caller = Get("/api/v1/calls?caller=5841861", manager_);
   ASSERT_EQ(caller.at("items").as_array().size(), 1u);
   EXPECT_EQ(caller.at("items").as_array()[0].at("caller").as_string(), "+15555841861");
+  // That call rang Local/a1001 for 10 s (RINGNOANSWER 10000 ms) before Local/a1002 answered.
+  auto rung = Get(
+      "/api/v1/calls/" + std::to_string(caller.at("items").as_array()[0].at("id").as_int64()),
+      manager_);
+  const auto& rna = rung.at("ring_no_answer").as_array();
+  ASSERT_EQ(rna.size(), 1u);
+  EXPECT_EQ(rna[0].at("agent").as_string(), "Local/a1001@agents/n");
+  EXPECT_EQ(rna[0].at("ring_ms").as_int64(), 10000);
+  EXPECT_EQ(rna[0].at("at").as_string(), "2026-11-22T10:13:41.000Z");
+  EXPECT_TRUE(rung.at("recording").is_null());
+  std::vector<std::string> events;
+  for (const auto& e : rung.at("timeline").as_array()) {
+    events.emplace_back(e.at("event").as_string());
+  }
+  EXPECT_EQ(events, (std::vector<std::string>{"entered_queue", "ring_no_answer", "answered",
+                                              "ended"}));
+  // queue_log carries no recordings.
+  EXPECT_TRUE(Get("/api/v1/calls?has_recording=true", manager_).at("items").as_array().empty());
+  EXPECT_EQ(Get("/api/v1/calls?has_recording=false", manager_).at("items").as_array().size(), 40u);
 
   // Keyset pages of 15, newest first, cover the 40 calls exactly once.
   std::vector<int64_t> ids;
@@ -476,18 +495,20 @@ TEST_F(KpiApi, CallLogFiltersAndPages) {
           manager_);
   EXPECT_EQ(call.at("timeline_source").as_string(), "call_record");
   const auto& timeline = call.at("timeline").as_array();
-  ASSERT_EQ(timeline.size(), 3u);
+  const size_t rings = call.at("ring_no_answer").as_array().size();
+  ASSERT_EQ(timeline.size(), 3u + rings);
   EXPECT_EQ(timeline[0].at("event").as_string(), "entered_queue");
   EXPECT_EQ(timeline[0].at("at"), call.at("started_at"));
-  EXPECT_EQ(timeline[1].at("event").as_string(), "answered");
-  EXPECT_EQ(timeline[1].at("agent"), call.at("agent"));
-  EXPECT_EQ(timeline[2].at("event").as_string(), "ended");
-  EXPECT_EQ(timeline[2].at("outcome").as_string(), "answered");
+  EXPECT_EQ(timeline[1 + rings].at("event").as_string(), "answered");
+  EXPECT_EQ(timeline[1 + rings].at("agent"), call.at("agent"));
+  EXPECT_EQ(timeline[2 + rings].at("event").as_string(), "ended");
+  EXPECT_EQ(timeline[2 + rings].at("outcome").as_string(), "answered");
 
   ClientResponse bad =
-      client_.Request("GET", "/api/v1/calls?outcome=lost&min_wait_s=x", "", manager_);
+      client_.Request("GET", "/api/v1/calls?outcome=lost&min_wait_s=x&has_recording=yes", "",
+                      manager_);
   EXPECT_EQ(bad.status, 400);
-  EXPECT_EQ(ErrorFields(bad), (std::set<std::string>{"outcome", "min_wait_s"}));
+  EXPECT_EQ(ErrorFields(bad), (std::set<std::string>{"outcome", "min_wait_s", "has_recording"}));
 }
 
 TEST_F(KpiApi, CallLogIsScopedByRoleAndTenant) {

@@ -152,13 +152,17 @@ TEST_F(Pipeline, AssemblerFindingsAreStoredPerSourceOnce) {
                     return Status::Ok();
                   })
                   .ok());
+  // The fixture's 2027 times are weeks ahead of the test clock: one clock_skew_future.
   EXPECT_EQ(counts, (std::map<std::string, int64_t>{{"absurd_duration", 1},
                                                     {"call_event_without_callid", 1},
+                                                    {"clock_skew_future", 1},
                                                     {"connect_without_enterqueue", 1},
                                                     {"duplicate_terminal", 1},
                                                     {"negative_duration", 1},
                                                     {"terminal_without_enterqueue", 1}}));
-  ASSERT_EQ(recent.size(), 6u);
+  ASSERT_EQ(recent.size(), 7u);
+  EXPECT_EQ(recent.back().kind, "clock_skew_future");  // the first line's finding
+  EXPECT_EQ(recent.back().line, 1);
   EXPECT_EQ(recent.front().kind, "terminal_without_enterqueue");  // newest first
   EXPECT_EQ(recent.front().line, 16);
   EXPECT_EQ(recent.front().call_id, "1800002410.9");
@@ -169,7 +173,7 @@ TEST_F(Pipeline, AssemblerFindingsAreStoredPerSourceOnce) {
                                   Bearer(server_.Login("admin@acme.test")));
   ASSERT_EQ(r.status, 200) << r.body;
   const boost::json::value body = Json(r);
-  EXPECT_EQ(body.at("counts").as_array().size(), 6u);
+  EXPECT_EQ(body.at("counts").as_array().size(), 7u);
   EXPECT_EQ(body.at("counts").at(0).at("source").as_string(), "quirky");
   EXPECT_EQ(body.at("items").as_array().size(), 2u);
   EXPECT_EQ(body.at("items").at(0).at("line").as_int64(), 16);

@@ -64,6 +64,7 @@ Api::Api(ApiDeps deps, ApiOptions options)
   AddKpiRoutes(router_, deps_, *queues_, *calls_);
   AddIngestRoutes(router_, deps_, *ingest_limiter_);
   AddSourceRoutes(router_, deps_);
+  AddLiveRoutes(router_, deps_);
 }
 
 Api::~Api() = default;

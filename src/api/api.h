@@ -10,6 +10,7 @@
 
 #include "api/http_message.h"
 #include "api/router.h"
+#include "api/websocket.h"
 
 namespace callboard {
 
@@ -20,6 +21,7 @@ class Clock;
 class Database;
 class HttpMetrics;
 class Importer;
+class LiveService;
 class OrgService;
 class AuditLog;
 class QueueService;
@@ -40,6 +42,7 @@ struct ApiDeps {
   Importer& importer;
   SourceService* sources = nullptr;       // null: the /sources routes answer 503
   SourceRunner* source_runner = nullptr;  // null: every source's status reads "stopped"
+  LiveService* live = nullptr;            // null: the live routes answer 503
 };
 
 struct ApiOptions {
@@ -63,6 +66,8 @@ class Api {
   ~Api();
 
   HttpResponse Dispatch(HttpRequest& request);
+  // For HttpServerOptions::websocket: accepts /api/v1/live/ws (live_socket.cpp).
+  WebSocketAccept Upgrade(HttpRequest& request);
   const Router& router() const { return router_; }
 
  private:
@@ -87,5 +92,6 @@ void AddAuditRoutes(Router& router, ApiDeps& deps);
 void AddKpiRoutes(Router& router, ApiDeps& deps, QueueService& queues, CallLog& calls);
 void AddIngestRoutes(Router& router, ApiDeps& deps, RateLimiter& ingest_limiter);
 void AddSourceRoutes(Router& router, ApiDeps& deps);
+void AddLiveRoutes(Router& router, ApiDeps& deps);
 
 }  // namespace callboard

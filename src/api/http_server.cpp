@@ -16,6 +16,8 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/url/parse.hpp>
@@ -23,6 +25,7 @@
 #include <cmath>
 #include <condition_variable>
 #include <cstdio>
+#include <deque>
 #include <future>
 #include <limits>
 #include <mutex>
@@ -44,6 +47,7 @@ namespace {
 namespace net = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
+namespace websocket = beast::websocket;
 namespace ssl = net::ssl;
 namespace json = boost::json;
 using tcp = net::ip::tcp;
@@ -316,6 +320,150 @@ void ApplyHeaders(http::response<Body>& m, const HttpResponse& res, const std::s
 }
 
 // One connection. Every handler runs on the connection's strand (the socket's executor).
+// A WebSocket connection taken over from a Session after the upgrade request was accepted.
+template <class Stream>
+class WsSession final : public SessionBase,
+                        public WebSocketPeer,
+                        public std::enable_shared_from_this<WsSession<Stream>> {
+ public:
+  WsSession(ServerCore& core, Stream&& stream, std::shared_ptr<WebSocketHandler> handler)
+      : core_(core),
+        ws_(std::move(stream)),
+        timer_(ws_.get_executor()),
+        handler_(std::move(handler)) {}
+
+  ~WsSession() override { core_.Unregister(this); }
+
+  void Run(http::request<http::string_body> req) {
+    core_.Register(this->shared_from_this());
+    beast::get_lowest_layer(ws_).expires_never();  // the websocket timeouts take over
+    if (core_.options.websocket_send_buffer > 0) {
+      beast::error_code ignored;
+      beast::get_lowest_layer(ws_).socket().set_option(
+          net::socket_base::send_buffer_size(core_.options.websocket_send_buffer), ignored);
+    }
+    auto timeout = websocket::stream_base::timeout::suggested(beast::role_type::server);
+    timeout.idle_timeout = core_.options.websocket_idle_timeout;
+    timeout.keep_alive_pings = true;
+    ws_.set_option(timeout);
+    ws_.read_message_max(core_.options.websocket_message_limit);
+    ws_.set_option(websocket::stream_base::decorator(
+        [](websocket::response_type& res) { res.set(http::field::server, "callboard"); }));
+    upgrade_ = std::move(req);  // async_accept reads it until it completes
+    auto self = this->shared_from_this();
+    ws_.async_accept(upgrade_, [self](beast::error_code ec) {
+      self->upgrade_ = {};
+      if (ec) return self->Closed();
+      self->handler_->OnOpen(self);
+      self->DoRead();
+    });
+  }
+
+  void Send(std::string text) override {
+    net::post(ws_.get_executor(),
+              [self = this->shared_from_this(), text = std::move(text)]() mutable {
+                self->Enqueue(std::move(text));
+              });
+  }
+
+  void Close(uint16_t code, std::string reason) override {
+    net::post(ws_.get_executor(), [self = this->shared_from_this(), code,
+                                   reason = std::move(reason)] { self->CloseNow(code, reason); });
+  }
+
+  void CloseAfter(std::chrono::milliseconds after, uint16_t code, std::string reason) override {
+    net::post(ws_.get_executor(), [self = this->shared_from_this(), after, code,
+                                   reason = std::move(reason)]() mutable {
+      self->timer_.expires_after(after);
+      self->timer_.async_wait([self, code, reason = std::move(reason)](beast::error_code ec) {
+        if (!ec) self->CloseNow(code, reason);
+      });
+    });
+  }
+
+  void CancelDeadline() override {
+    net::post(ws_.get_executor(), [self = this->shared_from_this()] { self->timer_.cancel(); });
+  }
+
+  void CloseIfIdle() override {
+    Close(static_cast<uint16_t>(websocket::close_code::going_away), "shutting down");
+  }
+
+  void ForceClose() override {
+    net::post(ws_.get_executor(), [self = this->shared_from_this()] {
+      beast::get_lowest_layer(self->ws_).close();
+      self->Closed();
+    });
+  }
+
+ private:
+  void DoRead() {
+    ws_.async_read(buffer_, [self = this->shared_from_this()](beast::error_code ec, size_t n) {
+      if (ec) return self->Closed();
+      if (!self->ws_.got_text()) {
+        return self->CloseNow(static_cast<uint16_t>(websocket::close_code::bad_payload),
+                              "text messages only");
+      }
+      std::string text = beast::buffers_to_string(self->buffer_.data());
+      self->buffer_.consume(n);
+      if (self->handler_) self->handler_->OnMessage(text);
+      self->DoRead();
+    });
+  }
+
+  void Enqueue(std::string text) {
+    if (closed_ || closing_) return;
+    if (queue_.size() >= core_.options.websocket_queue_limit) {
+      // Too slow: keep the message being written, replace the backlog by a fresh state.
+      while (queue_.size() > (writing_ ? 1u : 0u)) queue_.pop_back();
+      text = handler_ ? handler_->Resync() : std::string();
+      if (text.empty()) return;
+    }
+    queue_.push_back(std::move(text));
+    if (!writing_) DoWrite();
+  }
+
+  void DoWrite() {
+    writing_ = true;
+    ws_.text(true);
+    ws_.async_write(net::buffer(queue_.front()),
+                    [self = this->shared_from_this()](beast::error_code ec, size_t) {
+                      self->writing_ = false;
+                      if (!self->queue_.empty()) self->queue_.pop_front();
+                      if (ec) return self->Closed();
+                      if (!self->queue_.empty() && !self->closing_) self->DoWrite();
+                    });
+  }
+
+  void CloseNow(uint16_t code, const std::string& reason) {
+    if (closed_ || closing_) return;
+    closing_ = true;
+    timer_.cancel();
+    ws_.async_close(websocket::close_reason(static_cast<websocket::close_code>(code), reason),
+                    [self = this->shared_from_this()](beast::error_code) { self->Closed(); });
+  }
+
+  void Closed() {
+    if (closed_) return;
+    closed_ = true;
+    timer_.cancel();
+    if (handler_) handler_->OnClose();
+    handler_.reset();  // breaks the cycle handler → peer → this
+    queue_.clear();
+  }
+
+  ServerCore& core_;
+  websocket::stream<Stream> ws_;
+  http::request<http::string_body> upgrade_;
+  net::steady_timer timer_;
+  std::shared_ptr<WebSocketHandler> handler_;
+  beast::flat_buffer buffer_;
+  std::deque<std::string> queue_;
+  bool writing_ = false;
+  bool closing_ = false;
+  bool closed_ = false;
+};
+
 template <class Stream>
 class Session final : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
   static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
@@ -498,8 +646,31 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
 
     HttpRequest request;
     HttpResponse res;
+    const bool upgrade = core_.options.websocket && websocket::is_upgrade(req);
     if (auto problem = Fill(req, request)) {
       res = ErrorResponse(400, "bad_request", *problem, exchange_.request_id);
+    } else if (upgrade) {
+      WebSocketAccept accept;
+      try {
+        accept = core_.options.websocket(request);
+      } catch (const std::exception& e) {
+        spdlog::error("upgrade {} failed: {}", exchange_.request_id, e.what());
+        accept.refusal = ErrorResponse(500, "internal", "internal error", exchange_.request_id);
+      }
+      if (accept.handler && !core_.stopping) {
+        exchange_.status = 101;
+        exchange_.route = accept.refusal.route;
+        exchange_.user_id = accept.refusal.user_id;
+        core_.Finish(exchange_, remote_ip_);
+        SetInflight(false);
+        state_ = State::kClosed;  // the stream now belongs to the WebSocket
+        std::make_shared<WsSession<Stream>>(core_, std::move(stream_), std::move(accept.handler))
+            ->Run(std::move(req));
+        return;
+      }
+      res = std::move(accept.refusal);
+      if (res.status == 200)
+        res = ErrorResponse(503, "unavailable", "shutting down", exchange_.request_id);
     } else {
       try {
         res = core_.dispatch(request);

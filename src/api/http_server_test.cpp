@@ -913,6 +913,36 @@ TEST_F(StaticFilesTest, SinglePageAppFallback) {
   EXPECT_TRUE(web.Serve(head));
 }
 
+// The layout `make build` leaves in web/dist: hashed assets and index.html, each with the
+// .gz copy web/scripts/check-budgets.mjs writes.
+TEST_F(StaticFilesTest, BuiltAppRoutesAreIndexRevalidatedAndAssetsImmutable) {
+  WriteFile(root_ / "index.html.gz", std::string("\x1f\x8b index", 8));
+  StaticFiles web(root_);
+  auto header = [](const HttpResponse& r, std::string_view name) {
+    for (const auto& [k, v] : r.headers) {
+      if (k == name) return v;
+    }
+    return std::string("<unset>");
+  };
+  const Headers gzip = {{"accept-encoding", "gzip, deflate, br"}};
+  for (const char* route : {"/calls", "/reports/queues", "/admin/users", "/"}) {
+    auto r = web.Serve(Get(route, gzip));
+    ASSERT_TRUE(r) << route;
+    EXPECT_EQ(r->status, 200) << route;
+    EXPECT_EQ(r->content_type, "text/html; charset=utf-8") << route;
+    EXPECT_EQ(header(*r, "Cache-Control"), "no-cache") << route;
+    EXPECT_EQ(header(*r, "Content-Encoding"), "gzip") << route;
+    EXPECT_EQ(ServedFile(r), std::string("\x1f\x8b index", 8)) << route;
+  }
+  auto asset = web.Serve(Get("/assets/app-1a2b.js", gzip));
+  ASSERT_TRUE(asset);
+  EXPECT_EQ(header(*asset, "Cache-Control"), "public, max-age=31536000, immutable");
+  EXPECT_EQ(header(*asset, "Content-Encoding"), "gzip");
+  EXPECT_FALSE(web.Serve(Get("/assets/app-0000.js", gzip))) << "a stale hash is a 404";
+  EXPECT_FALSE(web.Serve(Get("/api/v1/calls", gzip))) << "API paths never get the app";
+  EXPECT_FALSE(web.Serve(Get("/api/v1/no-such-route", gzip)));
+}
+
 TEST_F(StaticFilesTest, RefusesTraversalHiddenFilesAndSymlinkEscape) {
   StaticFiles web(root_);
   for (const char* path : {"/../secret.txt", "/assets/../../secret.txt", "/./index.html", "/..",

@@ -175,6 +175,14 @@ boost::json::value OptionalText(const std::string& s) {
   return boost::json::value(s);
 }
 
+boost::json::array RingAttemptsJson(const CallRecord& c) {
+  boost::json::array out;
+  for (const RingAttempt& a : c.ring_attempts) {
+    out.push_back({{"agent", a.agent}, {"ring_ms", a.ring_ms}, {"at", FormatRfc3339(a.at)}});
+  }
+  return out;
+}
+
 boost::json::object CallJson(const StoredCall& sc) {
   const CallRecord& c = sc.call;
   return {{"id", sc.id},
@@ -200,7 +208,9 @@ boost::json::object CallJson(const StoredCall& sc) {
           {"disposition", OptionalText(c.disposition)},
           {"call_type", OptionalText(c.call_type)},
           {"fcr", c.fcr ? boost::json::value(*c.fcr) : nullptr},
-          {"csat", c.csat ? boost::json::value(*c.csat) : nullptr}};
+          {"csat", c.csat ? boost::json::value(*c.csat) : nullptr},
+          {"recording", OptionalText(c.recording)},
+          {"ring_no_answer", RingAttemptsJson(c)}};
 }
 
 // The call's timeline as far as the call record tells it. Raw PBX events per call are
@@ -219,6 +229,12 @@ boost::json::array DerivedTimeline(const StoredCall& sc) {
                       {"event", "started"},
                       {"caller", c.caller},
                       {"callee", c.callee}});
+  }
+  for (const RingAttempt& a : c.ring_attempts) {
+    events.push_back({{"at", FormatRfc3339(a.at)},
+                      {"event", "ring_no_answer"},
+                      {"agent", a.agent},
+                      {"ring_ms", a.ring_ms}});
   }
   if (c.answered_at) {
     events.push_back({{"at", FormatRfc3339(*c.answered_at)},
@@ -292,6 +308,13 @@ Result<CallFilter> ReadCallFilter(const HttpRequest& req) {
       errors.push_back({"caller", "too_long", "at most 64 characters"});
     } else {
       f.caller = std::string(*c);
+    }
+  }
+  if (auto h = req.Query("has_recording"); h && !h->empty()) {
+    if (*h == "true" || *h == "false") {
+      f.has_recording = *h == "true";
+    } else {
+      errors.push_back({"has_recording", "invalid", "must be true or false"});
     }
   }
   if (!errors.empty()) return Status::Invalid(std::move(errors));
@@ -473,7 +496,9 @@ void AddKpiRoutes(Router& router, ApiDeps& deps, QueueService& queues, CallLog& 
                  {"outcome", "query", "string", false,
                   "answered, abandoned, timeout, exit_key, exit_empty, voicemail, missed, failed"},
                  {"caller", "query", "string", false, "part of the caller's number"},
-                 {"min_wait_s", "query", "integer", false, "waited at least this many seconds"}},
+                 {"min_wait_s", "query", "integer", false, "waited at least this many seconds"},
+                 {"has_recording", "query", "boolean", false,
+                  "true: only calls with a recording; false: only calls without"}},
       .handler =
           [&calls](RequestContext& ctx) {
             const HttpRequest& req = ctx.request;
@@ -492,8 +517,8 @@ void AddKpiRoutes(Router& router, ApiDeps& deps, QueueService& queues, CallLog& 
       .method = "GET",
       .pattern = "/api/v1/calls/{id}",
       .summary = "One call (404 when outside the caller's scope) with its timeline. For now the "
-                 "timeline is derived from the call record (entered queue, answered, ended); the "
-                 "raw PBX events arrive with a later issue.",
+                 "timeline is derived from the call record (entered queue, unanswered rings, "
+                 "answered, ended); the raw PBX events arrive with a later issue.",
       .access = Access::kAuthenticated,
       .params = {{"id", "path", "integer", true, "call id"}},
       .handler =

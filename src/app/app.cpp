@@ -4,7 +4,9 @@
 #include "auth/auth_service.h"
 #include "ingest/importer.h"
 #include "ingest/sources/source_service.h"
+#include "kpi/call_log.h"
 #include "kpi/report_service.h"
+#include "live/live_service.h"
 #include "org/org_service.h"
 #include "storage/postgres/pg_database.h"
 #include "storage/sqlite/sqlite_database.h"
@@ -63,10 +65,15 @@ Result<std::unique_ptr<App>> App::Open(const AppConfig& config, const Clock& clo
   policy.tail_roots = config.tail_roots;
   if (policy.tail_roots.empty()) policy.tail_roots.push_back(config.data_dir / "tail");
   app->sources_ = std::make_unique<SourceService>(*app->db_, clock, *app->audit_, policy);
+  app->call_log_ = std::make_unique<CallLog>(*app->db_, *app->org_);
+  app->live_ = std::make_unique<LiveService>(*app->db_, clock, *app->audit_, *app->org_,
+                                             *app->call_log_);
   return app;
 }
 
+void App::EnableLive() { importer_->set_observer(live_.get()); }
+
 App::App(const Clock& clock) : clock_(clock) {}
-App::~App() = default;
+App::~App() { live_->Stop(); }
 
 }  // namespace callboard

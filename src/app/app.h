@@ -20,6 +20,8 @@ class Database;
 class OrgService;
 class ReportService;
 class Importer;
+class CallLog;
+class LiveService;
 class SourceService;
 
 struct AppConfig {
@@ -53,6 +55,10 @@ class App {
   ReportService& reports() { return *reports_; }
   Importer& importer() { return *importer_; }
   SourceService& sources() { return *sources_; }
+  LiveService& live() { return *live_; }
+  // Live operations follow every import from now on (serve); the command line leaves them off
+  // so that bulk imports do not pay for them.
+  void EnableLive();
   int migrations_applied() const { return migrations_applied_; }
 
  private:
@@ -66,6 +72,8 @@ class App {
   std::unique_ptr<ReportService> reports_;
   std::unique_ptr<Importer> importer_;
   std::unique_ptr<SourceService> sources_;
+  std::unique_ptr<CallLog> call_log_;
+  std::unique_ptr<LiveService> live_;
   int migrations_applied_ = 0;
 };
 

@@ -109,7 +109,7 @@ void DemoTraffic::Run() {
       if (Status s = FeedHour(h); !s.ok()) spdlog::warn("demo feed: {}", s.ToString());
     }
     std::unique_lock lock(mutex_);
-    if (wake_.wait_for(lock, std::chrono::seconds(5), [this] { return stop_; })) return;
+    if (wake_.wait_for(lock, std::chrono::seconds(1), [this] { return stop_; })) return;
   }
 }
 

@@ -14,6 +14,7 @@
 #include "auth/auth_service.h"
 #include "auth/password.h"
 #include "ingest/sources/source_runner.h"
+#include "live/live_service.h"
 #include "ingest/sources/source_service.h"
 #include "org/org_service.h"
 #include "store/transaction.h"
@@ -49,6 +50,7 @@ int RunServe(App& app, const ServeOptions& options) {
   http.threads = options.threads;
   http.tls_cert_file = options.tls_cert;
   http.tls_key_file = options.tls_key;
+  app.EnableLive();
   std::unique_ptr<DemoTraffic> demo;
   if (options.demo) {
     if (Status s = EnsureDemoTenant(app); !s.ok()) {
@@ -77,10 +79,13 @@ int RunServe(App& app, const ServeOptions& options) {
   api_options.web_root = options.web_root;
   // Long-running sources (file tails, 3CX feeds): threads created here inherit the blocked
   // stop signals.
-  SourceRunner sources(app.db(), app.clock(), app.sources());
+  SourceRunnerOptions source_options;
+  source_options.observer = &app.live();
+  SourceRunner sources(app.db(), app.clock(), app.sources(), source_options);
   Api api(ApiDeps{app.db(), app.clock(), app.auth(), app.org(), app.audit(), metrics, app.reports(),
-                  app.importer(), &app.sources(), &sources},
+                  app.importer(), &app.sources(), &sources, &app.live()},
           api_options);
+  http.websocket = [&api](HttpRequest& req) { return api.Upgrade(req); };
   HttpServer server(
       http, [&api](HttpRequest& req) { return api.Dispatch(req); }, metrics);
   if (Status s = server.Start(); !s.ok()) {
@@ -91,11 +96,13 @@ int RunServe(App& app, const ServeOptions& options) {
                http.tls_cert_file ? " (TLS)" : "");
   if (demo) demo->Start();
   sources.Start();
+  app.live().Start();
   int sig = 0;
   sigwait(&stop_signals, &sig);
   spdlog::info("signal {}: finishing in-flight requests", sig);
   if (demo) demo->Stop();
   sources.Stop();  // each source commits what it read, with its checkpoint
+  app.live().Stop();
   server.Shutdown(options.grace);
   server.Wait();
   spdlog::info("stopped");

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/clock.h"
 
@@ -31,6 +32,21 @@ std::optional<CallDirection> ParseCallDirection(std::string_view name);
 std::string_view CallOutcomeName(CallOutcome o);
 std::optional<CallOutcome> ParseCallOutcome(std::string_view name);
 
+// One ring of an agent that went unanswered during a queue visit (queue_log RINGNOANSWER).
+struct RingAttempt {
+  std::string agent;    // PBX identity of the agent rung, as `CallRecord::agent`
+  int64_t ring_ms = 0;  // how long it rang (0 when the source did not say)
+  TimePoint at;         // when the ring gave up
+
+  bool operator==(const RingAttempt&) const = default;
+};
+
+// The storage text of a list of ring attempts: one "<at unix ms> <ring ms> <agent>\n" line per
+// attempt ('\\' and newlines in the agent escaped as \\ and \n); empty for none. Decode
+// returns nullopt for text Encode cannot have written.
+std::string EncodeRingAttempts(const std::vector<RingAttempt>& attempts);
+std::optional<std::vector<RingAttempt>> DecodeRingAttempts(std::string_view text);
+
 struct CallRecord {
   std::string pbx_call_id;  // the PBX's id of the call; with `queue`, the natural key
   CallDirection direction = CallDirection::kInbound;
@@ -52,6 +68,8 @@ struct CallRecord {
   std::string call_type;
   std::optional<bool> fcr;
   std::optional<int> csat;  // 1..5
+  std::string recording;    // URL or path of the call's recording; empty when none
+  std::vector<RingAttempt> ring_attempts;  // unanswered rings of this visit, in order
 };
 
 }  // namespace callboard

@@ -100,6 +100,17 @@ bool IsTrunkContext(std::string_view context) {
   return false;
 }
 
+// A userfield that names a recording: a URL, an absolute path, or an audio file name
+// (FreePBX and MixMonitor dialplans store the file there).
+bool LooksLikeRecording(std::string_view s) {
+  if (s.starts_with("http://") || s.starts_with("https://") || s.starts_with("/")) return true;
+  const std::string lower = Lower(s);
+  for (const std::string_view ext : {".wav", ".mp3", ".gsm", ".ogg", ".wav49", ".opus"}) {
+    if (lower.ends_with(ext)) return true;
+  }
+  return false;
+}
+
 int64_t Millis(TimePoint::duration d) { return std::max<int64_t>(0, d.count()); }
 
 }  // namespace
@@ -121,6 +132,12 @@ std::optional<std::string> AsteriskCdrParser::ParseLeg(int64_t line_no, Leg& leg
   // Optional columns by count: 17 uniqueid; 18 +userfield; 19 new; 20 uniqueid+new; 21 all.
   if (n == 17 || n == 18 || n == 20 || n == 21) leg.uniqueid = fields_[kBaseColumns];
   if (n >= 19) leg.linkedid = fields_[n - 2];
+  if (n >= 19) leg.sequence = fields_[n - 1];
+  if (n == 18 || n == 21) {
+    if (const std::string_view user = TrimSpace(fields_[kBaseColumns + 1]); LooksLikeRecording(user)) {
+      leg.recording = user;
+    }
+  }
 
   if (auto e = ParseZonedTime(zone_, fields_[kStart], "start", std::nullopt, leg.start)) return e;
   if (auto e = ParseZonedTime(zone_, fields_[kEnd], "end", leg.start, leg.end)) return e;
@@ -164,6 +181,13 @@ void AsteriskCdrParser::ParseRecord(std::string_view line, int64_t line_no,
     AddReject(rejects, line_no, line, std::move(*error));
     return;
   }
+  auto note_missing_answer = [&](const Leg& l) {
+    if (l.disposition != "ANSWERED" || l.answer) return;
+    diagnostics_.push_back(
+        {"answered_without_answer_time", !l.linkedid.empty() ? l.linkedid : l.uniqueid, line_no,
+         "leg " + l.channel + " is ANSWERED with an empty answer column; its start stands in "
+         "for the answer time"});
+  };
   const TimePoint start = leg.start;
   const bool joinable = fields_.size() >= 19;
   std::string key = !leg.linkedid.empty() ? leg.linkedid : leg.uniqueid;
@@ -171,19 +195,46 @@ void AsteriskCdrParser::ParseRecord(std::string_view line, int64_t line_no,
     if (key.empty()) {
       key = leg.channel + "@" + std::to_string(ToUnixMillis(leg.start) / 1000);
     }
+    note_missing_answer(leg);
     FlushIdle(start, out);
     out.emplace_back(BuildCall(key, {std::move(leg)}));
     return;
   }
   const auto known = first_line_of_.find(key);
   if (known == first_line_of_.end()) {
+    note_missing_answer(leg);
     Group group{key, {}, leg.end};
+    leg.raw = line;
     group.legs.push_back(std::move(leg));
     by_latest_end_.emplace(group.latest_end, line_no);
     first_line_of_.emplace(std::move(key), line_no);
     groups_.emplace(line_no, std::move(group));
   } else {
     Group& group = groups_.at(known->second);
+    leg.raw = line;
+    // Asterisk writes several CDRs per channel (one per dial or bridge, same uniqueid), told
+    // apart by their sequence number: the same uniqueid and sequence twice is a repeat.
+    const Leg* repeated = nullptr;
+    for (const Leg& other : group.legs) {
+      if (!leg.uniqueid.empty() && other.uniqueid == leg.uniqueid &&
+          other.sequence == leg.sequence) {
+        repeated = &other;
+        break;
+      }
+    }
+    if (repeated != nullptr) {
+      const bool same = repeated->raw == leg.raw;
+      diagnostics_.push_back(
+          {same ? "duplicate_leg" : "conflicting_duplicate", group.key, line_no,
+           "leg uniqueid " + leg.uniqueid + " sequence " + leg.sequence + " repeats line " +
+               std::to_string(repeated->line) +
+               (same ? "; ignored" : " with different content; both are used")});
+      if (same) {
+        FlushIdle(start, out);
+        return;
+      }
+    }
+    note_missing_answer(leg);
     if (leg.end > group.latest_end) {
       by_latest_end_.erase({group.latest_end, known->second});
       group.latest_end = leg.end;
@@ -217,6 +268,11 @@ void AsteriskCdrParser::Finish(std::vector<ParsedItem>& out,
   by_latest_end_.clear();
 }
 
+void AsteriskCdrParser::TakeDiagnostics(std::vector<IngestDiagnostic>& out) {
+  for (IngestDiagnostic& d : diagnostics_) out.push_back(std::move(d));
+  diagnostics_.clear();
+}
+
 int64_t AsteriskCdrParser::OldestPendingLine() const {
   return groups_.empty() ? 0 : groups_.begin()->first;
 }
@@ -240,6 +296,12 @@ CallRecord AsteriskCdrParser::BuildCall(const std::string& call_id,
   call.caller = origin->src;
   call.callee = origin->dst;
   call.started_at = legs.front()->start;
+  for (const Leg* leg : legs) {
+    if (!leg->recording.empty()) {
+      call.recording = leg->recording;
+      break;
+    }
+  }
   call.ended_at = legs.front()->end;
   for (const Leg* leg : legs) call.ended_at = std::max(call.ended_at, leg->end);
 

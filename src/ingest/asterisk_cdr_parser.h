@@ -36,7 +36,15 @@
 //    7+ digits) → inbound; (4) dst is a phone number → outbound; (5) internal.
 //  - agent of a call that was not queued: outbound → the originating channel's identity;
 //    inbound/internal → the answering leg's dstchannel identity (empty when unanswered).
+//  - recording: the first leg's userfield (in start order) that names one — a URL, an
+//    absolute path or an audio file name (.wav, .wav49, .gsm, .mp3, .ogg, .opus), as
+//    dialplans that set CDR(userfield) to the MixMonitor file write it.
 //  - not derivable from CDRs: hold, acw, transfers (0).
+// Diagnostics (TakeDiagnostics; the call is kept): answered_without_answer_time (a leg with
+// disposition ANSWERED and an empty answer column: its start stands in for the answer),
+// duplicate_leg (a leg whose uniqueid and sequence are already in its call, same text:
+// ignored), conflicting_duplicate (the same uniqueid and sequence, different text: both used,
+// as before). Legs are compared only within a joined call (linkedid column present).
 // Rejected: wrong column count, malformed or impossible times (end before start, answer outside
 // start..end, over 24 h), non-numeric duration/billsec, an unknown disposition.
 // Thread-safety: none (one parser per stream).
@@ -62,6 +70,7 @@ class AsteriskCdrParser final : public LineParser {
   void Finish(std::vector<ParsedItem>& out, std::vector<ParseReject>& rejects) override;
   // The first line of the oldest call still being joined.
   int64_t OldestPendingLine() const override;
+  void TakeDiagnostics(std::vector<IngestDiagnostic>& out) override;
 
  protected:
   void ParseRecord(std::string_view line, int64_t line_no, std::vector<ParsedItem>& out,
@@ -71,10 +80,12 @@ class AsteriskCdrParser final : public LineParser {
   struct Leg {  // one CDR row, parsed
     int64_t line = 0;
     std::string src, dst, dcontext, channel, dstchannel, lastapp, lastdata, disposition;
-    std::string uniqueid, linkedid;
+    std::string uniqueid, linkedid, sequence;
+    std::string recording;  // the userfield, when it names a recording
     TimePoint start, end;
     std::optional<TimePoint> answer;
     int64_t billsec = 0;
+    std::string raw;  // the line (to tell a repeated leg from a conflicting one)
   };
   struct Group {
     std::string key;
@@ -91,6 +102,7 @@ class AsteriskCdrParser final : public LineParser {
   std::map<int64_t, Group> groups_;                         // by first line
   std::unordered_map<std::string, int64_t> first_line_of_;  // linkedid → first line
   std::set<std::pair<TimePoint, int64_t>> by_latest_end_;   // (latest end, first line)
+  std::vector<IngestDiagnostic> diagnostics_;               // until TakeDiagnostics
 };
 
 }  // namespace callboard

@@ -8,19 +8,15 @@ namespace callboard {
 
 namespace {
 
-void SplitPipes(std::string_view text, std::vector<std::string>& out) {
+// Appends the '|'-separated parts of `text` (at least one) to `out`.
+void SplitPipes(std::string_view text, std::vector<std::string_view>& out) {
   size_t pos = 0;
   while (true) {
     const size_t bar = text.find('|', pos);
-    out.emplace_back(text.substr(pos, bar == std::string_view::npos ? bar : bar - pos));
+    out.push_back(text.substr(pos, bar == std::string_view::npos ? bar : bar - pos));
     if (bar == std::string_view::npos) break;
     pos = bar + 1;
   }
-}
-
-void SplitPipesInto(std::string_view text, std::vector<std::string>& fields) {
-  fields.clear();
-  SplitPipes(text, fields);
 }
 
 bool EqualsNoCase(std::string_view a, std::string_view b) {
@@ -47,20 +43,20 @@ std::string Quoted(std::string_view s) {
 }
 
 // A header row names both a "time" and an "event" column.
-bool IsHeader(const std::vector<std::string>& fields) {
+bool IsHeader(const std::vector<std::string_view>& fields) {
   bool time = false, event = false;
-  for (const std::string& f : fields) {
+  for (const std::string_view f : fields) {
     time = time || EqualsNoCase(TrimSpace(f), "time");
     event = event || EqualsNoCase(TrimSpace(f), "event");
   }
   return time && event;
 }
 
-void TrimTrailingEmpty(std::vector<std::string>& data) {
+void TrimTrailingEmpty(std::vector<std::string_view>& data) {
   while (!data.empty() && data.back().empty()) data.pop_back();
 }
 
-bool AllEmpty(const std::vector<std::string>& fields, size_t from, size_t to) {
+bool AllEmpty(const std::vector<std::string_view>& fields, size_t from, size_t to) {
   for (size_t i = from; i < to; ++i) {
     if (!fields[i].empty()) return false;
   }
@@ -72,8 +68,8 @@ bool AllEmpty(const std::vector<std::string>& fields, size_t from, size_t to) {
 bool AsteriskQueueLogParser::TryHeader(std::string_view line, int64_t line_no,
                                        std::vector<ParseReject>& rejects) {
   Layout layout;
-  for (size_t i = 0; i < fields_.size(); ++i) {
-    const std::string_view name = TrimSpace(fields_[i]);
+  for (size_t i = 0; i < cells_.size(); ++i) {
+    const std::string_view name = TrimSpace(cells_[i]);
     const int index = static_cast<int>(i);
     int* slot = nullptr;
     if (EqualsNoCase(name, "time")) slot = &layout.time;
@@ -114,96 +110,109 @@ bool AsteriskQueueLogParser::TryHeader(std::string_view line, int64_t line_no,
 void AsteriskQueueLogParser::ParseRecord(std::string_view line, int64_t line_no,
                                          std::vector<ParsedItem>& out,
                                          std::vector<ParseReject>& rejects) {
+  QueueLogEventView e;
+  if (ParseView(line, line_no, e, rejects)) out.emplace_back(OwnedEvent(e));
+}
+
+bool AsteriskQueueLogParser::ParseEvent(std::string_view line, int64_t line_no,
+                                        QueueLogEventView& e, std::vector<ParseReject>& rejects) {
+  const std::optional<std::string_view> clean = CleanLine(line, line_no, rejects);
+  return clean && ParseView(*clean, line_no, e, rejects);
+}
+
+bool AsteriskQueueLogParser::ParseView(std::string_view line, int64_t line_no,
+                                       QueueLogEventView& e, std::vector<ParseReject>& rejects) {
   const size_t bar = line.find('|');
   const size_t comma = line.find(',');
   const bool csv = comma < bar;  // npos compares greater than any position
+  cells_.clear();
   if (csv) {
-    const Status split = SplitCsv(line, fields_);
+    const Status split = SplitCsv(line, csv_fields_);
     if (!split.ok()) {
       AddReject(rejects, line_no, line, "line: " + split.message());
-      return;
+      return false;
     }
+    cells_.assign(csv_fields_.begin(), csv_fields_.end());
   } else {
-    SplitPipesInto(line, fields_);
+    SplitPipes(line, cells_);
   }
-  if (IsHeader(fields_)) {
+  if (IsHeader(cells_)) {
     TryHeader(line, line_no, rejects);
-    return;
+    return false;
   }
 
-  QueueLogEvent e;
+  data_.clear();
   std::string_view time_text;
   bool realtime = false;  // a datetime rather than epoch seconds
   if (has_header_) {
-    if (static_cast<int>(fields_.size()) <= layout_.max_index) {
+    if (static_cast<int>(cells_.size()) <= layout_.max_index) {
       AddReject(rejects, line_no, line,
-                "field count: " + std::to_string(fields_.size()) + " fields, the header has " +
+                "field count: " + std::to_string(cells_.size()) + " fields, the header has " +
                     std::to_string(layout_.max_index + 1));
-      return;
+      return false;
     }
-    time_text = TrimSpace(fields_[static_cast<size_t>(layout_.time)]);
+    time_text = TrimSpace(cells_[static_cast<size_t>(layout_.time)]);
     realtime = !IsEpoch(time_text);
-    e.call_id = fields_[static_cast<size_t>(layout_.call_id)];
-    e.queue = fields_[static_cast<size_t>(layout_.queue)];
-    e.agent = fields_[static_cast<size_t>(layout_.agent)];
-    e.event = fields_[static_cast<size_t>(layout_.event)];
+    e.call_id = cells_[static_cast<size_t>(layout_.call_id)];
+    e.queue = cells_[static_cast<size_t>(layout_.queue)];
+    e.agent = cells_[static_cast<size_t>(layout_.agent)];
+    e.event = cells_[static_cast<size_t>(layout_.event)];
     for (const int index : layout_.data_n) {
-      if (index >= 0) e.data.push_back(fields_[static_cast<size_t>(index)]);
+      if (index >= 0) data_.push_back(cells_[static_cast<size_t>(index)]);
     }
-    TrimTrailingEmpty(e.data);
-    if (e.data.empty() && layout_.data >= 0) {  // no numbered columns, or all empty
-      SplitPipes(fields_[static_cast<size_t>(layout_.data)], e.data);
+    TrimTrailingEmpty(data_);
+    if (data_.empty() && layout_.data >= 0) {  // no numbered columns, or all empty
+      SplitPipes(cells_[static_cast<size_t>(layout_.data)], data_);
     }
   } else {
-    if (fields_.size() < 5) {
+    if (cells_.size() < 5) {
       AddReject(rejects, line_no, line,
-                "field count: " + std::to_string(fields_.size()) +
+                "field count: " + std::to_string(cells_.size()) +
                     " fields, need at least 5 (time|callid|queue|agent|event)");
-      return;
+      return false;
     }
-    time_text = TrimSpace(fields_[0]);
+    time_text = TrimSpace(cells_[0]);
     realtime = !IsEpoch(time_text);
-    e.call_id = std::move(fields_[1]);
-    e.queue = std::move(fields_[2]);
-    e.agent = std::move(fields_[3]);
-    e.event = std::move(fields_[4]);
-    const size_t extra = fields_.size() - 5;
+    e.call_id = cells_[1];
+    e.queue = cells_[2];
+    e.agent = cells_[3];
+    e.event = cells_[4];
+    const size_t extra = cells_.size() - 5;
     if (realtime && extra == 6) {
       // data, data1..data5: the numbered columns win unless all empty.
-      if (AllEmpty(fields_, 6, 11)) {
-        SplitPipes(fields_[5], e.data);
+      if (AllEmpty(cells_, 6, 11)) {
+        SplitPipes(cells_[5], data_);
       } else {
-        e.data.assign(std::make_move_iterator(fields_.begin() + 6),
-                      std::make_move_iterator(fields_.end()));
+        data_.assign(cells_.begin() + 6, cells_.end());
       }
     } else if (csv && extra == 1) {
-      SplitPipes(fields_[5], e.data);  // one combined data column
+      SplitPipes(cells_[5], data_);  // one combined data column
     } else {
-      e.data.assign(std::make_move_iterator(fields_.begin() + 5),
-                    std::make_move_iterator(fields_.end()));
+      data_.assign(cells_.begin() + 5, cells_.end());
     }
   }
-  TrimTrailingEmpty(e.data);
+  TrimTrailingEmpty(data_);
+  e.data = data_;
 
   if (!realtime) {
     const std::optional<int64_t> ms = ParseSecondsAsMillis(time_text);
     if (!ms) {
       AddReject(rejects, line_no, line, "time: not epoch seconds: " + Quoted(time_text));
-      return;
+      return false;
     }
     e.at = FromUnixMillis(*ms);
   } else {
     if (std::optional<std::string> error =
             ParseZonedTime(zone_, time_text, "time", std::nullopt, e.at)) {
       AddReject(rejects, line_no, line, std::move(*error));
-      return;
+      return false;
     }
   }
   if (TrimSpace(e.event).empty()) {
     AddReject(rejects, line_no, line, "event: empty");
-    return;
+    return false;
   }
-  out.emplace_back(std::move(e));
+  return true;
 }
 
 }  // namespace callboard

@@ -26,6 +26,12 @@ class AsteriskQueueLogParser final : public LineParser {
   explicit AsteriskQueueLogParser(ZoneConverter zone) : zone_(zone) {}
   std::string_view HeaderLine() const override { return header_line_; }
 
+  // The allocation-free path: ParseLine for one line, the event as views into `line` and this
+  // parser's buffers (valid until its next call). True when `e` holds an event; false for a
+  // blank line, a header row, or a reject (appended to `rejects`).
+  bool ParseEvent(std::string_view line, int64_t line_no, QueueLogEventView& e,
+                  std::vector<ParseReject>& rejects);
+
  protected:
   void ParseRecord(std::string_view line, int64_t line_no, std::vector<ParsedItem>& out,
                    std::vector<ParseReject>& rejects) override;
@@ -38,9 +44,16 @@ class AsteriskQueueLogParser final : public LineParser {
     int max_index = -1;
   };
   bool TryHeader(std::string_view line, int64_t line_no, std::vector<ParseReject>& rejects);
+  // ParseEvent after the common line handling.
+  bool ParseView(std::string_view line, int64_t line_no, QueueLogEventView& e,
+                 std::vector<ParseReject>& rejects);
 
   ZoneConverter zone_;
-  std::vector<std::string> fields_;  // reused between lines
+  // Reused between lines: the CSV cells (unquoted), the cells of the line as views (into the
+  // line or csv_fields_), and the data fields as views.
+  std::vector<std::string> csv_fields_;
+  std::vector<std::string_view> cells_;
+  std::vector<std::string_view> data_;
   bool has_header_ = false;
   Layout layout_;
   std::string header_line_;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <functional>
 #include <utility>
 
 namespace callboard {
@@ -16,7 +17,9 @@ constexpr int64_t kMaxDurationMs = int64_t{24} * 3600 * 1000;  // longer is absu
 // 9/8 of the timeout's worth of calls.
 constexpr int kSweepsPerTimeout = 8;
 
-enum class Kind {
+}  // namespace
+
+enum class QueueEventKind {
   kEnter,
   kConnect,
   kComplete,
@@ -26,7 +29,8 @@ enum class Kind {
   kTimeout,
   kExitKey,
   kExitEmpty,
-  kRing,
+  kRingNoAnswer,
+  kRingCanceled,
   kLogin,
   kLogoff,
   kRemoveMember,
@@ -35,6 +39,10 @@ enum class Kind {
   kDid,
   kOther,
 };
+
+namespace {
+
+using Kind = QueueEventKind;
 
 Kind Classify(std::string_view event) {
   static constexpr std::array<std::pair<std::string_view, Kind>, 23> kKinds = {{
@@ -49,8 +57,8 @@ Kind Classify(std::string_view event) {
       {"EXITWITHTIMEOUT", Kind::kTimeout},
       {"EXITWITHKEY", Kind::kExitKey},
       {"EXITEMPTY", Kind::kExitEmpty},
-      {"RINGNOANSWER", Kind::kRing},
-      {"RINGCANCELED", Kind::kRing},
+      {"RINGNOANSWER", Kind::kRingNoAnswer},
+      {"RINGCANCELED", Kind::kRingCanceled},
       {"AGENTLOGIN", Kind::kLogin},
       {"AGENTCALLBACKLOGIN", Kind::kLogin},
       {"ADDMEMBER", Kind::kLogin},
@@ -77,11 +85,11 @@ bool IsPseudoCallId(std::string_view id) {
 }
 
 // queue_log writes NONE for an absent queue or agent.
-std::string Name(std::string_view s) { return s == "NONE" ? std::string() : std::string(s); }
+std::string_view Name(std::string_view s) { return s == "NONE" ? std::string_view() : s; }
 
-std::string_view Field(const QueueLogEvent& e, size_t i) {
-  return i < e.data.size() ? std::string_view(e.data[i]) : std::string_view();
-}
+std::string_view Field(const QueueLogEventView& e, size_t i) { return e.Data(i); }
+
+std::string Str(std::string_view s) { return std::string(s); }
 
 int64_t Span(TimePoint from, TimePoint to) { return std::max<int64_t>(0, (to - from).count()); }
 
@@ -101,13 +109,13 @@ void Diagnose(AssemblerOutput& out, std::string kind, std::string call_id, int64
 // Data field `index` as a duration in ms (`millis`: the field is in ms, else seconds). Empty when
 // absent, and when unusable (negative, absurd, not a number: diagnosed), so the caller falls
 // back to event times.
-std::optional<int64_t> DataDuration(const QueueLogEvent& e, size_t index, std::string_view field,
+std::optional<int64_t> DataDuration(const QueueLogEventView& e, size_t index, std::string_view field,
                                     bool millis, int64_t line, AssemblerOutput& out) {
   const std::string_view text = TrimSpace(Field(e, index));
   if (text.empty()) return std::nullopt;
   auto reject = [&](const char* kind, std::string_view why) {
-    Diagnose(out, kind, e.call_id, line,
-             e.event + " " + std::string(field) + " '" + std::string(text) + "' " +
+    Diagnose(out, kind, Str(e.call_id), line,
+             Str(e.event) + " " + std::string(field) + " '" + std::string(text) + "' " +
                  std::string(why) + "; using event times instead");
     return std::nullopt;
   };
@@ -126,13 +134,19 @@ CallAssembler::CallAssembler(std::chrono::seconds open_call_timeout)
     : open_call_timeout_(open_call_timeout) {}
 
 void CallAssembler::Add(const QueueLogEvent& e, int64_t line, AssemblerOutput& out) {
+  const QueueLogEventView view = ViewOf(e, data_views_);
+  Add(view, line, out);
+}
+
+void CallAssembler::Add(const QueueLogEventView& e, int64_t line, AssemblerOutput& out) {
   latest_ = std::max(latest_, e.at);
   if (latest_ >= next_sweep_) {
     Forget(latest_ - open_call_timeout_);
     next_sweep_ = latest_ + std::max<milliseconds>(std::chrono::minutes(1),
                                                    open_call_timeout_ / kSweepsPerTimeout);
   }
-  switch (Classify(e.event)) {
+  const Kind kind = Classify(e.event);
+  switch (kind) {
     case Kind::kEnter:
       return OnEnter(e, line, out);
     case Kind::kConnect:
@@ -144,15 +158,16 @@ void CallAssembler::Add(const QueueLogEvent& e, int64_t line, AssemblerOutput& o
     case Kind::kTimeout:
     case Kind::kExitKey:
     case Kind::kExitEmpty:
-      return OnTerminal(e, line, out);
-    case Kind::kRing:
-      return OnRing(e, line, out);
+      return OnTerminal(e, kind, line, out);
+    case Kind::kRingNoAnswer:
+    case Kind::kRingCanceled:
+      return OnRing(e, kind, line, out);
     case Kind::kLogin:
     case Kind::kLogoff:
     case Kind::kRemoveMember:
     case Kind::kPause:
     case Kind::kUnpause:
-      return OnAgentEvent(e, out);
+      return OnAgentEvent(e, kind, out);
     case Kind::kDid:
       return OnDid(e);
     case Kind::kOther:
@@ -198,13 +213,13 @@ int64_t CallAssembler::OldestOpenLine() const {
   return oldest;
 }
 
-void CallAssembler::OnEnter(const QueueLogEvent& e, int64_t line, AssemblerOutput& out) {
+void CallAssembler::OnEnter(const QueueLogEventView& e, int64_t line, AssemblerOutput& out) {
   if (IsPseudoCallId(e.call_id)) {
     return Diagnose(out, "call_event_without_callid", "", line,
-                    "ENTERQUEUE with callid '" + e.call_id + "'; ignored");
+                    "ENTERQUEUE with callid '" + Str(e.call_id) + "'; ignored");
   }
-  const VisitKey key{e.call_id, Name(e.queue)};
-  const std::string caller(Field(e, 1));
+  const KeyView key{e.call_id, Name(e.queue)};
+  const std::string_view caller = Field(e, 1);
   if (const auto it = open_.find(key); it != open_.end()) {
     Visit& v = it->second;
     if (!v.has_enter && v.call.answered_at && e.at <= *v.call.answered_at + kReorderTolerance) {
@@ -217,15 +232,15 @@ void CallAssembler::OnEnter(const QueueLogEvent& e, int64_t line, AssemblerOutpu
     }
     if (v.has_enter && !v.call.answered_at && e.at <= v.call.started_at + kReorderTolerance &&
         e.at + kReorderTolerance >= v.call.started_at) {
-      return Diagnose(out, "duplicate_enterqueue", e.call_id, line,
+      return Diagnose(out, "duplicate_enterqueue", Str(e.call_id), line,
                       "ENTERQUEUE repeats " + LineRef(v.first_line) + "; ignored");
     }
   }
   if (const auto ended = ended_.find(key); ended != ended_.end() && !ended->second.had_enter &&
                                            e.at <= ended->second.ended_at + kReorderTolerance) {
-    return Diagnose(out, "unknown_event_order", e.call_id, line,
+    return Diagnose(out, "unknown_event_order", Str(e.call_id), line,
                     "ENTERQUEUE after its visit ended at " + LineRef(ended->second.line) +
-                        "; ignored, caller '" + caller + "' not recorded");
+                        "; ignored, caller '" + Str(caller) + "' not recorded");
   }
   Supersede(e.call_id, nullptr, key.second, e.at, line, out);
   Visit v;
@@ -241,18 +256,18 @@ void CallAssembler::OnEnter(const QueueLogEvent& e, int64_t line, AssemblerOutpu
     v.call.callee = did->second.did;
     pending_dids_.erase(did);
   }
-  open_.emplace(key, std::move(v));
+  open_.emplace(VisitKey(key.first, key.second), std::move(v));
 }
 
-void CallAssembler::OnConnect(const QueueLogEvent& e, int64_t line, AssemblerOutput& out) {
+void CallAssembler::OnConnect(const QueueLogEventView& e, int64_t line, AssemblerOutput& out) {
   if (IsPseudoCallId(e.call_id)) {
     return Diagnose(out, "call_event_without_callid", "", line,
-                    "CONNECT with callid '" + e.call_id + "'; ignored");
+                    "CONNECT with callid '" + Str(e.call_id) + "'; ignored");
   }
-  const VisitKey key{e.call_id, Name(e.queue)};
+  const KeyView key{e.call_id, Name(e.queue)};
   auto it = open_.find(key);
   if (it != open_.end() && it->second.connect_line != 0) {
-    return Diagnose(out, "duplicate_connect", e.call_id, line,
+    return Diagnose(out, "duplicate_connect", Str(e.call_id), line,
                     "CONNECT repeats " + LineRef(it->second.connect_line) + "; ignored");
   }
   if (it == open_.end()) {
@@ -260,7 +275,7 @@ void CallAssembler::OnConnect(const QueueLogEvent& e, int64_t line, AssemblerOut
         ended != ended_.end() && e.at <= ended->second.ended_at + kReorderTolerance) {
       // A CONNECT line after its terminal event, which already carried the holdtime.
       if (!ended->second.answered) {
-        Diagnose(out, "unknown_event_order", e.call_id, line,
+        Diagnose(out, "unknown_event_order", Str(e.call_id), line,
                  "CONNECT after the visit ended unanswered at " + LineRef(ended->second.line) +
                      "; ignored");
       }
@@ -281,11 +296,11 @@ void CallAssembler::OnConnect(const QueueLogEvent& e, int64_t line, AssemblerOut
       v.call.callee = did->second.did;
       pending_dids_.erase(did);
     }
-    it = open_.emplace(key, std::move(v)).first;
+    it = open_.emplace(VisitKey(key.first, key.second), std::move(v)).first;
   }
   Visit& v = it->second;
   if (e.at + kReorderTolerance < v.call.started_at) {
-    Diagnose(out, "unknown_event_order", e.call_id, line,
+    Diagnose(out, "unknown_event_order", Str(e.call_id), line,
              "CONNECT is " + Seconds(Span(e.at, v.call.started_at)) + " before its ENTERQUEUE at " +
                  LineRef(v.first_line));
   }
@@ -296,29 +311,32 @@ void CallAssembler::OnConnect(const QueueLogEvent& e, int64_t line, AssemblerOut
   v.last_at = std::max(v.last_at, e.at);
   if (!v.call.agent.empty()) {
     Agent& agent = TrackAgent(v.call.agent, key.second, true);
-    agent.calls.insert(key);
+    const auto at = std::lower_bound(agent.calls.begin(), agent.calls.end(), key, KeyLess());
+    if (at == agent.calls.end() || KeyView(at->first, at->second) != key) {
+      agent.calls.emplace(at, key.first, key.second);
+    }
     Announce(v.call.agent, agent, key.second, e.at, out);
   }
 }
 
-void CallAssembler::OnTerminal(const QueueLogEvent& e, int64_t line, AssemblerOutput& out) {
+void CallAssembler::OnTerminal(const QueueLogEventView& e, Kind kind, int64_t line,
+                               AssemblerOutput& out) {
   if (IsPseudoCallId(e.call_id)) {
     return Diagnose(out, "call_event_without_callid", "", line,
-                    e.event + " with callid '" + e.call_id + "'; ignored");
+                    Str(e.event) + " with callid '" + Str(e.call_id) + "'; ignored");
   }
-  const Kind kind = Classify(e.event);
-  const VisitKey key{e.call_id, Name(e.queue)};
+  const KeyView key{e.call_id, Name(e.queue)};
   auto it = open_.find(key);
   if (it == open_.end()) {
     if (const auto ended = ended_.find(key); ended != ended_.end()) {
       return Diagnose(
-          out, "duplicate_terminal", e.call_id, line,
-          e.event + " after the visit ended at " + LineRef(ended->second.line) + "; ignored");
+          out, "duplicate_terminal", Str(e.call_id), line,
+          Str(e.event) + " after the visit ended at " + LineRef(ended->second.line) + "; ignored");
     }
   }
   // The durations Asterisk measured (data layouts in parsed.h).
   std::optional<int64_t> hold, talk, wait;
-  std::string transferred_to;
+  std::string_view transferred_to;
   CallOutcome outcome = CallOutcome::kAnswered;
   switch (kind) {
     case Kind::kComplete:
@@ -360,17 +378,17 @@ void CallAssembler::OnTerminal(const QueueLogEvent& e, int64_t line, AssemblerOu
     }
     v.first_line = line;
     v.last_at = e.at;
-    Diagnose(out, "terminal_without_enterqueue", e.call_id, line,
-             e.event + " in queue " + key.second +
+    Diagnose(out, "terminal_without_enterqueue", Str(e.call_id), line,
+             Str(e.event) + " in queue " + Str(key.second) +
                  " without an open visit; rebuilt from its data, started " +
                  FormatRfc3339(v.call.started_at));
-    it = open_.emplace(key, std::move(v)).first;
+    it = open_.emplace(VisitKey(key.first, key.second), std::move(v)).first;
   }
   Visit& v = it->second;
   CallRecord& call = v.call;
   if (e.at + kReorderTolerance < call.started_at) {
-    Diagnose(out, "unknown_event_order", e.call_id, line,
-             e.event + " is " + Seconds(Span(e.at, call.started_at)) + " before its visit began");
+    Diagnose(out, "unknown_event_order", Str(e.call_id), line,
+             Str(e.event) + " is " + Seconds(Span(e.at, call.started_at)) + " before its visit began");
   }
   if (answering) {
     if (!call.answered_at) {  // no CONNECT (yet): answered calltime before the end
@@ -387,8 +405,8 @@ void CallAssembler::OnTerminal(const QueueLogEvent& e, int64_t line, AssemblerOu
     }
   } else {
     if (call.answered_at) {
-      Diagnose(out, "unknown_event_order", e.call_id, line,
-               e.event + " after CONNECT at " + LineRef(v.connect_line) + "; outcome " +
+      Diagnose(out, "unknown_event_order", Str(e.call_id), line,
+               Str(e.event) + " after CONNECT at " + LineRef(v.connect_line) + "; outcome " +
                    std::string(CallOutcomeName(outcome)));
     }
     call.ended_at = std::max(e.at, call.answered_at.value_or(call.started_at));
@@ -399,34 +417,39 @@ void CallAssembler::OnTerminal(const QueueLogEvent& e, int64_t line, AssemblerOu
   EndVisit(it, line, out);
 }
 
-void CallAssembler::OnRing(const QueueLogEvent& e, int64_t line, AssemblerOutput& out) {
-  const std::string queue = Name(e.queue);
+void CallAssembler::OnRing(const QueueLogEventView& e, Kind kind, int64_t line,
+                           AssemblerOutput& out) {
+  const std::string_view queue = Name(e.queue);
+  Visit* visit = nullptr;
   if (!IsPseudoCallId(e.call_id)) {
-    if (const auto it = open_.find({e.call_id, queue}); it != open_.end()) {
-      ++it->second.ring_attempts;
-      it->second.last_at = std::max(it->second.last_at, e.at);
+    if (const auto it = open_.find(KeyView{e.call_id, queue}); it != open_.end()) {
+      visit = &it->second;
+      ++visit->ring_attempts;
+      visit->last_at = std::max(visit->last_at, e.at);
     }
   }
-  const std::string name = Name(e.agent);
+  const std::string_view name = Name(e.agent);
   if (name.empty()) return;
   const std::optional<int64_t> ring = DataDuration(e, 0, "ringtime", true, line, out);
+  if (visit != nullptr && kind == Kind::kRingNoAnswer) {
+    visit->call.ring_attempts.push_back({std::string(name), ring.value_or(0), e.at});
+  }
   Agent& agent = TrackAgent(name, queue, true);
   Announce(name, agent, queue, e.at - milliseconds(ring.value_or(0)), out, /*ringing=*/true);
   Announce(name, agent, queue, e.at, out);
 }
 
-void CallAssembler::OnAgentEvent(const QueueLogEvent& e, AssemblerOutput& out) {
-  const std::string name = Name(e.agent);
+void CallAssembler::OnAgentEvent(const QueueLogEventView& e, Kind kind, AssemblerOutput& out) {
+  const std::string_view name = Name(e.agent);
   if (name.empty()) return;
-  const std::string queue = Name(e.queue);
-  const Kind kind = Classify(e.event);
+  const std::string_view queue = Name(e.queue);
   const bool membership =
       kind == Kind::kLogin || kind == Kind::kLogoff || kind == Kind::kRemoveMember;
   Agent& agent = TrackAgent(name, queue, !membership);
   switch (kind) {
     case Kind::kLogin:
       agent.explicit_login = true;
-      agent.queues.insert(queue);
+      if (agent.queues.find(queue) == agent.queues.end()) agent.queues.emplace(queue);
       break;
     case Kind::kLogoff:
     case Kind::kRemoveMember:
@@ -434,7 +457,9 @@ void CallAssembler::OnAgentEvent(const QueueLogEvent& e, AssemblerOutput& out) {
       if (kind == Kind::kLogoff) {
         agent.queues.clear();
       } else {
-        agent.queues.erase(queue);
+        if (const auto q = agent.queues.find(queue); q != agent.queues.end()) {
+          agent.queues.erase(q);
+        }
       }
       if (agent.queues.empty()) {
         agent.paused = false;
@@ -453,25 +478,31 @@ void CallAssembler::OnAgentEvent(const QueueLogEvent& e, AssemblerOutput& out) {
   Announce(name, agent, queue, e.at, out);
 }
 
-void CallAssembler::OnDid(const QueueLogEvent& e) {
+void CallAssembler::OnDid(const QueueLogEventView& e) {
   if (IsPseudoCallId(e.call_id)) return;
-  const std::string did(Field(e, 0));
+  const std::string_view did = Field(e, 0);
   bool applied = false;
-  for (auto it = open_.lower_bound({e.call_id, ""});
+  for (auto it = open_.lower_bound(KeyView{e.call_id, ""});
        it != open_.end() && it->first.first == e.call_id; ++it) {
     it->second.call.callee = did;
     applied = true;
   }
-  if (!applied) pending_dids_[e.call_id] = {did, e.at};
+  if (applied) return;
+  auto pending = pending_dids_.find(e.call_id);
+  if (pending == pending_dids_.end()) pending = pending_dids_.emplace(e.call_id, PendingDid{}).first;
+  pending->second = {std::string(did), e.at};
 }
 
-void CallAssembler::Supersede(const std::string& call_id, const VisitKey* except,
-                              const std::string& new_queue, TimePoint at, int64_t line,
+void CallAssembler::Supersede(std::string_view call_id, const KeyView* except,
+                              std::string_view new_queue, TimePoint at, int64_t line,
                               AssemblerOutput& out) {
+  auto first = open_.lower_bound(KeyView{call_id, ""});
+  if (first == open_.end() || first->first.first != call_id) return;  // the common case
   std::vector<VisitKey> keys;
-  for (auto it = open_.lower_bound({call_id, ""}); it != open_.end() && it->first.first == call_id;
-       ++it) {
-    if (except == nullptr || it->first != *except) keys.push_back(it->first);
+  for (auto it = first; it != open_.end() && it->first.first == call_id; ++it) {
+    if (except == nullptr || KeyView(it->first.first, it->first.second) != *except) {
+      keys.push_back(it->first);
+    }
   }
   for (const VisitKey& key : keys) {
     const auto it = open_.find(key);
@@ -481,47 +512,52 @@ void CallAssembler::Supersede(const std::string& call_id, const VisitKey* except
       call.outcome = CallOutcome::kAnswered;
       call.talk_ms = Span(*call.answered_at, call.ended_at);
       call.transfer_count = 1;
-      call.transferred_to = new_queue;
+      call.transferred_to = std::string(new_queue);
     } else {  // moved on without an exit event
       call.outcome = CallOutcome::kTimeout;
       call.wait_ms = Span(call.started_at, call.ended_at);
     }
-    Diagnose(out, "no_terminal_event", call_id, it->second.first_line,
-             "queue " + key.second + ": no exit event before entering queue " + new_queue + " at " +
+    Diagnose(out, "no_terminal_event", Str(call_id), it->second.first_line,
+             "queue " + key.second + ": no exit event before entering queue " + Str(new_queue) +
+                 " at " +
                  LineRef(line) + "; closed then as " + std::string(CallOutcomeName(call.outcome)));
     EndVisit(it, line, out);
   }
 }
 
-void CallAssembler::EndVisit(std::map<VisitKey, Visit>::iterator it, int64_t line,
-                             AssemblerOutput& out) {
-  const VisitKey key = it->first;
+void CallAssembler::EndVisit(OpenVisits::iterator it, int64_t line, AssemblerOutput& out) {
   Visit& v = it->second;
+  const VisitKey& key = it->first;
   if (!v.has_enter && v.connect_line != 0) {
     Diagnose(out, "connect_without_enterqueue", key.first, v.connect_line,
              "queue " + key.second + ": no ENTERQUEUE; started_at inferred as CONNECT time - " +
                  Seconds(v.call.wait_ms) + " holdtime");
   }
-  ended_[key] = {v.call.started_at, v.call.ended_at, v.has_enter, v.call.answered_at.has_value(),
-                 line};
-  const std::string agent = v.call.agent;
-  const TimePoint ended_at = v.call.ended_at;
+  const EndedVisit ended{v.call.started_at, v.call.ended_at, v.has_enter,
+                         v.call.answered_at.has_value(), line};
+  RememberEnded(key, ended);
   out.calls.push_back(std::move(v.call));
+  const CallRecord& call = out.calls.back();
+  if (!call.agent.empty()) ReleaseAgent(call.agent, KeyView(key.first, key.second), call.ended_at, out);
   open_.erase(it);
-  if (!agent.empty()) ReleaseAgent(agent, key, ended_at, out);
 }
 
-CallAssembler::Agent& CallAssembler::TrackAgent(const std::string& name, const std::string& queue,
+CallAssembler::Agent& CallAssembler::TrackAgent(std::string_view name, std::string_view queue,
                                                 bool implies_membership) {
-  Agent& agent = agents_[name];
-  if (implies_membership && !agent.explicit_login) agent.queues.insert(queue);
+  auto it = agents_.find(name);
+  if (it == agents_.end()) it = agents_.emplace(name, Agent{}).first;
+  Agent& agent = it->second;
+  if (implies_membership && !agent.explicit_login &&
+      agent.queues.find(queue) == agent.queues.end()) {
+    agent.queues.emplace(queue);
+  }
   return agent;
 }
 
-void CallAssembler::Announce(const std::string& name, Agent& agent, const std::string& queue,
+void CallAssembler::Announce(std::string_view name, Agent& agent, std::string_view queue,
                              TimePoint at, AssemblerOutput& out, bool ringing) {
   AgentState state = AgentState::kAvailable;
-  std::string reason;
+  std::string_view reason;
   if (!agent.calls.empty()) {
     state = AgentState::kOnCall;
   } else if (agent.queues.empty()) {
@@ -534,22 +570,60 @@ void CallAssembler::Announce(const std::string& name, Agent& agent, const std::s
   }
   if (agent.announced && state == agent.state && reason == agent.reason) return;
   if (agent.announced) at = std::max(at, agent.last_change_at);
-  out.states.push_back({at, name, state, reason, queue});
+  out.states.push_back({at, std::string(name), state, std::string(reason), std::string(queue)});
   agent.announced = true;
   agent.state = state;
-  agent.reason = std::move(reason);
+  agent.reason = reason;
   agent.last_change_at = at;
 }
 
-void CallAssembler::ReleaseAgent(const std::string& name, const VisitKey& key, TimePoint at,
+void CallAssembler::ReleaseAgent(std::string_view name, const KeyView& key, TimePoint at,
                                  AssemblerOutput& out) {
   Agent& agent = TrackAgent(name, key.second, true);
-  agent.calls.erase(key);
+  if (const auto call = std::lower_bound(agent.calls.begin(), agent.calls.end(), key, KeyLess());
+      call != agent.calls.end() && KeyView(call->first, call->second) == key) {
+    agent.calls.erase(call);
+  }
   Announce(name, agent, key.second, at, out);
 }
 
+void CallAssembler::RememberEnded(const VisitKey& key, const EndedVisit& ended) {
+  if (auto it = ended_.find(key); it != ended_.end()) {
+    it->second = ended;
+  } else {
+    ended_.emplace(key, ended);
+  }
+  IndexEnded(key, ended.ended_at);
+}
+
+void CallAssembler::IndexEnded(const VisitKey& key, TimePoint ended_at) {
+  uint32_t slot = 0;
+  if (free_slots_.empty()) {
+    slot = static_cast<uint32_t>(ended_keys_.size());
+    ended_keys_.push_back(key);
+  } else {
+    slot = free_slots_.back();
+    free_slots_.pop_back();
+    ended_keys_[slot].first.assign(key.first);  // reuses the strings' capacity
+    ended_keys_[slot].second.assign(key.second);
+  }
+  ended_by_time_.push_back({ToUnixMillis(ended_at), slot});
+  std::push_heap(ended_by_time_.begin(), ended_by_time_.end(), std::greater<>());
+}
+
 void CallAssembler::Forget(TimePoint horizon) {
-  std::erase_if(ended_, [&](const auto& entry) { return entry.second.ended_at < horizon; });
+  const int64_t horizon_ms = ToUnixMillis(horizon);
+  while (!ended_by_time_.empty() && ended_by_time_.front().ended_ms < horizon_ms) {
+    std::pop_heap(ended_by_time_.begin(), ended_by_time_.end(), std::greater<>());
+    const uint32_t slot = ended_by_time_.back().slot;
+    ended_by_time_.pop_back();
+    // The visit may have been remembered again since (with its own, later, heap entry).
+    if (auto it = ended_.find(ended_keys_[slot]);
+        it != ended_.end() && it->second.ended_at < horizon) {
+      ended_.erase(it);
+    }
+    free_slots_.push_back(slot);
+  }
   std::erase_if(pending_dids_, [&](const auto& entry) { return entry.second.at < horizon; });
 }
 

@@ -18,7 +18,9 @@
 // EXITWITHTIMEOUT, EXITWITHKEY and EXITEMPTY end it unanswered (wait = waittime). Durations come
 // from the event data (what Asterisk measured), and from event times only when the data lacks them
 // or holds garbage (diagnosed); ended_at is the terminal event's time. hold_ms and acw_ms stay 0:
-// queue_log logs neither. RINGNOANSWER/RINGCANCELED are ring attempts, counted on the visit.
+// queue_log logs neither. RINGNOANSWER/RINGCANCELED are ring attempts, counted on the visit;
+// each RINGNOANSWER naming an agent is also kept on the call (CallRecord::ring_attempts: agent,
+// ring time in ms — 0 when its data is unusable — and the event time).
 // Every queue visit is inbound. The same callid entering a queue again is a new visit; entering
 // any queue while a visit of the same callid is still open ends that visit at the new entry
 // time (an unlogged transfer — FreePBX writes none — when connected, else a timeout), with a
@@ -70,6 +72,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -81,12 +84,9 @@
 
 namespace callboard {
 
-struct AssemblyDiagnostic {
-  std::string kind;     // see the list above, e.g. "connect_without_enterqueue"
-  std::string call_id;  // the PBX callid; empty for agent-only problems
-  int64_t line = 0;     // line of the event concerned (the visit's first line for expiries)
-  std::string detail;   // human sentence with the values involved
-};
+enum class QueueEventKind;  // what the assembler makes of an event name (call_assembler.cpp)
+
+using AssemblyDiagnostic = IngestDiagnostic;  // kind: see the list above
 
 struct AssemblerOutput {
   std::vector<CallRecord> calls;
@@ -102,6 +102,9 @@ class CallAssembler {
   // the agent state changes and diagnostics to `out`.
   // REQUIRES: events in stream order.
   void Add(const QueueLogEvent& e, int64_t line, AssemblerOutput& out);
+  // The same for an event held as views (AsteriskQueueLogParser::ParseEvent): nothing is
+  // copied but what the output and the open visits keep.
+  void Add(const QueueLogEventView& e, int64_t line, AssemblerOutput& out);
   // Closes (no_terminal_event) every open visit whose last event is at least open_call_timeout
   // before `now` (event time, not wall time), and forgets ended visits that old.
   void Expire(TimePoint now, AssemblerOutput& out);
@@ -125,6 +128,38 @@ class CallAssembler {
 
  private:
   using VisitKey = std::pair<std::string, std::string>;  // callid, queue
+  using KeyView = std::pair<std::string_view, std::string_view>;
+  // Orders VisitKeys as std::pair does, and finds them by KeyView without building a key.
+  struct KeyLess {
+    using is_transparent = void;
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const {
+      const int first = std::string_view(a.first).compare(std::string_view(b.first));
+      return first < 0 || (first == 0 && std::string_view(a.second) < std::string_view(b.second));
+    }
+  };
+  // Hashes and compares VisitKeys and KeyViews alike (lookups without building a key).
+  struct KeyHash {
+    using is_transparent = void;
+    template <typename K>
+    size_t operator()(const K& k) const {
+      const size_t h = std::hash<std::string_view>()(std::string_view(k.first));
+      return h ^ (std::hash<std::string_view>()(std::string_view(k.second)) + 0x9e3779b9 +
+                  (h << 6) + (h >> 2));
+    }
+  };
+  struct KeyEq {
+    using is_transparent = void;
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const {
+      return std::string_view(a.first) == std::string_view(b.first) &&
+             std::string_view(a.second) == std::string_view(b.second);
+    }
+  };
+  struct NameHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
   struct Visit {
     CallRecord call;           // the fields known so far
     bool has_enter = false;    // ENTERQUEUE seen (else started_at was inferred)
@@ -141,9 +176,9 @@ class CallAssembler {
     int64_t line = 0;  // the terminal event's line
   };
   struct Agent {
-    bool explicit_login = false;   // a login/logoff/add/remove was seen: no implied membership
-    std::set<std::string> queues;  // member of ("" = logged in without a queue)
-    std::set<VisitKey> calls;      // connected visits not yet ended
+    bool explicit_login = false;  // a login/logoff/add/remove was seen: no implied membership
+    std::set<std::string, std::less<>> queues;  // member of ("" = logged in without a queue)
+    std::vector<VisitKey> calls;                // connected visits not yet ended, in order
     bool paused = false;
     std::string pause_reason;
     bool announced = false;  // a state was emitted (state/reason below are valid)
@@ -155,31 +190,50 @@ class CallAssembler {
     std::string did;
     TimePoint at;
   };
+  using OpenVisits = std::map<VisitKey, Visit, KeyLess>;
 
-  void OnEnter(const QueueLogEvent& e, int64_t line, AssemblerOutput& out);
-  void OnConnect(const QueueLogEvent& e, int64_t line, AssemblerOutput& out);
-  void OnTerminal(const QueueLogEvent& e, int64_t line, AssemblerOutput& out);
-  void OnRing(const QueueLogEvent& e, int64_t line, AssemblerOutput& out);
-  void OnAgentEvent(const QueueLogEvent& e, AssemblerOutput& out);
-  void OnDid(const QueueLogEvent& e);
+  void OnEnter(const QueueLogEventView& e, int64_t line, AssemblerOutput& out);
+  void OnConnect(const QueueLogEventView& e, int64_t line, AssemblerOutput& out);
+  void OnTerminal(const QueueLogEventView& e, QueueEventKind kind, int64_t line, AssemblerOutput& out);
+  void OnRing(const QueueLogEventView& e, QueueEventKind kind, int64_t line,
+              AssemblerOutput& out);
+  void OnAgentEvent(const QueueLogEventView& e, QueueEventKind kind, AssemblerOutput& out);
+  void OnDid(const QueueLogEventView& e);
   // Ends every open visit of `call_id` other than `except` at `at` (an entry elsewhere).
-  void Supersede(const std::string& call_id, const VisitKey* except, const std::string& new_queue,
+  void Supersede(std::string_view call_id, const KeyView* except, std::string_view new_queue,
                  TimePoint at, int64_t line, AssemblerOutput& out);
   // Emits the visit as a call and forgets it; releases its agent.
-  void EndVisit(std::map<VisitKey, Visit>::iterator it, int64_t line, AssemblerOutput& out);
-  Agent& TrackAgent(const std::string& name, const std::string& queue, bool implies_membership);
+  void EndVisit(OpenVisits::iterator it, int64_t line, AssemblerOutput& out);
+  Agent& TrackAgent(std::string_view name, std::string_view queue, bool implies_membership);
   // Emits the agent's state if it changed; `ringing` while a ring attempt lasts.
-  void Announce(const std::string& name, Agent& agent, const std::string& queue, TimePoint at,
+  void Announce(std::string_view name, Agent& agent, std::string_view queue, TimePoint at,
                 AssemblerOutput& out, bool ringing = false);
-  void ReleaseAgent(const std::string& name, const VisitKey& key, TimePoint at,
+  void ReleaseAgent(std::string_view name, const KeyView& key, TimePoint at,
                     AssemblerOutput& out);
   void Forget(TimePoint horizon);
+  // Remembers (or updates) an ended visit, keeping ended_by_time_ in step.
+  void IndexEnded(const VisitKey& key, TimePoint ended_at);
+  void RememberEnded(const VisitKey& key, const EndedVisit& ended);
 
   std::chrono::milliseconds open_call_timeout_;
-  std::map<VisitKey, Visit> open_;
-  std::map<VisitKey, EndedVisit> ended_;
-  std::map<std::string, Agent> agents_;
-  std::map<std::string, PendingDid> pending_dids_;  // by callid, until its ENTERQUEUE
+  OpenVisits open_;
+  std::unordered_map<VisitKey, EndedVisit, KeyHash, KeyEq> ended_;
+  // A min-heap of (ended_at, slot of the key in ended_keys_), one entry per RememberEnded:
+  // Forget pops the old ones instead of walking ended_ (an entry whose visit was remembered
+  // again later is skipped). Small entries keep the heap's moves cheap; slots are reused.
+  struct EndedEntry {
+    int64_t ended_ms = 0;
+    uint32_t slot = 0;
+    bool operator>(const EndedEntry& o) const {
+      return ended_ms > o.ended_ms || (ended_ms == o.ended_ms && slot > o.slot);
+    }
+  };
+  std::vector<EndedEntry> ended_by_time_;
+  std::vector<VisitKey> ended_keys_;
+  std::vector<uint32_t> free_slots_;
+  std::unordered_map<std::string, Agent, NameHash, std::equal_to<>> agents_;
+  std::map<std::string, PendingDid, std::less<>> pending_dids_;  // by callid, until ENTERQUEUE
+  std::vector<std::string_view> data_views_;  // Add(QueueLogEvent): the event's data as views
   TimePoint latest_;                                // latest event time seen
   TimePoint next_sweep_;                            // when to forget old ended visits and DIDs next
 };

@@ -1,18 +1,20 @@
 // CallAssembler::SaveState / LoadState: the assembler's state as versioned text.
 //
-//   callboard-call-assembler<TAB>1
+//   callboard-call-assembler<TAB>2
 //   T  latest_ms  next_sweep_ms
 //   V  callid queue caller callee agent started_ms answered_ms|- wait_ms has_enter first_line
-//      connect_line last_ms ring_attempts                                    (an open visit)
+//      connect_line last_ms ring_attempts n_rna (agent ring_ms at_ms)…      (an open visit)
 //   E  callid queue started_ms ended_ms had_enter answered line            (an ended visit)
 //   A  name explicit_login paused pause_reason announced state reason last_change_ms
 //      n_queues queue… n_calls (callid queue)…                               (an agent)
 //   D  callid did at_ms                                                      (a pending DID)
 //   end  number_of_records
-// One record per line, fields separated by tabs; '\', tab, CR and LF in text are escaped as
+// Version 1 (still read) had no n_rna list. One record per line, fields separated by tabs; '\', tab, CR and LF in text are escaped as
 // \\, \t, \r and \n. The trailing `end` line detects truncation.
 
+#include <algorithm>
 #include <charconv>
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -25,7 +27,8 @@ namespace callboard {
 namespace {
 
 constexpr std::string_view kMagic = "callboard-call-assembler";
-constexpr std::string_view kVersion = "1";
+constexpr std::string_view kVersion = "2";
+constexpr std::string_view kVersionWithoutRna = "1";
 
 void Escape(std::string_view text, std::string& out) {
   for (const char c : text) {
@@ -169,8 +172,16 @@ std::string CallAssembler::SaveState() const {
     }
     w.Int(v.call.wait_ms).Bool(v.has_enter).Int(v.first_line).Int(v.connect_line);
     w.Time(v.last_at).Int(v.ring_attempts);
+    w.Int(static_cast<int64_t>(v.call.ring_attempts.size()));
+    for (const RingAttempt& a : v.call.ring_attempts) w.Text(a.agent).Int(a.ring_ms).Time(a.at);
   }
-  for (const auto& [key, e] : ended_) {
+  // Hash maps: written in key order, so that equal states give equal text.
+  std::vector<const std::pair<const VisitKey, EndedVisit>*> ended;
+  ended.reserve(ended_.size());
+  for (const auto& entry : ended_) ended.push_back(&entry);
+  std::sort(ended.begin(), ended.end(), [](auto* a, auto* b) { return a->first < b->first; });
+  for (const auto* entry : ended) {
+    const auto& [key, e] = *entry;
     RecordWriter(out, "E")
         .Text(key.first)
         .Text(key.second)
@@ -180,7 +191,12 @@ std::string CallAssembler::SaveState() const {
         .Bool(e.answered)
         .Int(e.line);
   }
-  for (const auto& [name, a] : agents_) {
+  std::vector<const std::pair<const std::string, Agent>*> agents;
+  agents.reserve(agents_.size());
+  for (const auto& entry : agents_) agents.push_back(&entry);
+  std::sort(agents.begin(), agents.end(), [](auto* a, auto* b) { return a->first < b->first; });
+  for (const auto* entry : agents) {
+    const auto& [name, a] = *entry;
     RecordWriter w(out, "A");
     w.Text(name).Bool(a.explicit_login).Bool(a.paused).Text(a.pause_reason).Bool(a.announced);
     w.Text(AgentStateName(a.state)).Text(a.reason).Time(a.last_change_at);
@@ -202,6 +218,7 @@ Status CallAssembler::LoadState(std::string_view state) {
   CallAssembler loaded(std::chrono::duration_cast<std::chrono::seconds>(open_call_timeout_));
   int64_t line_no = 0, records = 0;
   bool ended = false;
+  bool with_rna = true;
   size_t pos = 0;
   while (pos < state.size()) {
     const size_t nl = state.find('\n', pos);
@@ -213,7 +230,9 @@ Status CallAssembler::LoadState(std::string_view state) {
     const std::string_view tag = r.Tag();
     if (line_no == 1) {
       if (tag != kMagic) return Malformed(line_no, "not a call assembler state");
-      if (const std::string version = r.Text(); version != kVersion) {
+      if (const std::string version = r.Text(); version == kVersionWithoutRna) {
+        with_rna = false;
+      } else if (version != kVersion) {
         return Malformed(line_no, "unsupported version '" + version + "'");
       }
     } else if (tag == "T") {
@@ -242,6 +261,12 @@ Status CallAssembler::LoadState(std::string_view state) {
       v.connect_line = r.Int();
       v.last_at = r.Time();
       v.ring_attempts = static_cast<int>(r.Int());
+      for (int64_t n = with_rna ? r.Int() : 0; n > 0 && !r.Failed(); --n) {
+        RingAttempt& a = v.call.ring_attempts.emplace_back();
+        a.agent = r.Text();
+        a.ring_ms = r.Int();
+        a.at = r.Time();
+      }
       loaded.open_[std::move(key)] = std::move(v);
     } else if (tag == "E") {
       VisitKey key;
@@ -267,8 +292,10 @@ Status CallAssembler::LoadState(std::string_view state) {
       for (int64_t n = r.Int(); n > 0 && !r.Failed(); --n) a.queues.insert(r.Text());
       for (int64_t n = r.Int(); n > 0 && !r.Failed(); --n) {
         std::string call_id = r.Text();
-        a.calls.emplace(std::move(call_id), r.Text());
+        a.calls.emplace_back(std::move(call_id), r.Text());
       }
+      std::sort(a.calls.begin(), a.calls.end());
+      a.calls.erase(std::unique(a.calls.begin(), a.calls.end()), a.calls.end());
     } else if (tag == "D") {
       const std::string call_id = r.Text();
       PendingDid& did = loaded.pending_dids_[call_id];
@@ -284,6 +311,7 @@ Status CallAssembler::LoadState(std::string_view state) {
     if (tag == "V" || tag == "E" || tag == "A" || tag == "D") ++records;
   }
   if (!ended) return Malformed(line_no, "truncated: no end record");
+  for (const auto& [key, e] : loaded.ended_) loaded.IndexEnded(key, e.ended_at);
   *this = std::move(loaded);
   return Status::Ok();
 }

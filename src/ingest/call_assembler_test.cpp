@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -376,9 +377,36 @@ void ExpectSameOutput(const AssemblerOutput& got, const AssemblerOutput& want) {
   EXPECT_EQ(Describe(got.calls), Describe(want.calls));
   EXPECT_EQ(Describe(got.states), Describe(want.states));
   EXPECT_EQ(Describe(got.diagnostics), Describe(want.diagnostics));
+  for (size_t i = 0; i < got.calls.size() && i < want.calls.size(); ++i) {
+    EXPECT_EQ(got.calls[i].ring_attempts, want.calls[i].ring_attempts);
+  }
   for (size_t i = 0; i < got.diagnostics.size() && i < want.diagnostics.size(); ++i) {
     EXPECT_EQ(got.diagnostics[i].detail, want.diagnostics[i].detail);
   }
+}
+
+TEST(CallAssembler, KeepsRingNoAnswerAttemptsOnTheCall) {
+  const AssemblerOutput out = Assemble("assembler/exits.queue_log");
+  ASSERT_EQ(out.calls.size(), 3u);
+  EXPECT_THAT(out.calls[0].ring_attempts, IsEmpty());
+  // RINGNOANSWER of SIP/2001 after 15000 ms; the RINGCANCELED of SIP/2002 is not an attempt
+  // that went unanswered.
+  EXPECT_THAT(out.calls[2].ring_attempts,
+              ElementsAre(RingAttempt{"SIP/2001", 15000, FromUnixMillis(1800001230000)}));
+
+  // An attempt on a visit still open survives a checkpoint.
+  CallAssembler first;
+  AssemblerOutput before;
+  const Events events = ReadEvents("assembler/open_calls.queue_log");
+  Feed(first, events, 0, events.size(), before);
+  CallAssembler second;
+  ASSERT_TRUE(second.LoadState(first.SaveState()).ok());
+  AssemblerOutput after;
+  second.Expire(FromUnixMillis(1800003010000) + std::chrono::hours(5), after);
+  ASSERT_FALSE(after.calls.empty());
+  EXPECT_EQ(after.calls[0].pbx_call_id, "1800003000.1");
+  EXPECT_THAT(after.calls[0].ring_attempts,
+              ElementsAre(RingAttempt{"SIP/1001", 10000, FromUnixMillis(1800003010000)}));
 }
 
 TEST(CallAssembler, ResumingFromSavedStateAtAnyLineGivesTheUninterruptedOutput) {
@@ -441,16 +469,42 @@ TEST(CallAssembler, SavedStateHoldsTheOpenVisit) {
   EXPECT_THAT(Describe(out.states), ElementsAre("SIP/1002 available @1800003090 q=support"));
 }
 
+TEST(CallAssembler, LoadsVersionOneStateWithoutRingAttempts) {
+  CallAssembler first;
+  AssemblerOutput out;
+  const Events events = ReadEvents("assembler/open_calls.queue_log");
+  Feed(first, events, 0, events.size(), out);
+  // Version 1 wrote the open visit records without the trailing ring attempt list.
+  std::string v1;
+  std::istringstream in(first.SaveState());
+  for (std::string line; std::getline(in, line);) {
+    if (line == "callboard-call-assembler\t2") line = "callboard-call-assembler\t1";
+    if (line.starts_with("V\t")) {
+      size_t pos = 0;
+      for (int tabs = 0; tabs < 14; ++tabs) pos = line.find('\t', pos) + 1;
+      line.resize(pos - 1);
+    }
+    v1 += line + "\n";
+  }
+  CallAssembler second;
+  ASSERT_TRUE(second.LoadState(v1).ok()) << v1;
+  EXPECT_EQ(second.OpenCalls(), 2u);
+  AssemblerOutput after;
+  second.Expire(FromUnixMillis(1800003010000) + std::chrono::hours(5), after);
+  ASSERT_FALSE(after.calls.empty());
+  EXPECT_THAT(after.calls[0].ring_attempts, IsEmpty());
+}
+
 TEST(CallAssembler, LoadStateRejectsBadTextAndKeepsItsState) {
   CallAssembler assembler;
   AssemblerOutput out;
   const Events events = ReadEvents("assembler/open_calls.queue_log");
   Feed(assembler, events, 0, events.size(), out);
   const std::string good = assembler.SaveState();
-  const std::string version_two = "callboard-call-assembler\t2" + good.substr(good.find('\n'));
+  const std::string version_three = "callboard-call-assembler\t3" + good.substr(good.find('\n'));
 
   for (const std::string& bad :
-       {std::string(), std::string("hello\n"), version_two, good.substr(0, good.size() / 2),
+       {std::string(), std::string("hello\n"), version_three, good.substr(0, good.size() / 2),
         good.substr(0, good.rfind("end\t")), good + "V\tx\n",
         good.substr(0, good.find("\nV\t") + 3) + "extra\t" + good.substr(good.find("\nV\t") + 3)}) {
     SCOPED_TRACE(bad);

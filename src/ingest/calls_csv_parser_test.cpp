@@ -58,6 +58,22 @@ TEST(CallsCsvParser, ReadsRowsByTheHeaderNames) {
   EXPECT_TRUE(parser->HeaderLine().ends_with(",fcr,csat"));
 }
 
+TEST(CallsCsvParser, ReadsTheRecordingColumn) {
+  const auto parser = testing::NewParser(SourceFormat::kCallsCsv);
+  const std::string too_long = "https://pbx.example/" + std::string(2048, 'x');
+  const testing::ParseOutput out = testing::ParseText(
+      *parser,
+      "pbx_call_id,started_at,ended_at,outcome,recording\n"
+      "r-1,2026-11-22T10:00:00Z,2026-11-22T10:01:00Z,answered,https://pbx.example/rec/r-1.wav\n"
+      "r-2,2026-11-22T10:02:00Z,2026-11-22T10:03:00Z,abandoned,\n"
+      "r-3,2026-11-22T10:04:00Z,2026-11-22T10:05:00Z,answered," + too_long + "\n");
+  const std::vector<CallRecord> c = ItemsOf<CallRecord>(out.items);
+  ASSERT_EQ(c.size(), 2u);
+  EXPECT_EQ(c[0].recording, "https://pbx.example/rec/r-1.wav");
+  EXPECT_EQ(c[1].recording, "");
+  EXPECT_THAT(Rejects(out), ElementsAre(Pair(4, "recording: longer than 2048 bytes")));
+}
+
 TEST(CallsCsvParser, RejectsAnUnknownHeaderNameAndTheRowsAfterIt) {
   const testing::ParseOutput out = ParseFixture(SourceFormat::kCallsCsv, "calls/bad_header.csv");
   EXPECT_THAT(Rejects(out),

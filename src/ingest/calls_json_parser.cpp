@@ -30,6 +30,7 @@ enum Field : size_t {
   kCallType,
   kFcr,
   kCsat,
+  kRecording,
 };
 
 constexpr int64_t kMaxCallMs = 24LL * 3600 * 1000;
@@ -138,6 +139,10 @@ std::optional<std::string> BuildCallFromFields(const CallFieldValues& v, CallRec
   call.callee = Text(v, kCallee);
   call.transferred_to = Text(v, kTransferredTo);
   call.disposition = Text(v, kDisposition);
+  call.recording = Text(v, kRecording);
+  if (call.recording.size() > kMaxRecordingBytes) {
+    return Name(kRecording) + ": longer than " + std::to_string(kMaxRecordingBytes) + " bytes";
+  }
   call.call_type = Text(v, kCallType);
   return std::nullopt;
 }

@@ -16,6 +16,7 @@
 //    (answered calls), hold = acw = 0.
 //  - ended_at not before started_at and at most 24 h after it; answered_at inside the call.
 //  - transfer_count integer ≥ 0; fcr true/false (also 1/0, yes/no); csat integer 1..5.
+//  - recording: URL or path of the call's recording, at most kMaxRecordingBytes.
 //  - null is the same as absent. JSON: numbers may also be given as strings; unknown keys are
 //    ignored (senders add their own); nested objects/arrays in a known field are rejected.
 // Thread-safety: none (one parser per stream).
@@ -29,11 +30,14 @@
 
 namespace callboard {
 
-inline constexpr std::array<std::string_view, 20> kCallFieldNames = {
+inline constexpr std::array<std::string_view, 21> kCallFieldNames = {
     "pbx_call_id",    "direction",   "queue",       "agent",    "caller",
     "callee",         "started_at",  "answered_at", "ended_at", "wait_s",
     "talk_s",         "hold_s",      "acw_s",       "outcome",  "transfer_count",
-    "transferred_to", "disposition", "call_type",   "fcr",      "csat"};
+    "transferred_to", "disposition", "call_type",   "fcr",      "csat",
+    "recording"};
+
+inline constexpr size_t kMaxRecordingBytes = 2048;  // a URL or path; longer is rejected
 
 // Index of `name` in kCallFieldNames, or -1.
 int CallFieldIndex(std::string_view name);

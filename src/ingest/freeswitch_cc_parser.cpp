@@ -26,6 +26,8 @@ enum Var : size_t {
   kCallerIdNumber,
   kMemberCidNumber,
   kDestinationNumber,
+  kRecordFilename,
+  kRecordPath,
   kVarCount,
 };
 
@@ -43,7 +45,9 @@ constexpr std::array<std::string_view, kVarCount> kVarNames = {"cc_queue",
                                                                "cc_member_uuid",
                                                                "caller_id_number",
                                                                "cc_member_cid_number",
-                                                               "destination_number"};
+                                                               "destination_number",
+                                                               "cc_record_filename",
+                                                               "record_path"};
 
 using Vars = std::array<std::optional<std::string>, kVarCount>;
 
@@ -158,6 +162,8 @@ std::optional<std::string> BuildCall(const Vars& vars, std::optional<CallRecord>
   call.caller = Get(vars, kCallerIdNumber);
   if (call.caller.empty()) call.caller = Get(vars, kMemberCidNumber);
   call.callee = Get(vars, kDestinationNumber);
+  call.recording = Get(vars, kRecordFilename);
+  if (call.recording.empty()) call.recording = Get(vars, kRecordPath);
   if (answered) {
     call.outcome = CallOutcome::kAnswered;
     call.agent = Get(vars, kAgent);

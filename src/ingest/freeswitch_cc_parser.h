@@ -9,7 +9,8 @@
 // Variables: cc_queue, cc_side, cc_agent, cc_queue_joined_epoch, cc_queue_answered_epoch,
 // cc_queue_terminated_epoch, cc_queue_canceled_epoch (epoch seconds; empty or 0 = unset),
 // cc_cause, cc_cancel_reason, uuid (else cc_member_session_uuid, else cc_member_uuid),
-// caller_id_number (else cc_member_cid_number), destination_number.
+// caller_id_number (else cc_member_cid_number), destination_number, and the recording:
+// cc_record_filename (mod_callcenter's recording of the member leg), else record_path.
 //
 // Only cc_side "member" legs become calls; "agent" legs are ignored (no item, no reject).
 // The call: direction inbound, queue cc_queue, started_at = joined; answered (answered epoch

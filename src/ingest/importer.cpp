@@ -11,7 +11,9 @@ std::string StreamIdentity(std::string_view first_bytes) {
 
 Result<ImportSummary> Importer::Import(TenantScope scope, const ImportOptions& options,
                                        std::istream& input, const std::string& stream_id) {
-  auto opened = StreamIngestor::Open(db_, clock_, scope, options, stream_id);
+  ImportOptions with_observer = options;
+  if (with_observer.observer == nullptr) with_observer.observer = observer_;
+  auto opened = StreamIngestor::Open(db_, clock_, scope, with_observer, stream_id);
   if (!opened) return opened.error();
   StreamIngestor& ingestor = **opened;
   const int64_t resume_after = ingestor.resume_after();

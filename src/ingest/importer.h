@@ -24,6 +24,7 @@
 namespace callboard {
 
 class Database;
+class IngestObserver;
 
 struct ImportOptions {
   SourceFormat format = SourceFormat::kAsteriskQueueLog;
@@ -34,6 +35,8 @@ struct ImportOptions {
   size_t batch_lines = 5000;
   // Called after each committed batch with the number of input bytes consumed so far.
   std::function<void(int64_t bytes)> progress;
+  // Told what each batch stored once it committed (live views); may be null.
+  IngestObserver* observer = nullptr;
 };
 
 inline constexpr size_t kMaxReportedRejects = 1000;
@@ -48,7 +51,9 @@ struct ImportSummary {
 
 class Importer {
  public:
-  Importer(Database& db, const Clock& clock) : db_(db), clock_(clock) {}
+  // `observer` (may be null) is used by every import whose options name none.
+  Importer(Database& db, const Clock& clock, IngestObserver* observer = nullptr)
+      : db_(db), clock_(clock), observer_(observer) {}
 
   // Ingests `input` to its end as the stream `stream_id` (an identity of the stream's
   // content, e.g. a hash of its first bytes) of source `options.source_name` (created on
@@ -56,9 +61,13 @@ class Importer {
   Result<ImportSummary> Import(TenantScope scope, const ImportOptions& options, std::istream& input,
                                const std::string& stream_id);
 
+  // REQUIRES: no Import running.
+  void set_observer(IngestObserver* observer) { observer_ = observer; }
+
  private:
   Database& db_;
   const Clock& clock_;
+  IngestObserver* observer_;
 };
 
 // Identity of a stream from its first bytes: a re-read of the same (or a grown) file gets

@@ -89,18 +89,41 @@ Result<std::unique_ptr<RecordParser>> MakeParser(SourceFormat format,
 
 // ---- LineParser ----
 
-void LineParser::ParseLine(std::string_view line, int64_t line_no, std::vector<ParsedItem>& out,
-                           std::vector<ParseReject>& rejects) {
+std::optional<std::string_view> CleanLine(std::string_view line, int64_t line_no,
+                                          std::vector<ParseReject>& rejects) {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   if (line_no == 1 && line.starts_with(kUtf8Bom)) line.remove_prefix(kUtf8Bom.size());
   if (line.size() > kMaxLineBytes) {
     rejects.push_back({line_no, std::string(line.substr(0, kMaxRejectRawBytes)),
                        "line: longer than " + std::to_string(kMaxLineBytes) + " bytes (" +
                            std::to_string(line.size()) + ")"});
-    return;
+    return std::nullopt;
   }
-  if (TrimSpace(line).empty()) return;
-  ParseRecord(line, line_no, out, rejects);
+  if (TrimSpace(line).empty()) return std::nullopt;
+  return line;
+}
+
+void LineParser::ParseLine(std::string_view line, int64_t line_no, std::vector<ParsedItem>& out,
+                           std::vector<ParseReject>& rejects) {
+  if (const std::optional<std::string_view> clean = CleanLine(line, line_no, rejects)) {
+    ParseRecord(*clean, line_no, out, rejects);
+  }
+}
+
+QueueLogEventView ViewOf(const QueueLogEvent& e, std::vector<std::string_view>& data) {
+  data.assign(e.data.begin(), e.data.end());
+  return {e.at, e.call_id, e.queue, e.agent, e.event, data};
+}
+
+QueueLogEvent OwnedEvent(const QueueLogEventView& v) {
+  QueueLogEvent e;
+  e.at = v.at;
+  e.call_id = v.call_id;
+  e.queue = v.queue;
+  e.agent = v.agent;
+  e.event = v.event;
+  e.data.assign(v.data.begin(), v.data.end());
+  return e;
 }
 
 void LineParser::Finish(std::vector<ParsedItem>& /*out*/, std::vector<ParseReject>& /*rejects*/) {}

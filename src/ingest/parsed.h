@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -57,7 +58,38 @@ struct QueueLogEvent {
   std::vector<std::string> data;
 };
 
+// The same event as views: into the line being parsed, or into the parser's (or the owning
+// QueueLogEvent's) buffers. Valid until the parser's next call; what the queue_log engine's
+// fast path passes from AsteriskQueueLogParser::ParseEvent to CallAssembler::Add without
+// copying a byte.
+struct QueueLogEventView {
+  TimePoint at;
+  std::string_view call_id;
+  std::string_view queue;
+  std::string_view agent;
+  std::string_view event;
+  std::span<const std::string_view> data;  // trailing empty fields removed, as above
+
+  // Data field `i`; empty when absent.
+  std::string_view Data(size_t i) const { return i < data.size() ? data[i] : std::string_view(); }
+};
+
+// Views of `e`; `data` receives the data views (its storage backs the result's span).
+QueueLogEventView ViewOf(const QueueLogEvent& e, std::vector<std::string_view>& data);
+// An owning copy of `v`.
+QueueLogEvent OwnedEvent(const QueueLogEventView& v);
+
 using ParsedItem = std::variant<QueueLogEvent, CallRecord>;
+
+// A data-quality finding (DESIGN §3.4a) about input that was accepted, perhaps repaired: what
+// the parsers of call-level formats, the queue_log assembler and the stream's clock checks
+// notice. Stored per source with the batch (ingest_diagnostics).
+struct IngestDiagnostic {
+  std::string kind;     // e.g. "answer_before_start", "no_terminal_event"
+  std::string call_id;  // the PBX call id; empty for findings not about one call
+  int64_t line = 0;     // 1-based line in the stream
+  std::string detail;   // human sentence with the values involved
+};
 
 struct ParseReject {
   int64_t line = 0;    // 1-based line number in the stream
@@ -100,6 +132,8 @@ class RecordParser {
   // Lowest line number whose item has not been emitted yet (for checkpoints); 0 when none is
   // held.
   virtual int64_t OldestPendingLine() const = 0;
+  // Moves the findings about the lines parsed so far (and Finish) into `out`; none by default.
+  virtual void TakeDiagnostics(std::vector<IngestDiagnostic>& /*out*/) {}
   // The header row this parser learned from the stream (calls-csv, freeswitch-cc CSV, a
   // queue_log CSV export), empty when none. To resume a stream mid-file, feed this line to a
   // fresh parser first; it is accepted on any line number.
@@ -129,6 +163,11 @@ class LineParser : public RecordParser {
   virtual void ParseRecord(std::string_view line, int64_t line_no, std::vector<ParsedItem>& out,
                            std::vector<ParseReject>& rejects) = 0;
 };
+
+// The common line handling of LineParser::ParseLine: strips a trailing '\r' and (on line 1) a
+// UTF-8 BOM; empty for a blank line, and for an over-long one after appending its reject.
+std::optional<std::string_view> CleanLine(std::string_view line, int64_t line_no,
+                                          std::vector<ParseReject>& rejects);
 
 // Appends {line_no, line, reason} to rejects.
 void AddReject(std::vector<ParseReject>& rejects, int64_t line_no, std::string_view line,

@@ -8,7 +8,10 @@
 
 #include "core/interval_counters.h"
 #include "core/intervals.h"
+#include "ingest/asterisk_queue_log_parser.h"
 #include "ingest/call_assembler.h"
+#include "ingest/call_checks.h"
+#include "ingest/ingest_observer.h"
 #include "kpi/agent_state_tracker.h"
 #include "kpi/kpi_store.h"
 #include "store/transaction.h"
@@ -68,7 +71,11 @@ struct StreamIngestor::State {
   std::string stream_id;
   bool queue_log = false;
   std::unique_ptr<RecordParser> parser;
+  AsteriskQueueLogParser* queue_log_parser = nullptr;  // `parser`, for queue_log's fast path
+  QueueLogEventView event;                             // reused between lines
   CallAssembler assembler;
+  CallChecks call_checks;    // call-level formats
+  ClockChecks clock_checks;  // every format
   AgentStateTracker tracker;
   IngestSource source;
 
@@ -78,6 +85,7 @@ struct StreamIngestor::State {
   // Produced since the last flush.
   std::vector<std::pair<CallRecord, int64_t>> calls;  // with their line
   std::vector<AgentStateChange> states;
+  std::vector<QueueLogEvent> events;  // kept only for an observer
   std::vector<ParseReject> rejects;
   std::vector<AssemblyDiagnostic> diagnostics;
   std::vector<ParsedItem> items;  // reused between lines
@@ -93,11 +101,16 @@ struct StreamIngestor::State {
     for (CallRecord& c : assembled.calls) calls.emplace_back(std::move(c), line);
     for (AgentStateChange& s : assembled.states) states.push_back(std::move(s));
     for (AssemblyDiagnostic& d : assembled.diagnostics) diagnostics.push_back(std::move(d));
-    assembled = AssemblerOutput{};
+    assembled.calls.clear();  // keeps the capacity
+    assembled.states.clear();
+    assembled.diagnostics.clear();
   }
 
-  void NoteCall(const CallRecord& c) {
+  // A call of a call-level format, read at `line`: newest time and the data-quality checks.
+  void NoteCall(const CallRecord& c, int64_t line) {
     if (!newest || c.ended_at > *newest) newest = c.ended_at;
+    call_checks.Check(c, line, diagnostics);
+    clock_checks.Check(c.started_at, c.ended_at, clock.Now(), line, c.pbx_call_id, diagnostics);
   }
 };
 
@@ -117,6 +130,7 @@ Result<std::unique_ptr<StreamIngestor>> StreamIngestor::Open(Database& db, const
   if (!parser) return parser.error();
   st->parser = std::move(*parser);
   st->queue_log = options.format == SourceFormat::kAsteriskQueueLog;
+  if (st->queue_log) st->queue_log_parser = static_cast<AsteriskQueueLogParser*>(st->parser.get());
 
   std::optional<Checkpoint> checkpoint;
   CB_RETURN_IF_ERROR(db.Write([&](Transaction& tx) -> Status {
@@ -156,6 +170,26 @@ void StreamIngestor::Feed(std::string_view line, int64_t line_no) {
   ++unflushed_lines_;
   s.items.clear();
   const size_t rejects_before = s.rejects.size();
+  if (s.queue_log_parser != nullptr) {  // events as views into the line: nothing copied
+    const bool parsed = s.queue_log_parser->ParseEvent(line, line_no, s.event, s.rejects);
+    if (s.rejects.size() > rejects_before) {
+      ++summary_.rejected;
+      if (summary_.rejects.size() < kMaxReportedRejects) {
+        summary_.rejects.push_back(s.rejects.back());
+      }
+      return;
+    }
+    ++summary_.accepted;
+    if (!parsed) return;
+    const QueueLogEventView& e = s.event;
+    if (e.at > s.latest) s.latest = e.at;
+    if (!s.newest || e.at > *s.newest) s.newest = e.at;
+    s.clock_checks.Check(e.at, e.at, s.clock.Now(), line_no, e.call_id, s.diagnostics);
+    if (s.options.observer != nullptr) s.events.push_back(OwnedEvent(e));
+    s.assembler.Add(e, line_no, s.assembled);
+    s.TakeAssembled(line_no);
+    return;
+  }
   s.parser->ParseLine(line, line_no, s.items, s.rejects);
   if (s.rejects.size() > rejects_before) {
     ++summary_.rejected;
@@ -167,14 +201,17 @@ void StreamIngestor::Feed(std::string_view line, int64_t line_no) {
     if (auto* e = std::get_if<QueueLogEvent>(&item)) {
       if (e->at > s.latest) s.latest = e->at;
       if (!s.newest || e->at > *s.newest) s.newest = e->at;
+      if (s.options.observer != nullptr) s.events.push_back(*e);
+      s.clock_checks.Check(e->at, e->at, s.clock.Now(), line_no, e->call_id, s.diagnostics);
       s.assembler.Add(*e, line_no, s.assembled);
       s.TakeAssembled(line_no);
     } else {
       CallRecord& c = std::get<CallRecord>(item);
-      s.NoteCall(c);
+      s.NoteCall(c, line_no);
       s.calls.emplace_back(std::move(c), line_no);
     }
   }
+  s.parser->TakeDiagnostics(s.diagnostics);
 }
 
 Status StreamIngestor::FinishInput(const CursorAt& cursor_at) {
@@ -185,10 +222,11 @@ Status StreamIngestor::FinishInput(const CursorAt& cursor_at) {
   summary_.rejected += static_cast<int64_t>(s.rejects.size() - rejects_before);
   for (ParsedItem& item : s.items) {
     if (auto* c = std::get_if<CallRecord>(&item)) {
-      s.NoteCall(*c);
+      s.NoteCall(*c, s.line_no);
       s.calls.emplace_back(std::move(*c), s.line_no);
     }
   }
+  s.parser->TakeDiagnostics(s.diagnostics);
   return Flush(cursor_at);
 }
 
@@ -210,11 +248,14 @@ Status StreamIngestor::Commit(const CursorAt& cursor_at) {
   int64_t new_calls = 0;
   int64_t duplicate_lines = 0;
   const TenantScope scope = st.scope;
+  IngestObserver* const observer = st.options.observer;
+  CommittedBatch committed;
   Status s = st.db.Write([&](Transaction& tx) -> Status {
     KpiStore& store = tx.Kpi();
     const TimePoint now = st.clock.Now();
     new_calls = 0;
     duplicate_lines = 0;
+    committed = CommittedBatch{};
     auto queue_of = [&](const std::string& name) -> Result<QueueConfig> {
       if (auto it = st.queues.find(name); it != st.queues.end()) return it->second;
       auto q = store.EnsureQueue(scope, name, now);
@@ -261,6 +302,10 @@ Status StreamIngestor::Commit(const CursorAt& cursor_at) {
         continue;
       }
       ++new_calls;
+      if (observer != nullptr) {
+        committed.calls.push_back(
+            {call, stored.queue_id, stored.agent_id, queue ? queue->settings : QueueSettings{}});
+      }
       if (!queue) continue;  // direct calls are stored, not aggregated per queue
       const TimePoint bucket = BucketStart(call.started_at);
       CountCall(sums[{queue->id, 0, bucket}], call, queue->settings);
@@ -274,6 +319,31 @@ Status StreamIngestor::Commit(const CursorAt& cursor_at) {
       auto a = agent_of(change.agent);
       if (!a) return a.error();
       tracker.Apply(*a, change, seconds);
+      if (observer != nullptr) {
+        std::optional<int64_t> queue_id;
+        if (!change.queue.empty()) {
+          auto q = queue_of(change.queue);
+          if (!q) return q.error();
+          queue_id = q->id;
+        }
+        committed.states.push_back({*a, queue_id, change});
+      }
+    }
+    if (observer != nullptr) {
+      for (const QueueLogEvent& e : st.events) {
+        CommittedEvent out{e.at, e.call_id, e.event, std::nullopt, e.queue, std::nullopt, e.data};
+        if (!e.queue.empty() && e.queue != "NONE") {
+          auto q = queue_of(e.queue);
+          if (!q) return q.error();
+          out.queue_id = q->id;
+        }
+        if (!e.agent.empty() && e.agent != "NONE") {
+          auto a = agent_of(e.agent);
+          if (!a) return a.error();
+          out.agent_id = *a;
+        }
+        committed.events.push_back(std::move(out));
+      }
     }
     for (const auto& [key, counters] : sums) {
       const auto& [queue_id, agent_id, bucket] = key;
@@ -306,11 +376,13 @@ Status StreamIngestor::Commit(const CursorAt& cursor_at) {
     st.agents.clear();
     return s;
   }
+  if (observer != nullptr && !committed.empty()) observer->OnCommitted(scope, committed);
   summary_.calls += new_calls;
   summary_.accepted -= duplicate_lines;
   summary_.duplicates += duplicate_lines;
   st.calls.clear();
   st.states.clear();
+  st.events.clear();
   st.rejects.clear();
   st.diagnostics.clear();
   unflushed_lines_ = 0;

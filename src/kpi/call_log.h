@@ -32,9 +32,10 @@ class CallLog {
   Result<Page<StoredCall>> List(const Principal& p, CallFilter filter, const PageRequest& page);
   Result<StoredCall> Get(const Principal& p, int64_t id);
 
- private:
-  // The agents whose calls `p` sees: nullopt for every call of the tenant.
+  // The agents whose calls (and live state) `p` sees: nullopt for every agent of the tenant.
   Result<std::optional<std::vector<int64_t>>> VisibleAgents(Transaction& tx, const Principal& p);
+
+ private:
 
   Database& db_;
   OrgService& org_;

@@ -104,6 +104,7 @@ struct CallFilter {
   std::optional<CallOutcome> outcome;
   std::optional<std::string> caller;  // substring
   std::optional<int64_t> min_wait_ms;
+  std::optional<bool> has_recording;  // true: recording not empty; false: empty
 };
 
 class KpiStore {

@@ -24,6 +24,7 @@ class AuthStore;
 class AuditStore;
 class KpiStore;
 class SourceStore;
+class LiveStore;
 
 class Transaction {
  public:
@@ -33,6 +34,7 @@ class Transaction {
   virtual AuditStore& Audit() = 0;
   virtual KpiStore& Kpi() = 0;
   virtual SourceStore& Sources() = 0;
+  virtual LiveStore& Live() = 0;
 };
 
 class Database {

@@ -15,6 +15,7 @@
 #include "auth/password.h"
 #include "ingest/sources/source_runner.h"
 #include "ingest/sources/source_service.h"
+#include "live/live_service.h"
 #include "org/org_service.h"
 #include "storage/postgres/pg_test_support.h"
 #include "store/transaction.h"
@@ -51,7 +52,9 @@ TestServer::TestServer(TestServerOptions options)
   auto app = App::Open(config, clock_);
   if (!app) throw std::runtime_error("App::Open: " + app.error().ToString());
   app_ = std::move(*app);
+  app_->EnableLive();
   SourceRunnerOptions sources;
+  sources.observer = &app_->live();
   sources.timings.flush_after = std::chrono::milliseconds(100);
   sources.timings.poll = std::chrono::milliseconds(50);
   sources.timings.backoff_initial = std::chrono::milliseconds(300);
@@ -63,12 +66,15 @@ TestServer::TestServer(TestServerOptions options)
   api_options.web_root = dir_ / "no-web";
   api_ = std::make_unique<Api>(
       ApiDeps{app_->db(), clock_, app_->auth(), app_->org(), app_->audit(), *metrics_,
-              app_->reports(), app_->importer(), &app_->sources(), sources_.get()},
+              app_->reports(), app_->importer(), &app_->sources(), sources_.get(), &app_->live()},
       api_options);
   HttpServerOptions http;
   http.port = 0;
   http.threads = 2;
   http.access_log = [](std::string_view) {};
+  http.websocket = [this](HttpRequest& req) { return api_->Upgrade(req); };
+  http.websocket_queue_limit = options.websocket_queue_limit;
+  http.websocket_send_buffer = options.websocket_send_buffer;
   server_ = std::make_unique<HttpServer>(
       http, [this](HttpRequest& req) { return api_->Dispatch(req); }, *metrics_);
   Status s = server_->Start();

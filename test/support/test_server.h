@@ -30,6 +30,8 @@ inline constexpr const char* kTestPassword = "Correct-Horse-9";
 struct TestServerOptions {
   double login_per_minute = 600;
   double login_burst = 600;
+  size_t websocket_queue_limit = 256;
+  int websocket_send_buffer = 0;
 };
 
 // True when CALLBOARD_TEST_DB=postgres.

@@ -10,6 +10,7 @@ Result<std::unique_ptr<SourceFeed>> SourceFeed::Open(const SourceContext& ctx,
   options.format = ctx.config.format;
   options.source_name = ctx.config.name;
   options.parser = ParserOptionsOf(ctx.config);
+  options.observer = ctx.observer;
   auto ingestor = StreamIngestor::Open(ctx.db, ctx.clock, ctx.scope, options, std::move(stream_id));
   if (!ingestor) return ingestor.error();
   return std::unique_ptr<SourceFeed>(new SourceFeed(ctx, std::move(*ingestor)));

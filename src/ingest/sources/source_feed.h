@@ -32,7 +32,8 @@ class StopSignal;
 // Timing of the running sources. Defaults suit production; tests shorten them.
 struct SourceTimings {
   std::chrono::milliseconds poll{250};          // file tail: how often to look at the file
-  std::chrono::milliseconds flush_after{1000};  // commit a line at most this long after it came
+  // Commit a line at most this long after it came: live views see it then.
+  std::chrono::milliseconds flush_after{100};
   size_t flush_lines = 5000;                    // … or when this many wait
   std::chrono::milliseconds connect_timeout{10000};
   std::chrono::milliseconds idle_timeout{std::chrono::minutes(10)};  // no byte from a peer
@@ -52,6 +53,7 @@ struct SourceContext {
   const SourceTimings& timings;
   const StopSignal& stop;
   SourceStatusCell& status;
+  IngestObserver* observer = nullptr;
 };
 
 class SourceFeed {

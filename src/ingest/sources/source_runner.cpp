@@ -42,10 +42,10 @@ struct SourceRunner::Worker {
 
   // Runs the source until stopped, retrying failures with backoff.
   void Loop(Database& db, const Clock& clock, const SourcePolicy& policy,
-            const SourceTimings& timings) {
+            const SourceTimings& timings, IngestObserver* observer) {
     Backoff backoff(timings.backoff_initial, timings.backoff_max);
     const SourceContext ctx{db,   clock, TenantScope(tenant_id), config, policy, timings,
-                            stop, status};
+                            stop, status, observer};
     while (!stop.triggered()) {
       const auto started = std::chrono::steady_clock::now();
       const int64_t lines_before = status.Get().lines;
@@ -175,7 +175,9 @@ void SourceRunner::Reconcile() {
     w->config = std::move(config);
     Worker* raw = w.get();
     w->thread =
-        std::thread([this, raw] { raw->Loop(db_, clock_, service_.policy(), options_.timings); });
+        std::thread([this, raw] { 
+      raw->Loop(db_, clock_, service_.policy(), options_.timings, options_.observer);
+    });
     workers_.emplace(key, std::move(w));
   }
 }

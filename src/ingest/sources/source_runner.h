@@ -34,6 +34,7 @@ class SourceService;
 struct SourceRunnerOptions {
   SourceTimings timings;
   std::chrono::milliseconds rescan{5000};
+  IngestObserver* observer = nullptr;  // told about every committed batch (live views)
 };
 
 class SourceRunner {

@@ -1,5 +1,5 @@
 // StoreConformance: KpiStore (queues and their settings versions, agents by PBX identity,
-// sources and checkpoints, idempotent calls, additive aggregates and agent state seconds,
+// sources and checkpoints, idempotent calls (with recording and ring attempts), additive aggregates and agent state seconds,
 // rejects) and its tenant isolation.
 #include "kpi/kpi_store.h"
 #include "org/org_store.h"
@@ -144,6 +144,9 @@ TEST_P(StoreConformance, KpiCallsAreIdempotentByNaturalKeyAndRoundTrip) {
   StoredCall c;
   c.source_id = source->id;
   c.call = Call("call-1", "sales", At(10), CallOutcome::kAnswered, 12000);
+  c.call.recording = "https://pbx.example/rec/call-1.wav";
+  c.call.ring_attempts = {{"SIP/1002", 15000, At(10) + std::chrono::seconds(5)},
+                          {"Local/a 1003\\x@agents", 0, At(10) + std::chrono::seconds(9)}};
   auto inserted = Write<bool>([&](Transaction& tx) { return tx.Kpi().InsertCall(a_, c); });
   ASSERT_TRUE(inserted);
   EXPECT_TRUE(*inserted);
@@ -167,6 +170,8 @@ TEST_P(StoreConformance, KpiCallsAreIdempotentByNaturalKeyAndRoundTrip) {
   EXPECT_EQ(r.transferred_to, "185");
   EXPECT_EQ(r.fcr, true);
   EXPECT_EQ(r.csat, 4);
+  EXPECT_EQ(r.recording, "https://pbx.example/rec/call-1.wav");
+  EXPECT_EQ(r.ring_attempts, c.call.ring_attempts);
   EXPECT_EQ(ReadStatus([&](Transaction& tx) { return tx.Kpi().GetCall(b_, c.id).error(); }).code(),
             StatusCode::kNotFound);
   // Filters and newest-first keyset pages.
@@ -195,6 +200,16 @@ TEST_P(StoreConformance, KpiCallsAreIdempotentByNaturalKeyAndRoundTrip) {
   });
   ASSERT_TRUE(rest);
   EXPECT_EQ(first->items.size() + rest->items.size(), 5u);
+  for (const bool with : {true, false}) {
+    CallFilter recorded;
+    recorded.has_recording = with;
+    auto calls = Read<Page<StoredCall>>(
+        [&](Transaction& tx) { return tx.Kpi().ListCalls(a_, recorded, PageRequest{.limit = 10}); });
+    ASSERT_TRUE(calls);
+    ASSERT_EQ(calls->items.size(), with ? 1u : 4u);
+    EXPECT_EQ(calls->items.back().call.pbx_call_id, with ? "call-1" : "call-2");
+    EXPECT_TRUE(calls->items.back().call.ring_attempts.empty() != with);
+  }
   auto other = Read<Page<StoredCall>>([&](Transaction& tx) {
     return tx.Kpi().ListCalls(b_, CallFilter{}, PageRequest{.limit = 10});
   });

@@ -31,7 +31,8 @@ QueueConfig ReadQueue(const SqliteStatement& s) {
 constexpr const char* kCallColumns =
     "SELECT id, source_id, queue_id, agent_id, pbx_call_id, direction, queue_name, agent_pbx_id,"
     " caller, callee, started_at, answered_at, ended_at, wait_ms, talk_ms, hold_ms, acw_ms,"
-    " outcome, transfer_count, transferred_to, disposition, call_type, fcr, csat FROM calls";
+    " outcome, transfer_count, transferred_to, disposition, call_type, fcr, csat, recording,"
+    " ring_attempts FROM calls";
 
 StoredCall ReadCall(const SqliteStatement& s) {
   StoredCall c;
@@ -60,6 +61,9 @@ StoredCall ReadCall(const SqliteStatement& s) {
   r.call_type = s.Text(21);
   if (auto f = s.OptInt(22)) r.fcr = *f != 0;
   if (auto v = s.OptInt(23)) r.csat = static_cast<int>(*v);
+  r.recording = s.Text(24);
+  // Written by EncodeRingAttempts; unreadable text (never written by this code) reads as none.
+  r.ring_attempts = DecodeRingAttempts(s.Text(25)).value_or(std::vector<RingAttempt>());
   return c;
 }
 
@@ -309,13 +313,13 @@ Result<bool> SqliteKpiStore::InsertCall(TenantScope scope, StoredCall& c) {
       "INSERT INTO calls (tenant_id, source_id, pbx_call_id, queue_id, agent_id, direction,"
       " queue_name, agent_pbx_id, caller, callee, started_at, answered_at, ended_at, wait_ms,"
       " talk_ms, hold_ms, acw_ms, outcome, transfer_count, transferred_to, disposition,"
-      " call_type, fcr, csat) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-      " ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+      " call_type, fcr, csat, recording, ring_attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+      " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
       scope.tenant_id(), c.source_id, r.pbx_call_id, c.queue_id, c.agent_id,
       std::string(CallDirectionName(r.direction)), r.queue, r.agent, r.caller, r.callee,
       r.started_at, r.answered_at, r.ended_at, r.wait_ms, r.talk_ms, r.hold_ms, r.acw_ms,
       std::string(CallOutcomeName(r.outcome)), r.transfer_count, r.transferred_to, r.disposition,
-      r.call_type, fcr, csat);
+      r.call_type, fcr, csat, r.recording, EncodeRingAttempts(r.ring_attempts));
   if (!done) return done.error();
   if (*done == 0) return false;
   c.id = conn_.LastInsertId();
@@ -345,6 +349,7 @@ Result<Page<StoredCall>> SqliteKpiStore::ListCalls(TenantScope scope, const Call
   if (f.outcome) q.Where("outcome = ?", std::string(CallOutcomeName(*f.outcome)));
   if (f.caller) q.Where("instr(caller, ?) > 0", *f.caller);
   if (f.min_wait_ms) q.Where("wait_ms >= ?", *f.min_wait_ms);
+  if (f.has_recording) q.Where(*f.has_recording ? "recording <> ''" : "recording = ''");
   return FetchPage<StoredCall>(conn_, q, "id", true, page, ReadCall,
                                [](const StoredCall& c) { return c.id; });
 }

@@ -89,6 +89,21 @@ Result<Page<T>> FetchPage(SqliteConnection& conn, SqlQuery query, std::string_vi
   return out;
 }
 
+// Every row of `query`, each turned into a T by `read`.
+template <typename T, typename Read>
+Result<std::vector<T>> FetchAll(SqliteConnection& conn, const SqlQuery& query, Read read) {
+  auto stmt = query.Prepare(conn);
+  if (!stmt) return stmt.error();
+  std::vector<T> out;
+  for (;;) {
+    auto row = stmt->Step();
+    if (!row) return row.error();
+    if (!*row) break;
+    out.push_back(read(*stmt));
+  }
+  return out;
+}
+
 // Runs `sql` with parameters (tenant_id, JSON array of owner ids); each row is (owner id,
 // value). Returns the values grouped by owner, in row order.
 template <typename V>

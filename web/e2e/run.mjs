@@ -1,0 +1,400 @@
+// The end-to-end suite (see harness.mjs): node e2e/run.mjs
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PASSWORD, checkA11y, email, outDir, runTests } from './harness.mjs';
+
+function assert(cond, message) {
+  if (!cond) throw new Error(message);
+}
+function assertEqual(actual, expected, what) {
+  const a = JSON.stringify(actual);
+  const e = JSON.stringify(expected);
+  if (a !== e) throw new Error(`${what}: expected ${e}, got ${a}`);
+}
+
+async function signIn(page, userEmail, password = PASSWORD) {
+  if (!page.url().includes('/login')) await page.goto('/');
+  await page.locator('#login-email').fill(userEmail);
+  await page.locator('#login-password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+async function signInAs(page, role) {
+  await signIn(page, email(role));
+  await page.locator('.topbar').waitFor();
+  await page.locator('#main h1').waitFor();
+}
+
+async function signOut(page) {
+  await page.locator('.user-button').click();
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByText('You have signed out.').waitFor();
+}
+
+async function navLabels(page) {
+  return page.locator('#nav a').allInnerTexts();
+}
+
+// "m:ss" or "h:mm:ss" to seconds.
+function seconds(text) {
+  return text
+    .trim()
+    .split(':')
+    .reduce((s, part) => s * 60 + Number(part), 0);
+}
+
+const ymd = (d) => d.toISOString().slice(0, 10);
+const daysFromNow = (n) => ymd(new Date(Date.now() + n * 86_400_000));
+
+const EXPECTED_NAV = {
+  agent: ['My day', 'Calls'],
+  supervisor: ['Wallboard', 'Calls', 'Queue report', 'Agent report'],
+  qa: ['Calls', 'Queue report', 'Agent report'],
+  manager: ['Wallboard', 'Calls', 'Queue report', 'Agent report', 'Queues'],
+  admin: ['Wallboard', 'Calls', 'Queue report', 'Agent report', 'Data quality', 'Users', 'Teams', 'Sites', 'Queues', 'Sources', 'API tokens', 'Audit log'],
+  client_viewer: [],
+};
+
+const tests = [
+  [
+    'the server delivers the app with its caching headers',
+    async ({ base }) => {
+      const index = await fetch(base + '/reports/queues');
+      assertEqual(index.status, 200, 'app route status');
+      assertEqual(index.headers.get('cache-control'), 'no-cache', 'index.html Cache-Control');
+      assertEqual(index.headers.get('content-type'), 'text/html; charset=utf-8', 'index.html type');
+      const html = await index.text();
+      const entry = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+      assert(entry, 'entry script in index.html');
+      const asset = await fetch(base + entry, { headers: { 'Accept-Encoding': 'gzip' } });
+      assertEqual(asset.headers.get('cache-control'), 'public, max-age=31536000, immutable', 'asset Cache-Control');
+      assertEqual(asset.headers.get('content-encoding'), 'gzip', 'precompressed asset');
+      assertEqual((await fetch(base + '/api/v1/no-such-route')).status, 404, 'unknown API path');
+      assertEqual((await fetch(base + '/assets/missing-0000.js')).status, 404, 'missing asset');
+    },
+  ],
+  [
+    'sign-in shows a clear error for a wrong password',
+    async ({ page }) => {
+      await page.goto('/calls');
+      await page.waitForURL(/\/login/);
+      await checkA11y(page, 'sign-in');
+      await signIn(page, email('agent'), 'Not-The-Password-1');
+      const error = page.locator('#login-error');
+      await error.waitFor();
+      assertEqual(await error.innerText(), 'Wrong e-mail or password.', 'error text');
+      assertEqual(await page.locator('#login-password').inputValue(), '', 'password cleared');
+    },
+  ],
+  [
+    'each role sees its own sections and not the others',
+    async ({ page }) => {
+      for (const role of Object.keys(EXPECTED_NAV)) {
+        await signInAs(page, role);
+        assertEqual(await navLabels(page), EXPECTED_NAV[role], `navigation of ${role}`);
+        if (role === 'client_viewer') assertEqual(await page.locator('#main h1').innerText(), 'Welcome', 'client viewer page');
+        await page.locator('.user-button').click();
+        assertEqual(await page.getByTestId('role').innerText(), role === 'client_viewer' ? 'Client viewer' : role[0].toUpperCase() + role.slice(1), `role of ${role}`);
+        await page.locator('.user-button').click();
+        await checkA11y(page, `start page of ${role}`);
+        if (role === 'agent') {
+          // The app refuses what the role may not open, and the server does too.
+          await page.goto('/admin/users');
+          await page.getByRole('heading', { name: 'Not available' }).waitFor();
+          const status = await page.evaluate(async () => (await fetch('/api/v1/users')).status);
+          assertEqual(status, 403, 'GET /api/v1/users as agent');
+          await page.goto('/home');
+          await page.getByRole('heading', { name: 'Today' }).waitFor();
+          await checkA11y(page, 'agent home');
+        }
+        await signOut(page);
+      }
+    },
+  ],
+  [
+    'call log: filters, sorting, detail drawer and CSV export',
+    async ({ page }) => {
+      await signInAs(page, 'manager');
+      await page.goto('/calls');
+      const rows = page.locator('table tbody tr');
+      await rows.first().waitFor();
+      assertEqual(await rows.count(), 100, 'first page size');
+      await checkA11y(page, 'call log');
+
+      await page.locator('#f-outcome').selectOption('abandoned');
+      await page.locator('#f-min_wait_s').fill('30');
+      await page.getByRole('button', { name: 'Apply filters' }).click();
+      await page.waitForURL(/outcome=abandoned/);
+      await page.waitForFunction(() => {
+        const cells = [...document.querySelectorAll('table tbody tr td:last-child')];
+        return cells.length > 0 && cells.every((c) => c.textContent === 'Abandoned');
+      });
+      const waits = (await page.locator('table tbody tr td:nth-child(6)').allInnerTexts()).map(seconds);
+      assert(waits.every((w) => w >= 30), `every wait >= 30 s, got ${waits.slice(0, 10)}`);
+      assert(page.url().includes('min_wait_s=30'), 'filters are in the address');
+
+      await page.getByRole('button', { name: /^Wait/ }).click();
+      assertEqual(await page.locator('th', { has: page.getByRole('button', { name: /^Wait/ }) }).getAttribute('aria-sort'), 'ascending', 'aria-sort');
+      const sorted = (await page.locator('table tbody tr td:nth-child(6)').allInnerTexts()).map(seconds);
+      assert(sorted.every((w, i) => i === 0 || sorted[i - 1] <= w), 'ascending waits');
+
+      // Keyboard: the first call's link opens the drawer.
+      const link = page.locator('table tbody tr .row-link').first();
+      await link.focus();
+      await page.keyboard.press('Enter');
+      const drawer = page.getByRole('dialog');
+      await drawer.waitFor();
+      await drawer.getByRole('heading', { name: 'Timeline' }).waitFor();
+      const events = await drawer.locator('.timeline li strong').allInnerTexts();
+      assertEqual(events[0], 'Entered queue', 'first timeline event');
+      assertEqual(events[events.length - 1], 'Ended', 'last timeline event');
+      assert((await drawer.locator('.badge').innerText()) === 'Abandoned', 'outcome in the drawer');
+      assertEqual(await drawer.locator('audio').count(), 0, 'no player without a recording');
+      const queueText = await drawer.locator('.timeline li').first().innerText();
+      assert(/Queue: [a-z]+/.test(queueText), `queue name as stored in the timeline: ${queueText}`);
+      await checkA11y(page, 'call drawer');
+      await page.screenshot({ path: join(outDir, 'call-drawer-1280.png') });
+      await page.keyboard.press('Escape');
+      await drawer.waitFor({ state: 'hidden' });
+      assert(!page.url().includes('call='), 'drawer closed in the address');
+
+      // A call with a recording gets a player (the field arrives with the recordings API; its
+      // shape is fed here), and the recording filter is sent to the server.
+      await page.route(/\/api\/v1\/calls\/\d+$/, async (route) => {
+        const res = await route.fetch();
+        route.fulfill({ response: res, json: { ...(await res.json()), recording: '/api/v1/recordings/demo.wav' } });
+      });
+      await page.locator('table tbody tr .row-link').first().click();
+      const player = page.getByRole('dialog').locator('audio[controls]');
+      await player.waitFor({ state: 'attached' });
+      assertEqual(await player.getAttribute('src'), '/api/v1/recordings/demo.wav', 'player source');
+      await page.keyboard.press('Escape');
+      await page.unroute(/\/api\/v1\/calls\/\d+$/);
+      await page.getByRole('dialog').waitFor({ state: 'hidden' });
+      await page.locator('#f-has_recording').check();
+      const [listRequest] = await Promise.all([
+        page.waitForRequest((r) => r.url().includes('/api/v1/calls?')),
+        page.getByRole('button', { name: 'Apply filters' }).click(),
+      ]);
+      assert(listRequest.url().includes('has_recording=true'), `recording filter sent: ${listRequest.url()}`);
+      await page.locator('#f-has_recording').uncheck();
+      await page.getByRole('button', { name: 'Apply filters' }).click();
+      await page.waitForURL((u) => !u.search.includes('has_recording'));
+      await rows.first().waitFor();
+
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+      const file = join(outDir, 'calls.csv');
+      await download.saveAs(file);
+      const lines = (await readFile(file, 'utf8')).trim().split('\r\n');
+      assertEqual(lines[0].split(',').slice(0, 5), ['id', 'started_at', 'answered_at', 'ended_at', 'direction'], 'CSV header');
+      assert(lines.length > 1, 'CSV has rows');
+      const outcomeCol = lines[0].split(',').indexOf('outcome');
+      assert(lines.slice(1).every((l) => l.split(',')[outcomeCol] === 'abandoned'), 'CSV holds only the filtered calls');
+      await page.getByText(`Exported ${lines.length - 1} calls.`).waitFor();
+    },
+  ],
+  [
+    'queue report: range, chart, service-level variants, definition and CSV',
+    async ({ page }) => {
+      await signInAs(page, 'manager');
+      await page.goto('/reports/queues');
+      await page.locator('#r-from').fill(daysFromNow(-3));
+      await page.locator('#r-to').fill(daysFromNow(1));
+      await page.locator('#r-tz').selectOption('UTC');
+      await page.locator('#r-interval').selectOption('day');
+      await page.getByRole('button', { name: 'Show report' }).click();
+      await page.waitForURL(/interval=day/);
+      await page.waitForURL(new RegExp(`from=${daysFromNow(-3)}`));
+      const rows = page.locator('.report-table tbody tr');
+      await rows.first().waitFor();
+      const count = await rows.count();
+      assert(count >= 3 && count <= 15, `3 queues x up to 5 days of rows, got ${count}`);
+      await page.locator('.chart canvas').first().waitFor();
+      assertEqual(await page.locator('td.variant.active').count(), count, 'one active formula per row');
+      assertEqual(await page.locator('.report-table thead th.variant').allInnerTexts(), ['Abandons count', 'Abandons ignored', 'Late abandons count', 'Abandons in SL = success'], 'variant headers');
+      await page.locator('details.definition summary').click();
+      await page.getByText('answered_in_sl / (offered - short_abandoned)').first().waitFor();
+      await checkA11y(page, 'queue report');
+      await page.screenshot({ path: join(outDir, 'queue-report-1280.png'), fullPage: true });
+
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
+      const file = join(outDir, 'queue-report.csv');
+      await download.saveAs(file);
+      const lines = (await readFile(file, 'utf8')).trim().split(/\r?\n/);
+      assert(lines[0].startsWith('queue,'), `CSV header starts with queue: ${lines[0].slice(0, 60)}`);
+      assertEqual(lines.length - 1, count, 'CSV rows = table rows');
+
+      await page.goto('/reports/agents');
+      await page.locator('.report-table tbody tr').first().waitFor();
+      await checkA11y(page, 'agent report');
+    },
+  ],
+  [
+    'data quality and every admin page load without errors',
+    async ({ page, consoleErrors }) => {
+      await signInAs(page, 'admin');
+      await page.goto('/data-quality');
+      await page.getByRole('heading', { name: 'Sources' }).waitFor();
+      await page.getByRole('cell', { name: 'demo-pbx' }).first().waitFor();
+      await checkA11y(page, 'data quality');
+      for (const [path, heading] of [
+        ['/admin/users', 'Users'],
+        ['/admin/teams', 'Teams'],
+        ['/admin/sites', 'Sites'],
+        ['/admin/queues', 'Queues'],
+        ['/admin/sources', 'Sources'],
+        ['/admin/tokens', 'API tokens'],
+        ['/admin/audit', 'Audit log'],
+      ]) {
+        await page.locator('#nav').getByRole('link', { name: heading }).click();
+        await page.waitForURL(new RegExp(path + '$'));
+        await page.locator('#main h1', { hasText: heading }).waitFor();
+        await page.locator('#main table, #main .state-empty').first().waitFor();
+        assertEqual(await page.locator('#main .state-error').count(), 0, `no error on ${path}`);
+        await checkA11y(page, path);
+      }
+      await page.getByRole('cell', { name: 'auth.login' }).first().waitFor();
+      await page.locator('#a-action').fill('auth.');
+      await page.locator('#a-actor').selectOption({ label: 'Demo admin' });
+      await page.getByRole('button', { name: 'Apply' }).click();
+      await page.waitForFunction(() => {
+        const actions = [...document.querySelectorAll('table tbody tr td:nth-child(4)')].map((c) => c.textContent);
+        return actions.length > 0 && actions.every((a) => a.startsWith('auth.'));
+      });
+      const actors = await page.locator('table tbody tr td:nth-child(3)').allInnerTexts();
+      assert(actors.length > 0 && actors.every((a) => a === actors[0]), `one actor after filtering: ${actors}`);
+      await page.getByRole('button', { name: 'Verify chain' }).click();
+      await page.getByText(/The chain is intact/).waitFor();
+      // Queue settings: a new threshold is saved and shown.
+      await page.goto('/admin/queues');
+      await page.getByRole('button', { name: /^Edit/ }).first().click();
+      await page.locator('#q-threshold').fill('25');
+      await page.getByRole('button', { name: 'Save settings' }).click();
+      await page.getByText('Saved as a new settings version.').waitFor();
+      await page.keyboard.press('Escape');
+      await page.getByRole('cell', { name: '25 s' }).first().waitFor();
+      // The only errors: the session check before signing in, and the wallboard (the admin's
+      // start page) finding no live API on this server.
+      assertEqual(consoleErrors.filter((e) => e !== '404 GET /api/v1/live'), ['401 GET /api/v1/auth/me'], 'script and HTTP errors');
+    },
+  ],
+  [
+    'an administrator creates a user who can then sign in',
+    async ({ page }) => {
+      await signInAs(page, 'admin');
+      await page.goto('/admin/users');
+      await page.locator('#u-email').fill('new.agent@demo.callboard.test');
+      await page.locator('#u-name').fill('New Agent');
+      await page.locator('#u-role').selectOption('supervisor');
+      await page.locator('#u-team').selectOption({ label: 'Blue' });
+      await page.locator('#u-password').fill('short');
+      await page.getByRole('button', { name: 'Create user' }).click();
+      await page.locator('#u-password-error').waitFor();
+      await page.locator('#u-password').fill('Fresh-Password-42');
+      await page.getByRole('button', { name: 'Create user' }).click();
+      await page.getByText('New Agent (new.agent@demo.callboard.test) can now sign in.').waitFor();
+      await page.getByRole('cell', { name: 'new.agent@demo.callboard.test' }).waitFor();
+      await signOut(page);
+      await signIn(page, 'new.agent@demo.callboard.test', 'Fresh-Password-42');
+      await page.locator('.topbar').waitFor();
+      assertEqual(await navLabels(page), EXPECTED_NAV.supervisor, 'navigation of the new supervisor');
+    },
+  ],
+  [
+    'an ended session returns to sign-in with a message, then back to the page',
+    async ({ page, base }) => {
+      await page.goto('/');
+      const loginAnswer = page.waitForResponse((r) => r.url().endsWith('/api/v1/auth/login') && r.status() === 200);
+      await signIn(page, email('supervisor'));
+      const { token } = await (await loginAnswer).json();
+      await page.locator('.topbar').waitFor();
+      // The session ends elsewhere (sign-out from another client with the same token).
+      const r = await fetch(base + '/api/v1/auth/logout', { method: 'POST', headers: { Authorization: 'Bearer ' + token } });
+      assertEqual(r.status, 204, 'logout elsewhere');
+      await page.locator('#nav').getByRole('link', { name: 'Calls' }).click();
+      await page.getByText('Your session has ended. Please sign in again.').waitFor();
+      await page.waitForURL(/\/login\?next=%2Fcalls/);
+      await signIn(page, email('supervisor'));
+      await page.waitForURL(/\/calls$/);
+      await page.locator('table tbody tr').first().waitFor();
+    },
+  ],
+  [
+    'a locked account is told so, even with the right password',
+    async ({ page }) => {
+      await page.goto('/');
+      for (let i = 0; i < 5; i++) {
+        await signIn(page, email('client_viewer'), `Wrong-Password-${i}x`);
+        await page.locator('#login-error').waitFor();
+      }
+      await signIn(page, email('client_viewer'));
+      await page.getByText(/This account is locked/).waitFor();
+    },
+  ],
+  [
+    'screenshots of the agent home and the wallboard at 1280 and 390 px',
+    async ({ page }) => {
+      await signInAs(page, 'agent');
+      await page.getByRole('heading', { name: 'This week' }).waitFor();
+      await page.screenshot({ path: join(outDir, 'agent-home-1280.png'), fullPage: true });
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.screenshot({ path: join(outDir, 'agent-home-390.png'), fullPage: true });
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert(overflow <= 0, `no horizontal scrolling at 390 px (overflow ${overflow} px)`);
+      await page.getByRole('button', { name: 'Menu' }).click();
+      await page.locator('#nav').getByRole('link', { name: 'Calls' }).click();
+      await page.locator('table tbody tr').first().waitFor();
+      await page.screenshot({ path: join(outDir, 'calls-390.png') });
+      await checkA11y(page, 'calls at 390 px');
+      await signOut(page);
+
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await signInAs(page, 'supervisor');
+      await page.goto('/wallboard');
+      await page.getByText(/Live data unavailable|Queues/).first().waitFor();
+      await checkA11y(page, 'wallboard');
+      await page.screenshot({ path: join(outDir, 'wallboard-1280.png'), fullPage: true });
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.screenshot({ path: join(outDir, 'wallboard-390.png'), fullPage: true });
+      await page.goto('/reports/queues');
+      await page.locator('.report-table tbody tr').first().waitFor();
+      await page.locator('.chart canvas').first().waitFor();
+      const reportOverflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert(reportOverflow <= 0, `report: no horizontal page scrolling at 390 px (overflow ${reportOverflow} px)`);
+      await page.screenshot({ path: join(outDir, 'queue-report-390.png') });
+      await page.goto('/wallboard');
+      await page.getByText(/Live data unavailable/).waitFor();
+
+      // The board itself, fed a snapshot in the documented shape until the server has one.
+      const now = Date.now();
+      const at = (s) => new Date(now - s * 1000).toISOString();
+      const snapshot = {
+        seq: 7,
+        agents: [
+          { id: 1, name: 'Ada Lovelace', state: 'on_call', reason: null, since: at(95), call: { queue: 'sales' }, today: { handled: 31 } },
+          { id: 2, name: 'Grace Hopper', state: 'available', reason: null, since: at(20), call: null, today: { handled: 27 } },
+          { id: 3, name: 'Alan Turing', state: 'paused', reason: 'Lunch', since: at(900), call: null, today: { handled: 18 } },
+          { id: 4, name: 'Edsger Dijkstra', state: 'acw', reason: null, since: at(40), call: null, today: { handled: 22 } },
+        ],
+        queues: [
+          { id: 1, name: 'sales', waiting: [{ wait_s: 42 }, { wait_s: 9 }], longest_wait_s: 42, agents_by_state: { on_call: 1, available: 1 }, today: { offered: 410, answered: 380, service_level: 0.812 } },
+          { id: 2, name: 'support', waiting: [], longest_wait_s: null, agents_by_state: { paused: 1 }, today: { offered: 235, answered: 220, service_level: 0.864 } },
+        ],
+        alerts: [{ id: 'a1', message: 'Alan Turing has been on Lunch for 15 minutes.' }],
+      };
+      await page.route('**/api/v1/live', (route) => route.fulfill({ json: snapshot }));
+      await page.reload();
+      await page.getByRole('heading', { name: 'support' }).waitFor();
+      assertEqual(await page.locator('.tile').count(), 2, 'queue tiles');
+      assertEqual(await page.locator('.tile').first().locator('.big').first().innerText(), '2', 'waiting in sales');
+      assertEqual(await page.locator('.tile').first().locator('.big').nth(1).innerText(), '0:42', 'longest wait in sales');
+      await page.getByText('Alan Turing has been on Lunch for 15 minutes.').waitFor();
+      await checkA11y(page, 'wallboard with a snapshot');
+      await page.screenshot({ path: join(outDir, 'wallboard-snapshot-390.png'), fullPage: true });
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await page.screenshot({ path: join(outDir, 'wallboard-snapshot-1280.png'), fullPage: true });
+    },
+  ],
+];
+
+await runTests(tests);
