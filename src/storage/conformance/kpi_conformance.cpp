@@ -105,6 +105,9 @@ TEST_P(StoreConformance, KpiCallBatchesInsertEachNewCallOnce) {
   batch[1].call = Call("call-2", "sales", At(11), CallOutcome::kAbandoned, 3000);
   batch[2].call = Call("call-\"3\"\\", "sales", At(12), CallOutcome::kAnswered, 4000);
   batch[2].call.caller = "{\"odd\", caller}";
+  batch[2].call.recording = "https://pbx.example/rec/\"3\".wav";
+  batch[2].call.ring_attempts = {{"Local/a 1003\\x@agents", 15000, At(12)},
+                                 {"SIP/1002", 0, At(12) + std::chrono::seconds(20)}};
   batch[3].call = batch[1].call;
   batch[4].call = Call("call-2", "support", At(11), CallOutcome::kAnswered, 1000);
   batch[4].call.csat.reset();
@@ -124,6 +127,8 @@ TEST_P(StoreConformance, KpiCallBatchesInsertEachNewCallOnce) {
     EXPECT_EQ(got->call.wait_ms, batch[i].call.wait_ms);
     EXPECT_EQ(got->call.fcr, batch[i].call.fcr);
     EXPECT_EQ(got->call.csat, batch[i].call.csat);
+    EXPECT_EQ(got->call.recording, batch[i].call.recording);
+    EXPECT_EQ(got->call.ring_attempts, batch[i].call.ring_attempts);
   }
   auto all = Read<Page<StoredCall>>(
       [&](Transaction& tx) { return tx.Kpi().ListCalls(a_, {}, PageRequest{.limit = 10}); });

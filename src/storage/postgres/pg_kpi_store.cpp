@@ -2,8 +2,8 @@
 
 #include <charconv>
 #include <map>
-#include <tuple>
 #include <string>
+#include <tuple>
 
 #include "storage/postgres/pg_connection.h"
 #include "storage/postgres/pg_query.h"
@@ -38,7 +38,8 @@ QueueConfig ReadQueue(const PgStatement& s) {
 constexpr const char* kCallColumns =
     "SELECT id, source_id, queue_id, agent_id, pbx_call_id, direction, queue_name, agent_pbx_id,"
     " caller, callee, started_at, answered_at, ended_at, wait_ms, talk_ms, hold_ms, acw_ms,"
-    " outcome, transfer_count, transferred_to, disposition, call_type, fcr, csat FROM calls";
+    " outcome, transfer_count, transferred_to, disposition, call_type, fcr, csat, recording,"
+    " ring_attempts FROM calls";
 
 StoredCall ReadCall(const PgStatement& s) {
   StoredCall c;
@@ -67,6 +68,9 @@ StoredCall ReadCall(const PgStatement& s) {
   r.call_type = s.Text(21);
   if (auto f = s.OptInt(22)) r.fcr = *f != 0;
   if (auto v = s.OptInt(23)) r.csat = static_cast<int>(*v);
+  r.recording = s.Text(24);
+  // Written by EncodeRingAttempts; unreadable text (never written by this code) reads as none.
+  r.ring_attempts = DecodeRingAttempts(s.Text(25)).value_or(std::vector<RingAttempt>());
   return c;
 }
 
@@ -336,13 +340,13 @@ Result<bool> PgKpiStore::InsertCall(TenantScope scope, StoredCall& c) {
       "INSERT INTO calls (tenant_id, source_id, pbx_call_id, queue_id, agent_id, direction,"
       " queue_name, agent_pbx_id, caller, callee, started_at, answered_at, ended_at, wait_ms,"
       " talk_ms, hold_ms, acw_ms, outcome, transfer_count, transferred_to, disposition,"
-      " call_type, fcr, csat) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-      " ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
+      " call_type, fcr, csat, recording, ring_attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+      " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
       scope.tenant_id(), c.source_id, r.pbx_call_id, c.queue_id, c.agent_id,
       std::string(CallDirectionName(r.direction)), r.queue, r.agent, r.caller, r.callee,
       r.started_at, r.answered_at, r.ended_at, r.wait_ms, r.talk_ms, r.hold_ms, r.acw_ms,
       std::string(CallOutcomeName(r.outcome)), r.transfer_count, r.transferred_to, r.disposition,
-      r.call_type, fcr, csat);
+      r.call_type, fcr, csat, r.recording, EncodeRingAttempts(r.ring_attempts));
   if (!done) return done.error();
   if (*done == 0) return false;
   c.id = conn_.LastInsertId();
@@ -399,13 +403,13 @@ Result<std::vector<bool>> PgKpiStore::InsertCalls(TenantScope scope,
     const size_t end = std::min(calls.size(), begin + kInsertChunk);
     ArrayLiteral source, pbx_call_id, queue_id, agent_id, direction, queue_name, agent_pbx_id,
         caller, callee, started_at, answered_at, ended_at, wait_ms, talk_ms, hold_ms, acw_ms,
-        outcome, transfer_count, transferred_to, disposition, call_type, fcr, csat;
+        outcome, transfer_count, transferred_to, disposition, call_type, fcr, csat, recording,
+        ring_attempts;
     std::map<NaturalKey, size_t> first;  // the first call of the chunk with each key
     for (size_t i = begin; i < end; ++i) {
       const StoredCall& c = calls[i];
       const CallRecord& r = c.call;
-      first.emplace(NaturalKey{c.source_id, r.pbx_call_id, r.queue, ToUnixMillis(r.started_at)},
-                    i);
+      first.emplace(NaturalKey{c.source_id, r.pbx_call_id, r.queue, ToUnixMillis(r.started_at)}, i);
       source.Add(c.source_id);
       pbx_call_id.Add(r.pbx_call_id);
       queue_id.Add(c.queue_id);
@@ -430,24 +434,26 @@ Result<std::vector<bool>> PgKpiStore::InsertCalls(TenantScope scope,
       call_type.Add(r.call_type);
       fcr.Add(r.fcr ? std::optional<int64_t>(*r.fcr ? 1 : 0) : std::nullopt);
       csat.Add(r.csat ? std::optional<int64_t>(*r.csat) : std::nullopt);
+      recording.Add(r.recording);
+      ring_attempts.Add(EncodeRingAttempts(r.ring_attempts));
     }
     auto stmt = conn_.Prepare(
         "INSERT INTO calls (tenant_id, source_id, pbx_call_id, queue_id, agent_id, direction,"
         " queue_name, agent_pbx_id, caller, callee, started_at, answered_at, ended_at, wait_ms,"
         " talk_ms, hold_ms, acw_ms, outcome, transfer_count, transferred_to, disposition,"
-        " call_type, fcr, csat)"
+        " call_type, fcr, csat, recording, ring_attempts)"
         " SELECT ?, * FROM unnest(?::bigint[], ?::text[], ?::bigint[], ?::bigint[], ?::text[],"
         " ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[],"
         " ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::int[], ?::text[],"
-        " ?::text[], ?::text[], ?::smallint[], ?::int[])"
+        " ?::text[], ?::text[], ?::smallint[], ?::int[], ?::text[], ?::text[])"
         " ON CONFLICT DO NOTHING RETURNING id, source_id, pbx_call_id, queue_name, started_at");
     if (!stmt) return stmt.error();
     stmt->Bind(scope.tenant_id(), source.Take(), pbx_call_id.Take(), queue_id.Take(),
                agent_id.Take(), direction.Take(), queue_name.Take(), agent_pbx_id.Take(),
-               caller.Take(), callee.Take(), started_at.Take(), answered_at.Take(),
-               ended_at.Take(), wait_ms.Take(), talk_ms.Take(), hold_ms.Take(), acw_ms.Take(),
-               outcome.Take(), transfer_count.Take(), transferred_to.Take(), disposition.Take(),
-               call_type.Take(), fcr.Take(), csat.Take());
+               caller.Take(), callee.Take(), started_at.Take(), answered_at.Take(), ended_at.Take(),
+               wait_ms.Take(), talk_ms.Take(), hold_ms.Take(), acw_ms.Take(), outcome.Take(),
+               transfer_count.Take(), transferred_to.Take(), disposition.Take(), call_type.Take(),
+               fcr.Take(), csat.Take(), recording.Take(), ring_attempts.Take());
     for (;;) {
       auto row = stmt->Step();
       if (!row) return row.error();
@@ -485,6 +491,7 @@ Result<Page<StoredCall>> PgKpiStore::ListCalls(TenantScope scope, const CallFilt
   if (f.outcome) q.Where("outcome = ?", std::string(CallOutcomeName(*f.outcome)));
   if (f.caller) q.Where("strpos(caller, ?) > 0", *f.caller);
   if (f.min_wait_ms) q.Where("wait_ms >= ?", *f.min_wait_ms);
+  if (f.has_recording) q.Where(*f.has_recording ? "recording <> ''" : "recording = ''");
   return FetchPage<StoredCall>(conn_, q, "id", true, page, ReadCall,
                                [](const StoredCall& c) { return c.id; });
 }
