@@ -12,6 +12,7 @@
 #include "auth/auth_store.h"
 #include "ingest/sources/source_store.h"
 #include "kpi/kpi_store.h"
+#include "live/live_store.h"
 #include "org/org_store.h"
 #include "storage/postgres/pg_connection.h"
 #include "storage/postgres/pg_test_support.h"
@@ -21,7 +22,7 @@ namespace {
 
 TimePoint At(int minutes) { return FromUnixMillis(1795305600000) + std::chrono::minutes(minutes); }
 
-// Fills every table of the 0001–0006 schema with rows of `scope`, through the stores.
+// Fills every table of the 0001–0009 schema with rows of `scope`, through the stores.
 Status Populate(Transaction& tx, TenantScope scope, const std::string& tag) {
   OrgStore& org = tx.Org();
   auto site = org.InsertSite(
@@ -124,10 +125,32 @@ Status Populate(Transaction& tx, TenantScope scope, const std::string& tag) {
   config.name = "pbx";
   config.path = "/var/log/asterisk/queue_log";
   config.created_at = config.updated_at = At(1);
-  return tx.Sources().InsertSourceConfig(scope, config);
+  CB_RETURN_IF_ERROR(tx.Sources().InsertSourceConfig(scope, config));
+
+  LiveStore& live = tx.Live();
+  PauseReason reason;
+  reason.name = "Lunch";
+  reason.created_at = reason.updated_at = At(0);
+  CB_RETURN_IF_ERROR(live.InsertPauseReason(scope, reason));
+  CB_RETURN_IF_ERROR(
+      live.InsertStateInterval(scope, {0, agent->id, AgentState::kPaused, "Lunch", At(0), At(5),
+                                       StateOrigin::kAgent, "user:" + std::to_string(user->id)}));
+  CB_RETURN_IF_ERROR(live.PutCurrentState(
+      scope, {agent->id, AgentState::kAvailable, "", At(5), StateOrigin::kPbx}));
+  CB_RETURN_IF_ERROR(
+      live.PutAlertRule(scope, {AlertKind::kLongWait, true, 120, "critical"}, At(0)));
+  Alert alert;
+  alert.kind = AlertKind::kLongWait;
+  alert.severity = "critical";
+  alert.subject_type = "queue";
+  alert.subject_id = queue->id;
+  alert.subject_name = "sales";
+  alert.detail = "caller waiting 130 s";
+  alert.started_at = At(2);
+  return live.InsertAlert(scope, alert);
 }
 
-// The tables of the 0001–0006 schema that Populate() fills.
+// The tables of the 0001–0009 schema that Populate() fills.
 const std::set<std::string> kPopulated = {"sites",
                                           "lobs",
                                           "teams",
@@ -148,7 +171,12 @@ const std::set<std::string> kPopulated = {"sites",
                                           "agent_state_seconds",
                                           "ingest_rejects",
                                           "ingest_diagnostics",
-                                          "source_configs"};
+                                          "source_configs",
+                                          "pause_reasons",
+                                          "agent_state_log",
+                                          "agent_live_states",
+                                          "alert_rules",
+                                          "alerts"};
 
 int64_t Count(PgConnection& conn, const std::string& sql) {
   auto stmt = conn.Prepare(sql);
@@ -314,7 +342,7 @@ TEST_F(PgRowSecurity, TheAppRoleIsNeitherSuperuserNorOwner) {
   auto owner = PostgresPrivilege({.url = cluster.OwnerUrl(db_->name())});
   ASSERT_TRUE(owner) << owner.error().ToString();
   EXPECT_NE(owner->find("the owner of the tables ("), std::string::npos) << *owner;
-  EXPECT_NE(owner->find(" tables, e.g. agent_pbx_ids)"), std::string::npos) << *owner;
+  EXPECT_NE(owner->find(" tables, e.g. agent_live_states)"), std::string::npos) << *owner;
   auto super = PostgresPrivilege({.url = cluster.SuperUrl(db_->name())});
   ASSERT_TRUE(super) << super.error().ToString();
   EXPECT_EQ(*super, "a superuser (or has BYPASSRLS)");

@@ -7,6 +7,7 @@
 #include "storage/postgres/pg_audit_store.h"
 #include "storage/postgres/pg_auth_store.h"
 #include "storage/postgres/pg_kpi_store.h"
+#include "storage/postgres/pg_live_store.h"
 #include "storage/postgres/pg_org_store.h"
 #include "storage/postgres/pg_source_store.h"
 #include "store/transaction.h"
@@ -16,13 +17,14 @@ namespace callboard {
 class PgTransaction final : public Transaction {
  public:
   explicit PgTransaction(PgConnection& conn)
-      : org_(conn), auth_(conn), audit_(conn), kpi_(conn), sources_(conn) {}
+      : org_(conn), auth_(conn), audit_(conn), kpi_(conn), sources_(conn), live_(conn) {}
 
   OrgStore& Org() override { return org_; }
   AuthStore& Auth() override { return auth_; }
   AuditStore& Audit() override { return audit_; }
   KpiStore& Kpi() override { return kpi_; }
   SourceStore& Sources() override { return sources_; }
+  LiveStore& Live() override { return live_; }
 
  private:
   PgOrgStore org_;
@@ -30,6 +32,7 @@ class PgTransaction final : public Transaction {
   PgAuditStore audit_;
   PgKpiStore kpi_;
   PgSourceStore sources_;
+  PgLiveStore live_;
 };
 
 }  // namespace callboard
