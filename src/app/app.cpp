@@ -74,6 +74,8 @@ Result<std::unique_ptr<App>> App::Open(const AppConfig& config, const Clock& clo
 void App::EnableLive() { importer_->set_observer(live_.get()); }
 
 App::App(const Clock& clock) : clock_(clock) {}
-App::~App() { live_->Stop(); }
+App::~App() {
+  if (live_) live_->Stop();  // absent when Open failed before making it
+}
 
 }  // namespace callboard
