@@ -175,7 +175,7 @@ int main(int argc, char** argv) {
       if (b > 1) {
         body += at + "|b" + std::to_string(b - 1) + "q" + std::to_string(i % kQueues) + "n" +
                 std::to_string(i) + "|bench" + std::to_string(i % kQueues) +
-                "|NONE|NONE|ABANDON|1|1|5\n";
+                "|NONE|ABANDON|1|1|5\n";
       }
     }
     events += b > 1 ? 2 * enters : enters;

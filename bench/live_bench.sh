@@ -31,7 +31,7 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$server_pid/stat"; }
 ticks_before=$(cpu_ticks)
 start=$(now)
 echo "live push: $clients clients, $events events/s for ${seconds}s ($(nproc) cores, all on one machine)"
-"$build_dir/live_bench" "$port" "$read_token" "$ingest" "$clients" "$events" "$seconds"
+/usr/bin/time -f "bench client: %U s user %S s system over %e s" "$build_dir/live_bench" "$port" "$read_token" "$ingest" "$clients" "$events" "$seconds"
 wall=$(elapsed "$start")
 cpu=$(awk -v t="$(( $(cpu_ticks) - ticks_before ))" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", t / hz }')
 rss=$(awk '/VmHWM/ {print $2 * 1024}' "/proc/$server_pid/status")

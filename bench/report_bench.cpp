@@ -3,6 +3,7 @@
 // 1-year (365 days) range ending at the last stored call's day, beside the baseline: the
 // same report as a plain SQL GROUP BY over the raw calls table of the same database, run
 // here through the same SQLite library. p50 and max over the repeats, after one warm-up.
+// Then the same 30 days by day in America/New_York (UTC hours are read there).
 // DESIGN §7: a queue or agent report over any range ≤ 50 ms server time with 10 M calls;
 // the HTTP figure is measured at the client on loopback, so it is an upper bound of it.
 //
@@ -196,7 +197,7 @@ int main(int argc, char** argv) {
     const char* name;
     int64_t days;
   };
-  double worst_year_ms = 0;
+  double worst_ms = 0;  // the slowest request of any figure
   for (const char* kind : {"queues", "agents"}) {
     for (const Range range : {Range{"1 day", 1}, Range{"1 month", 30}, Range{"1 year", 365}}) {
       const int64_t from = to - range.days * kDayMs;
@@ -231,7 +232,7 @@ int main(int argc, char** argv) {
       }
       const Stats h = Summarise(http_ms);
       const Stats q = Summarise(sql_ms);
-      if (range.days == 365) worst_year_ms = std::max(worst_year_ms, h.max);
+      worst_ms = std::max(worst_ms, h.max);
       char http_text[64];
       char sql_text[64];
       std::snprintf(http_text, sizeof http_text, "%9.2f / %9.2f ms", h.p50, h.max);
@@ -241,11 +242,31 @@ int main(int argc, char** argv) {
     }
   }
   std::printf("  ratio = SQL p50 / HTTP p50 (above 1: the aggregates beat raw calls)\n");
-  if (worst_year_ms <= 50) {
-    std::printf("  1-year reports: max %.1f ms, within the 50 ms target\n", worst_year_ms);
+  // By day in a zone with a non-zero offset the report reads UTC hours, not days: the same
+  // 30 days by America/New_York day (no SQL baseline: SQLite has no time zones).
+  for (const char* kind : {"queues", "agents"}) {
+    const std::string target = std::string("/api/v1/reports/") + kind +
+                               "?interval=day&tz=America/New_York&from=" +
+                               FormatRfc3339(FromUnixMillis(to - 30 * kDayMs)) +
+                               "&to=" + FormatRfc3339(FromUnixMillis(to));
+    auto [status, body] = http.Get(target, token);
+    if (status != 200) Die(target + " answered " + std::to_string(status) + ": " + body);
+    const size_t report_rows = boost::json::parse(body).at("rows").as_array().size();
+    std::vector<double> http_ms;
+    for (int i = 0; i < repeats; ++i) {
+      const auto t0 = std::chrono::steady_clock::now();
+      if (http.Get(target, token).first != 200) Die(target + " failed");
+      http_ms.push_back(Millis(std::chrono::steady_clock::now() - t0).count());
+    }
+    const Stats h = Summarise(http_ms);
+    std::printf("  %-7s 1 month by New York day: %zu rows, %.2f / %.2f ms (p50 / max)\n", kind,
+                report_rows, h.p50, h.max);
+  }
+  if (worst_ms <= 50) {
+    std::printf("  every report: max %.1f ms, within the 50 ms target\n", worst_ms);
   } else {
-    std::printf("  1-year reports: max %.1f ms, MISSES the 50 ms target by %.1f ms (%.1fx)\n",
-                worst_year_ms, worst_year_ms - 50, worst_year_ms / 50);
+    std::printf("  every report: max %.1f ms, MISSES the 50 ms target by %.1f ms (%.1fx)\n",
+                worst_ms, worst_ms - 50, worst_ms / 50);
   }
   return 0;
 }

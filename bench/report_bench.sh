@@ -6,6 +6,8 @@
 # DESIGN §7: <= 50 ms server time for any range with 10 M calls; RSS <= 300 MiB.
 #   REPORT_CALLS     calls to store (default 2000000; 10000000 for the DESIGN figure)
 #   REPORT_REPEATS   requests per figure (default 15)
+#   REPORT_DATA      data directory to keep: filled on the first run, reused (no import)
+#                    when it already holds a database (default: a scratch directory)
 set -euo pipefail
 # shellcheck source=bench/bench_common.sh
 source "$(dirname "$0")/bench_common.sh"
@@ -14,20 +16,23 @@ calls=${REPORT_CALLS:-2000000}
 hours=8760  # one year
 rate_per_hour=$(( calls / hours + 1 ))
 agents=$(( rate_per_hour / 7 + 1 ))
-data=$work/data
-"$bin" tenant add bench --data "$data" >/dev/null
-echo 'Bench-Password-1' | "$bin" user add --data "$data" --tenant bench --email bench@bench.test \
-  --name Bench --role manager --password-stdin >/dev/null
-
-sim=("$bin" simulate --format calls-json --queues 2 --agents "$agents" --hours "$hours"
-  --rate "$rate_per_hour" --seed 9)
-imp=("$bin" import --data "$data" --tenant bench --format calls-json --source year -)
-start=$(now)
-summary=$("${sim[@]}" | "${imp[@]}")
-secs=$(elapsed "$start")
-echo "Report benchmark data: $(json_field "$summary" calls) calls, 2 queues, $agents agents," \
-  "one year; simulated and imported in $secs s"
-echo "  command: ${sim[*]} | ${imp[*]}"
+data=${REPORT_DATA:-$work/data}
+if [ -e "$data/callboard.db" ]; then
+  echo "Report benchmark data: reusing $data"
+else
+  "$bin" tenant add bench --data "$data" >/dev/null
+  echo 'Bench-Password-1' | "$bin" user add --data "$data" --tenant bench --email bench@bench.test \
+    --name Bench --role manager --password-stdin >/dev/null
+  sim=("$bin" simulate --format calls-json --queues 2 --agents "$agents" --hours "$hours"
+    --rate "$rate_per_hour" --seed 9)
+  imp=("$bin" import --data "$data" --tenant bench --format calls-json --source year -)
+  start=$(now)
+  summary=$("${sim[@]}" | "${imp[@]}")
+  secs=$(elapsed "$start")
+  echo "Report benchmark data: $(json_field "$summary" calls) calls, 2 queues, $agents agents," \
+    "one year; simulated and imported in $secs s"
+  echo "  command: ${sim[*]} | ${imp[*]}"
+fi
 
 port=$(free_port)
 "$bin" serve --data "$data" --listen "127.0.0.1:$port" >"$work/serve.log" 2>&1 &
@@ -52,9 +57,12 @@ db_bytes=$(du -cb "$data"/callboard.db* | awk 'END { print $1 }')
 calls_bytes=$(sqlite3 "$data/callboard.db" \
   "SELECT SUM(pgsize) FROM dbstat WHERE name IN ('calls','calls_natural','calls_started','calls_agent')" 2>/dev/null || echo 0)
 agg_bytes=$(sqlite3 "$data/callboard.db" \
-  "SELECT SUM(pgsize) FROM dbstat WHERE name IN ('interval_aggregates','agent_state_seconds')" 2>/dev/null || echo 0)
+  "SELECT SUM(pgsize) FROM dbstat WHERE name IN ('interval_aggregates','interval_aggregates_totals','agent_state_seconds')" 2>/dev/null || echo 0)
+rollup_bytes=$(sqlite3 "$data/callboard.db" \
+  "SELECT SUM(pgsize) FROM dbstat WHERE name IN ('aggregate_rollups','agent_state_rollups','agent_pause_rollups')" 2>/dev/null || echo 0)
 echo "  database: $(mib "$db_bytes") on disk (raw calls with indexes $(mib "${calls_bytes:-0}")," \
-  "interval aggregates and agent state seconds $(mib "${agg_bytes:-0}"))"
+  "15-minute aggregates and agent state seconds $(mib "${agg_bytes:-0}"), their hour/day/month" \
+  "rollups $(mib "${rollup_bytes:-0}"))"
 rss_now=$(rss_kib VmRSS)
 rss_peak=$(rss_kib VmHWM)
 awk -v i="$rss_idle" -v n="$rss_now" -v p="$rss_peak" 'BEGIN {

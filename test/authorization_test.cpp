@@ -102,6 +102,8 @@ const std::vector<Case> kTable = {
     // Own status needs set_own_status; another agent's, override_agent_status (the victim is
     // another agent of the team, so an agent is refused).
     {"PUT", "/api/v1/agents/{id}/status", {false, true, false, true, true, false}, 204},
+    // Monitoring needs monitor_calls; the test tenant runs no PBX link, so it is unavailable.
+    {"POST", "/api/v1/agents/{id}/monitor", {false, true, false, true, true, false}, 503},
     {"GET", "/api/v1/pause-reasons", {true, true, true, true, true, true}, 200},
     {"POST", "/api/v1/pause-reasons", {false, false, false, true, true, false}, 201},
     {"PATCH", "/api/v1/pause-reasons/{id}", {false, false, false, true, true, false}, 200},
@@ -276,6 +278,8 @@ class Authorization : public ::testing::Test {
     if (pattern == "/api/v1/sources/{id}" && method == "PATCH") return R"({"port":10})";
     if (pattern == "/api/v1/agents/{id}/status")
       return R"({"state":"paused","reason":"Lunch","override_reason":"covering )" + tag + R"("})";
+    if (pattern == "/api/v1/agents/{id}/monitor")
+      return R"({"mode":"listen","supervisor_extension":"2001"})";
     if (pattern == "/api/v1/alert-rules/{kind}") return R"({"enabled":true,"threshold_s":90})";
     if (method == "PATCH") return R"({"name":"Renamed )" + tag + R"("})";
     if (method != "POST") return "";
@@ -444,7 +448,7 @@ TEST_F(Authorization, OtherTenantsObjectsAreNotFoundOnEveryRouteWithAnId) {
     EXPECT_EQ(Json(r).at("error").at("code").as_string(), "not_found");
     ++probes;
   }
-  EXPECT_EQ(probes, 28);
+  EXPECT_EQ(probes, 29);
   // Nothing of A changed: its objects are all still there under their names.
   const auto admin_a = Bearer(server_.Login(a.emails.at(Role::kAdmin)));
   EXPECT_EQ(Json(c.Request("GET", "/api/v1/sites/" + std::to_string(a.site), "", admin_a))

@@ -453,9 +453,9 @@ TEST_F(KpiApi, CallLogFiltersAndPages) {
   ASSERT_EQ(caller.at("items").as_array().size(), 1u);
   EXPECT_EQ(caller.at("items").as_array()[0].at("caller").as_string(), "+15555841861");
   // That call rang Local/a1001 for 10 s (RINGNOANSWER 10000 ms) before Local/a1002 answered.
-  auto rung = Get(
-      "/api/v1/calls/" + std::to_string(caller.at("items").as_array()[0].at("id").as_int64()),
-      manager_);
+  auto rung =
+      Get("/api/v1/calls/" + std::to_string(caller.at("items").as_array()[0].at("id").as_int64()),
+          manager_);
   const auto& rna = rung.at("ring_no_answer").as_array();
   ASSERT_EQ(rna.size(), 1u);
   EXPECT_EQ(rna[0].at("agent").as_string(), "Local/a1001@agents/n");
@@ -466,8 +466,8 @@ TEST_F(KpiApi, CallLogFiltersAndPages) {
   for (const auto& e : rung.at("timeline").as_array()) {
     events.emplace_back(e.at("event").as_string());
   }
-  EXPECT_EQ(events, (std::vector<std::string>{"entered_queue", "ring_no_answer", "answered",
-                                              "ended"}));
+  EXPECT_EQ(events,
+            (std::vector<std::string>{"entered_queue", "ring_no_answer", "answered", "ended"}));
   // queue_log carries no recordings.
   EXPECT_TRUE(Get("/api/v1/calls?has_recording=true", manager_).at("items").as_array().empty());
   EXPECT_EQ(Get("/api/v1/calls?has_recording=false", manager_).at("items").as_array().size(), 40u);
@@ -504,9 +504,8 @@ TEST_F(KpiApi, CallLogFiltersAndPages) {
   EXPECT_EQ(timeline[2 + rings].at("event").as_string(), "ended");
   EXPECT_EQ(timeline[2 + rings].at("outcome").as_string(), "answered");
 
-  ClientResponse bad =
-      client_.Request("GET", "/api/v1/calls?outcome=lost&min_wait_s=x&has_recording=yes", "",
-                      manager_);
+  ClientResponse bad = client_.Request(
+      "GET", "/api/v1/calls?outcome=lost&min_wait_s=x&has_recording=yes", "", manager_);
   EXPECT_EQ(bad.status, 400);
   EXPECT_EQ(ErrorFields(bad), (std::set<std::string>{"outcome", "min_wait_s", "has_recording"}));
 }

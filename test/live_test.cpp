@@ -10,8 +10,10 @@
 
 #include "app/app.h"
 #include "ingest/importer.h"
+#include "kpi/kpi_store.h"
 #include "live/live_service.h"
 #include "org/org_service.h"
+#include "store/transaction.h"
 #include "test/support/test_server.h"
 #include "test/support/ws_client.h"
 
@@ -200,7 +202,7 @@ TEST_F(Live, APauseLongerThanItsMaximumRaisesAnAlertThatIsPushedListedAndAcknowl
   EXPECT_EQ(pushed.at("alert").at("kind").as_string(), "pause_overrun");
   EXPECT_EQ(pushed.at("alert").at("subject").at("id").as_int64(), ann_);
   EXPECT_EQ(pushed.at("alert").at("detail").as_string(),
-            "paused for Smoke 16 min (maximum 15 min)");
+            "paused for Smoke 16 min 1 s (maximum 15 min)");
 
   auto open = Get("/api/v1/alerts?open=true", blue_h_).at("items").as_array();
   ASSERT_EQ(open.size(), 1u);
@@ -313,6 +315,61 @@ TEST_F(Live, SocketsAuthenticateByCookieHeaderOrFirstMessageNeverByUrl) {
             "status 401");
   // Silence: closed after the authentication wait is covered by the 4401 case above.
   EXPECT_EQ(client_.Request("GET", "/api/v1/live/ws", "", ann_h_).status, 426);
+}
+
+TEST_F(Live, StatesOfAnAgentWithoutAPbxFeedTheAgentStateSeconds) {
+  const Principal op = OperatorPrincipal(tenant_);
+  const int64_t dee =
+      server_.app().org().Create(op, Agent{.name = "Dee", .team_id = blue_}, {})->id;
+  const std::string why = R"(,"override_reason":"desk shift")";
+  ASSERT_EQ(SetStatus(dee, R"({"state":"available")" + why + "}", blue_h_).status, 204);
+  server_.clock().Advance(std::chrono::minutes(10));  // 09:10
+  ASSERT_EQ(SetStatus(dee, R"({"state":"paused","reason":"Lunch")" + why + "}", blue_h_).status,
+            204);
+  server_.clock().Advance(std::chrono::minutes(15));  // 09:25
+  ASSERT_EQ(SetStatus(dee, R"({"state":"logged_out")" + why + "}", blue_h_).status, 204);
+  // 09:00–09:10 available, 09:10–09:25 Lunch: 09:00 bucket 600 s + 300 s, 09:15 bucket 600 s.
+  std::vector<AgentStateRow> rows;
+  ASSERT_TRUE(server_.app()
+                  .db()
+                  .Read([&](Transaction& tx) -> Status {
+                    auto r =
+                        tx.Kpi().ReadAgentStates(TenantScope(tenant_), FromUnixMillis(kNine * 1000),
+                                                 FromUnixMillis((kNine + 3600) * 1000));
+                    if (!r) return r.error();
+                    rows = std::move(*r);
+                    return Status::Ok();
+                  })
+                  .ok());
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].agent_id, dee);
+  EXPECT_EQ(rows[0].bucket, FromUnixMillis(kNine * 1000));
+  EXPECT_EQ(rows[0].seconds.available_ms, 600000);
+  EXPECT_EQ(rows[0].seconds.paused_ms, 300000);
+  EXPECT_EQ(rows[0].seconds.logged_in_ms, 900000);
+  EXPECT_EQ(rows[1].bucket, FromUnixMillis((kNine + 900) * 1000));
+  EXPECT_EQ(rows[1].seconds.paused_ms, 600000);
+  EXPECT_EQ(rows[1].seconds.paused_by_reason_ms.at("Lunch"), 600000);
+  // Ann has a PBX identity: her manual states are logged but leave the seconds to the PBX.
+  ASSERT_EQ(SetStatus(ann_, R"({"state":"available"})", ann_h_).status, 204);
+  server_.clock().Advance(std::chrono::minutes(5));
+  ASSERT_EQ(SetStatus(ann_, R"({"state":"paused","reason":"Lunch"})", ann_h_).status, 204);
+  std::vector<StateInterval> log;
+  ASSERT_TRUE(server_.app()
+                  .db()
+                  .Read([&](Transaction& tx) -> Status {
+                    auto r = tx.Live().ListStateIntervals(TenantScope(tenant_), ann_,
+                                                          FromUnixMillis(kNine * 1000),
+                                                          FromUnixMillis((kNine + 3600) * 1000));
+                    if (!r) return r.error();
+                    log = std::move(*r);
+                    return Status::Ok();
+                  })
+                  .ok());
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_EQ(log[0].state, AgentState::kAvailable);
+  EXPECT_EQ(log[0].origin, StateOrigin::kAgent);
+  EXPECT_EQ(log[0].ended_at - log[0].started_at, std::chrono::minutes(5));
 }
 
 class SlowLive : public Live {

@@ -359,7 +359,7 @@ class WsSession final : public SessionBase,
     });
   }
 
-  void Send(std::string text) override {
+  void Send(std::shared_ptr<const std::string> text) override {
     net::post(ws_.get_executor(),
               [self = this->shared_from_this(), text = std::move(text)]() mutable {
                 self->Enqueue(std::move(text));
@@ -411,13 +411,14 @@ class WsSession final : public SessionBase,
     });
   }
 
-  void Enqueue(std::string text) {
+  void Enqueue(std::shared_ptr<const std::string> text) {
     if (closed_ || closing_) return;
     if (queue_.size() >= core_.options.websocket_queue_limit) {
       // Too slow: keep the message being written, replace the backlog by a fresh state.
       while (queue_.size() > (writing_ ? 1u : 0u)) queue_.pop_back();
-      text = handler_ ? handler_->Resync() : std::string();
-      if (text.empty()) return;
+      std::string fresh = handler_ ? handler_->Resync() : std::string();
+      if (fresh.empty()) return;
+      text = std::make_shared<const std::string>(std::move(fresh));
     }
     queue_.push_back(std::move(text));
     if (!writing_) DoWrite();
@@ -426,7 +427,7 @@ class WsSession final : public SessionBase,
   void DoWrite() {
     writing_ = true;
     ws_.text(true);
-    ws_.async_write(net::buffer(queue_.front()),
+    ws_.async_write(net::buffer(*queue_.front()),
                     [self = this->shared_from_this()](beast::error_code ec, size_t) {
                       self->writing_ = false;
                       if (!self->queue_.empty()) self->queue_.pop_front();
@@ -458,7 +459,7 @@ class WsSession final : public SessionBase,
   net::steady_timer timer_;
   std::shared_ptr<WebSocketHandler> handler_;
   beast::flat_buffer buffer_;
-  std::deque<std::string> queue_;
+  std::deque<std::shared_ptr<const std::string>> queue_;
   bool writing_ = false;
   bool closing_ = false;
   bool closed_ = false;

@@ -48,8 +48,8 @@ struct HttpServerOptions {
   std::function<void(std::string_view)> access_log;
   // Decides WebSocket upgrade requests; without it they are ordinary requests.
   WebSocketUpgrade websocket;
-  size_t websocket_message_limit = 64 * 1024;  // largest message a client may send
-  size_t websocket_queue_limit = 256;          // queued messages before a resync
+  size_t websocket_message_limit = 64 * 1024;               // largest message a client may send
+  size_t websocket_queue_limit = 256;                       // queued messages before a resync
   std::chrono::milliseconds websocket_idle_timeout{30000};  // no pong to our pings
   int websocket_send_buffer = 0;  // SO_SNDBUF of WebSockets; 0: the system's (tests shrink it)
 };

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <functional>
 
 #include "api/api.h"
 #include "api/json_body.h"
@@ -34,13 +35,21 @@ Result<PauseReason> ReadReason(std::string_view text, PauseReason base, bool cre
   return base;
 }
 
+// `fn` with the live service; 503 while live operations are not running.
+Handler WhenLive(LiveService* live, std::function<HttpResponse(RequestContext&, LiveService&)> fn) {
+  return [live, fn = std::move(fn)](RequestContext& ctx) {
+    if (live == nullptr) {
+      return ErrorResponse(Status::Unavailable("live operations are not running"),
+                           ctx.request.request_id);
+    }
+    return fn(ctx, *live);
+  };
+}
+
 }  // namespace
 
 void AddLiveRoutes(Router& router, ApiDeps& deps) {
   LiveService* live = deps.live;
-  auto unavailable = [](const HttpRequest& req) {
-    return ErrorResponse(Status::Unavailable("live operations are not running"), req.request_id);
-  };
   router.Add({
       .method = "GET",
       .pattern = "/api/v1/live",
@@ -50,13 +59,13 @@ void AddLiveRoutes(Router& router, ApiDeps& deps) {
                  "WebSocket /api/v1/live/ws continues from. An agent sees their own state and "
                  "queue totals; a supervisor their teams; a manager or administrator everyone.",
       .permission = Permission::kViewOwnPerformance,
-      .handler =
-          [live, unavailable](RequestContext& ctx) {
-            if (live == nullptr) return unavailable(ctx.request);
-            auto snapshot = live->Snapshot(*ctx.principal);
-            if (!snapshot) return ErrorResponse(snapshot.error(), ctx.request.request_id);
-            return TextJson(std::move(*snapshot));
-          },
+      .handler = WhenLive(live,
+                          [](RequestContext& ctx, LiveService& live) {
+                            auto snapshot = live.Snapshot(*ctx.principal);
+                            if (!snapshot)
+                              return ErrorResponse(snapshot.error(), ctx.request.request_id);
+                            return TextJson(std::move(*snapshot));
+                          }),
   });
   router.Add({
       .method = "GET",
@@ -89,30 +98,69 @@ void AddLiveRoutes(Router& router, ApiDeps& deps) {
                {"reason", "string", false, "pause reason name (paused only)"},
                {"override_reason", "string", false, "why; required for another agent"}},
       .success_status = 204,
-      .handler =
-          [live, unavailable](RequestContext& ctx) {
-            const HttpRequest& req = ctx.request;
-            if (live == nullptr) return unavailable(req);
-            auto id = PathId(req);
-            if (!id) return ErrorResponse(id.error(), req.request_id);
-            auto body = JsonBody::Parse(req.body);
-            if (!body) return ErrorResponse(body.error(), req.request_id);
-            StatusChange change;
-            auto state = body->String("state", true, 20);
-            if (state) {
-              if (auto s = ParseAgentState(*state)) {
-                change.state = *s;
-              } else {
-                body->AddError("state", "invalid", "one of available, paused, logged_out");
-              }
-            }
-            if (auto v = body->String("reason", false, 64)) change.reason = *v;
-            if (auto v = body->String("override_reason", false, 500)) change.override_reason = *v;
-            if (Status s = body->Finish(); !s.ok()) return ErrorResponse(s, req.request_id);
-            Status s = live->SetStatus(*ctx.principal, *id, change, ctx.audit);
-            if (!s.ok()) return ErrorResponse(s, req.request_id);
-            return NoContent();
-          },
+      .handler = WhenLive(live,
+                          [](RequestContext& ctx, LiveService& live) {
+                            const HttpRequest& req = ctx.request;
+                            auto id = PathId(req);
+                            if (!id) return ErrorResponse(id.error(), req.request_id);
+                            auto body = JsonBody::Parse(req.body);
+                            if (!body) return ErrorResponse(body.error(), req.request_id);
+                            StatusChange change;
+                            auto state = body->String("state", true, 20);
+                            if (state) {
+                              if (auto s = ParseAgentState(*state)) {
+                                change.state = *s;
+                              } else {
+                                body->AddError("state", "invalid",
+                                               "one of available, paused, logged_out");
+                              }
+                            }
+                            if (auto v = body->String("reason", false, 64)) change.reason = *v;
+                            if (auto v = body->String("override_reason", false, 500))
+                              change.override_reason = *v;
+                            if (Status s = body->Finish(); !s.ok())
+                              return ErrorResponse(s, req.request_id);
+                            Status s = live.SetStatus(*ctx.principal, *id, change, ctx.audit);
+                            if (!s.ok()) return ErrorResponse(s, req.request_id);
+                            return NoContent();
+                          }),
+  });
+  router.Add({
+      .method = "POST",
+      .pattern = "/api/v1/agents/{id}/monitor",
+      .summary = "Listen to, whisper to or barge into the agent's call: the phone system rings "
+                 "the supervisor's extension and joins it to the agent's channel (ChanSpy). "
+                 "Audited (agent.monitor). 503 when no asterisk-ami source of the tenant is "
+                 "running; 409 with the phone system's message when it refuses.",
+      .permission = Permission::kMonitorCalls,
+      .params = {{"id", "path", "integer", true, "agent id"}},
+      .body = {{"mode", "string", true, "listen, whisper or barge"},
+               {"supervisor_extension", "string", true, "the supervisor's phone, e.g. 2001"}},
+      .success_status = 204,
+      .handler = WhenLive(live,
+                          [](RequestContext& ctx, LiveService& live) {
+                            const HttpRequest& req = ctx.request;
+                            auto id = PathId(req);
+                            if (!id) return ErrorResponse(id.error(), req.request_id);
+                            auto body = JsonBody::Parse(req.body);
+                            if (!body) return ErrorResponse(body.error(), req.request_id);
+                            MonitorChange change;
+                            if (auto mode = body->String("mode", true, 20)) {
+                              if (auto m = ParseMonitorMode(*mode)) {
+                                change.mode = *m;
+                              } else {
+                                body->AddError("mode", "invalid", "one of listen, whisper, barge");
+                              }
+                            }
+                            if (auto v = body->String("supervisor_extension", true, 40)) {
+                              change.supervisor_extension = *v;
+                            }
+                            if (Status s = body->Finish(); !s.ok())
+                              return ErrorResponse(s, req.request_id);
+                            Status s = live.Monitor(*ctx.principal, *id, change, ctx.audit);
+                            if (!s.ok()) return ErrorResponse(s, req.request_id);
+                            return NoContent();
+                          }),
   });
   router.Add({
       .method = "GET",
@@ -121,15 +169,15 @@ void AddLiveRoutes(Router& router, ApiDeps& deps) {
       .access = Access::kAuthenticated,
       .params = {{"include_inactive", "query", "boolean", false, "deleted ones too"}},
       .handler =
-          [live, unavailable](RequestContext& ctx) {
-            if (live == nullptr) return unavailable(ctx.request);
-            const bool inactive = ctx.request.Query("include_inactive") == "true";
-            auto reasons = live->ListPauseReasons(*ctx.principal, inactive);
-            if (!reasons) return ErrorResponse(reasons.error(), ctx.request.request_id);
-            boost::json::array items;
-            for (const PauseReason& r : *reasons) items.push_back(PauseReasonJson(r));
-            return JsonResponse(200, boost::json::object{{"items", std::move(items)}});
-          },
+          WhenLive(live,
+                   [](RequestContext& ctx, LiveService& live) {
+                     const bool inactive = ctx.request.Query("include_inactive") == "true";
+                     auto reasons = live.ListPauseReasons(*ctx.principal, inactive);
+                     if (!reasons) return ErrorResponse(reasons.error(), ctx.request.request_id);
+                     boost::json::array items;
+                     for (const PauseReason& r : *reasons) items.push_back(PauseReasonJson(r));
+                     return JsonResponse(200, boost::json::object{{"items", std::move(items)}});
+                   }),
   });
   router.Add({
       .method = "POST",
@@ -141,16 +189,16 @@ void AddLiveRoutes(Router& router, ApiDeps& deps) {
                {"productive", "boolean", false, "counts as productive time"},
                {"max_minutes", "integer", false, "a longer pause raises an alert; null: none"}},
       .success_status = 201,
-      .handler =
-          [live, unavailable](RequestContext& ctx) {
-            const HttpRequest& req = ctx.request;
-            if (live == nullptr) return unavailable(req);
-            auto reason = ReadReason(req.body, PauseReason{}, true);
-            if (!reason) return ErrorResponse(reason.error(), req.request_id);
-            auto created = live->CreatePauseReason(*ctx.principal, *reason, ctx.audit);
-            if (!created) return ErrorResponse(created.error(), req.request_id);
-            return JsonResponse(201, PauseReasonJson(*created));
-          },
+      .handler = WhenLive(live,
+                          [](RequestContext& ctx, LiveService& live) {
+                            const HttpRequest& req = ctx.request;
+                            auto reason = ReadReason(req.body, PauseReason{}, true);
+                            if (!reason) return ErrorResponse(reason.error(), req.request_id);
+                            auto created =
+                                live.CreatePauseReason(*ctx.principal, *reason, ctx.audit);
+                            if (!created) return ErrorResponse(created.error(), req.request_id);
+                            return JsonResponse(201, PauseReasonJson(*created));
+                          }),
   });
   router.Add({
       .method = "PATCH",
@@ -162,13 +210,13 @@ void AddLiveRoutes(Router& router, ApiDeps& deps) {
                {"colour", "string", false, "#rrggbb"},
                {"productive", "boolean", false, ""},
                {"max_minutes", "integer", false, "null: none"}},
-      .handler =
-          [live, unavailable](RequestContext& ctx) {
+      .handler = WhenLive(
+          live,
+          [](RequestContext& ctx, LiveService& live) {
             const HttpRequest& req = ctx.request;
-            if (live == nullptr) return unavailable(req);
             auto id = PathId(req);
             if (!id) return ErrorResponse(id.error(), req.request_id);
-            auto all = live->ListPauseReasons(*ctx.principal, false);
+            auto all = live.ListPauseReasons(*ctx.principal, false);
             if (!all) return ErrorResponse(all.error(), req.request_id);
             auto it = std::find_if(all->begin(), all->end(),
                                    [&](const PauseReason& r) { return r.id == *id; });
@@ -177,10 +225,10 @@ void AddLiveRoutes(Router& router, ApiDeps& deps) {
             }
             auto reason = ReadReason(req.body, *it, false);
             if (!reason) return ErrorResponse(reason.error(), req.request_id);
-            auto updated = live->UpdatePauseReason(*ctx.principal, *reason, ctx.audit);
+            auto updated = live.UpdatePauseReason(*ctx.principal, *reason, ctx.audit);
             if (!updated) return ErrorResponse(updated.error(), req.request_id);
             return JsonResponse(200, PauseReasonJson(*updated));
-          },
+          }),
   });
   router.Add({
       .method = "DELETE",
@@ -189,16 +237,15 @@ void AddLiveRoutes(Router& router, ApiDeps& deps) {
       .permission = Permission::kConfigureMetrics,
       .params = {{"id", "path", "integer", true, "pause reason id"}},
       .success_status = 204,
-      .handler =
-          [live, unavailable](RequestContext& ctx) {
-            const HttpRequest& req = ctx.request;
-            if (live == nullptr) return unavailable(req);
-            auto id = PathId(req);
-            if (!id) return ErrorResponse(id.error(), req.request_id);
-            Status s = live->DeletePauseReason(*ctx.principal, *id, ctx.audit);
-            if (!s.ok()) return ErrorResponse(s, req.request_id);
-            return NoContent();
-          },
+      .handler = WhenLive(live,
+                          [](RequestContext& ctx, LiveService& live) {
+                            const HttpRequest& req = ctx.request;
+                            auto id = PathId(req);
+                            if (!id) return ErrorResponse(id.error(), req.request_id);
+                            Status s = live.DeletePauseReason(*ctx.principal, *id, ctx.audit);
+                            if (!s.ok()) return ErrorResponse(s, req.request_id);
+                            return NoContent();
+                          }),
   });
   router.Add({
       .method = "GET",
@@ -207,14 +254,14 @@ void AddLiveRoutes(Router& router, ApiDeps& deps) {
                  "long_acw, no_agents).",
       .permission = Permission::kViewWallboard,
       .handler =
-          [live, unavailable](RequestContext& ctx) {
-            if (live == nullptr) return unavailable(ctx.request);
-            auto rules = live->ListAlertRules(*ctx.principal);
-            if (!rules) return ErrorResponse(rules.error(), ctx.request.request_id);
-            boost::json::array items;
-            for (const AlertRule& r : *rules) items.push_back(AlertRuleJson(r));
-            return JsonResponse(200, boost::json::object{{"items", std::move(items)}});
-          },
+          WhenLive(live,
+                   [](RequestContext& ctx, LiveService& live) {
+                     auto rules = live.ListAlertRules(*ctx.principal);
+                     if (!rules) return ErrorResponse(rules.error(), ctx.request.request_id);
+                     boost::json::array items;
+                     for (const AlertRule& r : *rules) items.push_back(AlertRuleJson(r));
+                     return JsonResponse(200, boost::json::object{{"items", std::move(items)}});
+                   }),
   });
   router.Add({
       .method = "PUT",
@@ -227,28 +274,30 @@ void AddLiveRoutes(Router& router, ApiDeps& deps) {
       .body = {{"enabled", "boolean", true, ""},
                {"threshold_s", "integer", false, "long_wait, long_acw: seconds"},
                {"severity", "string", false, "info, warning or critical"}},
-      .handler =
-          [live, unavailable](RequestContext& ctx) {
-            const HttpRequest& req = ctx.request;
-            if (live == nullptr) return unavailable(req);
-            auto kind = ParseAlertKind(req.PathParam("kind").value_or(""));
-            if (!kind) return ErrorResponse(Status::NotFound("no such alert kind"), req.request_id);
-            AlertRule rule;
-            auto rules = live->ListAlertRules(*ctx.principal);
-            if (!rules) return ErrorResponse(rules.error(), req.request_id);
-            for (const AlertRule& r : *rules) {
-              if (r.kind == *kind) rule = r;
-            }
-            auto body = JsonBody::Parse(req.body);
-            if (!body) return ErrorResponse(body.error(), req.request_id);
-            if (auto v = body->Bool("enabled", true)) rule.enabled = *v;
-            if (auto v = body->Int("threshold_s", false)) rule.threshold_s = *v;
-            if (auto v = body->String("severity", false, 10)) rule.severity = *v;
-            if (Status s = body->Finish(); !s.ok()) return ErrorResponse(s, req.request_id);
-            Status s = live->PutAlertRule(*ctx.principal, rule, ctx.audit);
-            if (!s.ok()) return ErrorResponse(s, req.request_id);
-            return JsonResponse(200, AlertRuleJson(rule));
-          },
+      .handler = WhenLive(live,
+                          [](RequestContext& ctx, LiveService& live) {
+                            const HttpRequest& req = ctx.request;
+                            auto kind = ParseAlertKind(req.PathParam("kind").value_or(""));
+                            if (!kind)
+                              return ErrorResponse(Status::NotFound("no such alert kind"),
+                                                   req.request_id);
+                            AlertRule rule;
+                            auto rules = live.ListAlertRules(*ctx.principal);
+                            if (!rules) return ErrorResponse(rules.error(), req.request_id);
+                            for (const AlertRule& r : *rules) {
+                              if (r.kind == *kind) rule = r;
+                            }
+                            auto body = JsonBody::Parse(req.body);
+                            if (!body) return ErrorResponse(body.error(), req.request_id);
+                            if (auto v = body->Bool("enabled", true)) rule.enabled = *v;
+                            if (auto v = body->Int("threshold_s", false)) rule.threshold_s = *v;
+                            if (auto v = body->String("severity", false, 10)) rule.severity = *v;
+                            if (Status s = body->Finish(); !s.ok())
+                              return ErrorResponse(s, req.request_id);
+                            Status s = live.PutAlertRule(*ctx.principal, rule, ctx.audit);
+                            if (!s.ok()) return ErrorResponse(s, req.request_id);
+                            return JsonResponse(200, AlertRuleJson(rule));
+                          }),
   });
   router.Add({
       .method = "GET",
@@ -259,16 +308,16 @@ void AddLiveRoutes(Router& router, ApiDeps& deps) {
       .params = {{"open", "query", "boolean", false, "only alerts without an end"},
                  {"limit", "query", "integer", false, "page size, 1..500"},
                  {"cursor", "query", "string", false, "next_cursor of the previous page"}},
-      .handler =
-          [live, unavailable](RequestContext& ctx) {
-            const HttpRequest& req = ctx.request;
-            if (live == nullptr) return unavailable(req);
-            auto page = ReadPage(req);
-            if (!page) return ErrorResponse(page.error(), req.request_id);
-            auto alerts = live->ListAlerts(*ctx.principal, req.Query("open") == "true", *page);
-            if (!alerts) return ErrorResponse(alerts.error(), req.request_id);
-            return JsonResponse(200, PageJson(*alerts, AlertJson));
-          },
+      .handler = WhenLive(live,
+                          [](RequestContext& ctx, LiveService& live) {
+                            const HttpRequest& req = ctx.request;
+                            auto page = ReadPage(req);
+                            if (!page) return ErrorResponse(page.error(), req.request_id);
+                            auto alerts =
+                                live.ListAlerts(*ctx.principal, req.Query("open") == "true", *page);
+                            if (!alerts) return ErrorResponse(alerts.error(), req.request_id);
+                            return JsonResponse(200, PageJson(*alerts, AlertJson));
+                          }),
   });
   router.Add({
       .method = "POST",
@@ -276,16 +325,15 @@ void AddLiveRoutes(Router& router, ApiDeps& deps) {
       .summary = "Acknowledge an alert (audited); the acknowledgement is pushed live.",
       .permission = Permission::kViewWallboard,
       .params = {{"id", "path", "integer", true, "alert id"}},
-      .handler =
-          [live, unavailable](RequestContext& ctx) {
-            const HttpRequest& req = ctx.request;
-            if (live == nullptr) return unavailable(req);
-            auto id = PathId(req);
-            if (!id) return ErrorResponse(id.error(), req.request_id);
-            auto alert = live->AckAlert(*ctx.principal, *id, ctx.audit);
-            if (!alert) return ErrorResponse(alert.error(), req.request_id);
-            return JsonResponse(200, AlertJson(*alert));
-          },
+      .handler = WhenLive(live,
+                          [](RequestContext& ctx, LiveService& live) {
+                            const HttpRequest& req = ctx.request;
+                            auto id = PathId(req);
+                            if (!id) return ErrorResponse(id.error(), req.request_id);
+                            auto alert = live.AckAlert(*ctx.principal, *id, ctx.audit);
+                            if (!alert) return ErrorResponse(alert.error(), req.request_id);
+                            return JsonResponse(200, AlertJson(*alert));
+                          }),
   });
 }
 

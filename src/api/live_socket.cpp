@@ -74,7 +74,7 @@ class LiveSocket final : public WebSocketHandler {
       principal_ = who->principal;
       Subscribe(*principal_, after);
     } else if (*type == "ping") {
-      peer->Send(R"({"type":"pong"})");
+      peer->Send(std::make_shared<const std::string>(R"({"type":"pong"})"));
     }
     // Other message types are ignored: newer clients may send what this server does not know.
   }
@@ -94,7 +94,7 @@ class LiveSocket final : public WebSocketHandler {
     std::weak_ptr<WebSocketPeer> weak = peer_;
     auto sub = live_.Subscribe(
         p,
-        [weak](const std::string& message) {
+        [weak](const std::shared_ptr<const std::string>& message) {
           if (auto peer = weak.lock()) peer->Send(message);
         },
         after);

@@ -1,5 +1,5 @@
-// Routes: the tenant's long-running sources (file tails, 3CX TCP feeds) run inside `serve`,
-// each with its live status.
+// Routes: the tenant's long-running sources (file tails, 3CX TCP feeds, Asterisk Manager
+// Interface links) run inside `serve`, each with its live status.
 
 #include <algorithm>
 #include <boost/json.hpp>
@@ -21,20 +21,26 @@ constexpr size_t kMaxPathChars = 4096;
 constexpr size_t kMaxHostChars = 253;
 
 std::vector<FieldDoc> SourceFields(bool create) {
-  return {
-      {"name", "string", create, "unique within the tenant; names the data (calls, rejects)"},
-      {"kind", "string", create, "file-tail, 3cx-tcp-listen or 3cx-tcp-connect"},
-      {"format", "string", create,
-       "asterisk-queue-log, asterisk-cdr, 3cx-cdr, freeswitch-cc, calls-json or calls-csv "
-       "(3CX TCP kinds: 3cx-cdr)"},
-      {"path", "string", false,
-       "file-tail: absolute path under a directory the operator allows; \"\" clears"},
-      {"host", "string", false,
-       "3cx-tcp-connect: the 3CX server; 3cx-tcp-listen: address to listen on (\"\" = all)"},
-      {"port", "integer", false, "3CX TCP kinds: the CDR socket's port (listening: 1024..65535)"},
-      {"time_zone", "string", false, "IANA zone of the PBX's timestamps (default UTC)"},
-      {"columns", "array<string>", false, "3cx-cdr: the CDR output fields in 3CX's order"},
-      {"enabled", "boolean", false, "false stops the source (default true)"}};
+  return {{"name", "string", create, "unique within the tenant; names the data (calls, rejects)"},
+          {"kind", "string", create, "file-tail, 3cx-tcp-listen, 3cx-tcp-connect or asterisk-ami"},
+          {"format", "string", create,
+           "asterisk-queue-log, asterisk-cdr, 3cx-cdr, freeswitch-cc, calls-json or calls-csv "
+           "(3CX TCP kinds: 3cx-cdr; asterisk-ami: asterisk-queue-log, which it defaults to)"},
+          {"path", "string", false,
+           "file-tail: absolute path under a directory the operator allows; \"\" clears"},
+          {"host", "string", false,
+           "3cx-tcp-connect: the 3CX server; 3cx-tcp-listen: address to listen on (\"\" = all)"},
+          {"port", "integer", false,
+           "3CX TCP kinds: the CDR socket's port (listening: 1024..65535); asterisk-ami: the "
+           "manager port (default 5038)"},
+          {"username", "string", false, "asterisk-ami: the manager.conf user"},
+          {"secret", "string", false,
+           "asterisk-ami: the manager.conf secret; write-only (never returned; omit to keep it)"},
+          {"channel_template", "string", false,
+           "asterisk-ami: the supervisor's phone for monitoring, with {ext} (default PJSIP/{ext})"},
+          {"time_zone", "string", false, "IANA zone of the PBX's timestamps (default UTC)"},
+          {"columns", "array<string>", false, "3cx-cdr: the CDR output fields in 3CX's order"},
+          {"enabled", "boolean", false, "false stops the source (default true)"}};
 }
 
 // Reads the fields present in `b` onto `c`; on creation the required ones must be present.
@@ -44,10 +50,11 @@ void Apply(JsonBody& b, SourceConfig& c, bool create) {
     if (auto kind = ParseSourceKind(*x)) {
       c.kind = *kind;
     } else {
-      b.AddError("kind", "invalid", "must be file-tail, 3cx-tcp-listen or 3cx-tcp-connect");
+      b.AddError("kind", "invalid",
+                 "must be file-tail, 3cx-tcp-listen, 3cx-tcp-connect or asterisk-ami");
     }
   }
-  if (auto x = b.String("format", create, 32)) {
+  if (auto x = b.String("format", create && c.kind != SourceKind::kAsteriskAmi, 32)) {
     if (auto format = ParseSourceFormat(*x)) {
       c.format = *format;
     } else {
@@ -67,6 +74,9 @@ void Apply(JsonBody& b, SourceConfig& c, bool create) {
   }
   if (auto x = b.String("time_zone", kOptional, 64)) c.time_zone = *x;
   if (auto x = b.StringArray("columns", kOptional, 64, 32)) c.columns = *x;
+  if (auto x = b.String("username", kOptional, 100)) c.username = *x;
+  if (auto x = b.String("secret", kOptional, 200)) c.secret = *x;
+  if (auto x = b.String("channel_template", kOptional, 200)) c.channel_template = *x;
   if (auto x = b.Bool("enabled", kOptional)) c.enabled = *x;
 }
 

@@ -22,8 +22,8 @@ namespace callboard {
 class WebSocketPeer {
  public:
   virtual ~WebSocketPeer() = default;
-  // Queues a text message.
-  virtual void Send(std::string text) = 0;
+  // Queues a text message. Shared: one message sent to many sockets is held once.
+  virtual void Send(std::shared_ptr<const std::string> text) = 0;
   // Sends a close frame with `code` (e.g. 4401) and `reason`, then closes.
   virtual void Close(uint16_t code, std::string reason) = 0;
   // Closes with `code` unless CancelDeadline is called within `after`.

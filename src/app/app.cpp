@@ -66,8 +66,8 @@ Result<std::unique_ptr<App>> App::Open(const AppConfig& config, const Clock& clo
   if (policy.tail_roots.empty()) policy.tail_roots.push_back(config.data_dir / "tail");
   app->sources_ = std::make_unique<SourceService>(*app->db_, clock, *app->audit_, policy);
   app->call_log_ = std::make_unique<CallLog>(*app->db_, *app->org_);
-  app->live_ = std::make_unique<LiveService>(*app->db_, clock, *app->audit_, *app->org_,
-                                             *app->call_log_);
+  app->live_ =
+      std::make_unique<LiveService>(*app->db_, clock, *app->audit_, *app->org_, *app->call_log_);
   return app;
 }
 

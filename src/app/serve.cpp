@@ -14,8 +14,8 @@
 #include "auth/auth_service.h"
 #include "auth/password.h"
 #include "ingest/sources/source_runner.h"
-#include "live/live_service.h"
 #include "ingest/sources/source_service.h"
+#include "live/live_service.h"
 #include "org/org_service.h"
 #include "store/transaction.h"
 
@@ -81,6 +81,7 @@ int RunServe(App& app, const ServeOptions& options) {
   // stop signals.
   SourceRunnerOptions source_options;
   source_options.observer = &app.live();
+  source_options.pbx = &app.live();  // asterisk-ami sources offer PBX control to live operations
   SourceRunner sources(app.db(), app.clock(), app.sources(), source_options);
   Api api(ApiDeps{app.db(), app.clock(), app.auth(), app.org(), app.audit(), metrics, app.reports(),
                   app.importer(), &app.sources(), &sources, &app.live()},

@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 #include <boost/json.hpp>
+#include <cstdlib>
 #include <iostream>
 #include <sstream>
 
@@ -25,20 +26,30 @@ void AddSourceCommands(CLI::App& cli, CommandContext& s, int& rc) {
 
   // source add
   static std::string a_tenant, a_name, a_kind, a_format, a_path, a_host, a_tz = "UTC", a_columns;
+  static std::string a_username, a_secret_env, a_channel_template;
   static int a_port = 0;
   static bool a_disabled = false;
-  auto* add = source_cmd->add_subcommand("add", "configure a file tail or a 3CX TCP feed");
+  auto* add = source_cmd->add_subcommand(
+      "add", "configure a file tail, a 3CX TCP feed or an Asterisk Manager Interface link");
   AddDataOption(add, s);
   AddTailRootOption(add, s);
   add->add_option("--tenant", a_tenant, "tenant name")->required();
   add->add_option("--name", a_name, "source name (names its calls and rejects)")->required();
-  add->add_option("--kind", a_kind, "file-tail, 3cx-tcp-listen or 3cx-tcp-connect")->required();
-  add->add_option("--format", a_format,
-                  "asterisk-queue-log, asterisk-cdr, 3cx-cdr, freeswitch-cc, calls-json, calls-csv")
+  add->add_option("--kind", a_kind, "file-tail, 3cx-tcp-listen, 3cx-tcp-connect or asterisk-ami")
       ->required();
+  add->add_option("--format", a_format,
+                  "asterisk-queue-log, asterisk-cdr, 3cx-cdr, freeswitch-cc, calls-json, calls-csv "
+                  "(asterisk-ami: asterisk-queue-log, the default)");
   add->add_option("--path", a_path, "file-tail: the file to follow (absolute)");
   add->add_option("--host", a_host, "3cx-tcp-connect: 3CX's address; listen: bind address");
-  add->add_option("--port", a_port, "3CX TCP: the CDR socket's port")->check(CLI::Range(1, 65535));
+  add->add_option("--port", a_port, "3CX TCP: the CDR socket's port; asterisk-ami: default 5038")
+      ->check(CLI::Range(1, 65535));
+  add->add_option("--username", a_username, "asterisk-ami: the manager.conf user");
+  add->add_option("--secret-env", a_secret_env,
+                  "asterisk-ami: the environment variable holding the manager.conf secret "
+                  "(kept out of the command line; never printed)");
+  add->add_option("--channel-template", a_channel_template,
+                  "asterisk-ami: the supervisor's phone for monitoring (default PJSIP/{ext})");
   add->add_option("--tz", a_tz, "time zone of the PBX's timestamps")->capture_default_str();
   add->add_option("--columns", a_columns, "3CX: the configured CDR fields, comma-separated");
   add->add_flag("--disabled", a_disabled, "store it without starting it");
@@ -48,13 +59,29 @@ void AddSourceCommands(CLI::App& cli, CommandContext& s, int& rc) {
     if (auto kind = ParseSourceKind(a_kind)) {
       c.kind = *kind;
     } else {
-      errors.push_back({"kind", "invalid", "must be file-tail, 3cx-tcp-listen or 3cx-tcp-connect"});
+      errors.push_back({"kind", "invalid",
+                        "must be file-tail, 3cx-tcp-listen, 3cx-tcp-connect or asterisk-ami"});
     }
-    if (auto format = ParseSourceFormat(a_format)) {
+    if (a_format.empty() && c.kind == SourceKind::kAsteriskAmi) {
+      c.format = SourceFormat::kAsteriskQueueLog;
+    } else if (auto format = ParseSourceFormat(a_format)) {
       c.format = *format;
     } else {
-      errors.push_back({"format", "invalid", "unknown format '" + a_format + "'"});
+      errors.push_back(
+          {"format", "invalid",
+           a_format.empty() ? "required for this kind" : "unknown format '" + a_format + "'"});
     }
+    if (!a_secret_env.empty()) {
+      const char* secret = std::getenv(a_secret_env.c_str());
+      if (secret == nullptr) {
+        errors.push_back(
+            {"secret", "required", "environment variable " + a_secret_env + " is not set"});
+      } else {
+        c.secret = secret;
+      }
+    }
+    c.username = a_username;
+    c.channel_template = a_channel_template;
     if (!errors.empty()) return void(rc = Fail("source add", Status::Invalid(errors)));
     c.name = a_name;
     c.path = a_path;

@@ -67,8 +67,8 @@ struct CallRecord {
   std::string disposition;
   std::string call_type;
   std::optional<bool> fcr;
-  std::optional<int> csat;  // 1..5
-  std::string recording;    // URL or path of the call's recording; empty when none
+  std::optional<int> csat;                 // 1..5
+  std::string recording;                   // URL or path of the call's recording; empty when none
   std::vector<RingAttempt> ring_attempts;  // unanswered rings of this visit, in order
 };
 

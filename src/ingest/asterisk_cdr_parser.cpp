@@ -134,7 +134,8 @@ std::optional<std::string> AsteriskCdrParser::ParseLeg(int64_t line_no, Leg& leg
   if (n >= 19) leg.linkedid = fields_[n - 2];
   if (n >= 19) leg.sequence = fields_[n - 1];
   if (n == 18 || n == 21) {
-    if (const std::string_view user = TrimSpace(fields_[kBaseColumns + 1]); LooksLikeRecording(user)) {
+    if (const std::string_view user = TrimSpace(fields_[kBaseColumns + 1]);
+        LooksLikeRecording(user)) {
       leg.recording = user;
     }
   }
@@ -183,10 +184,11 @@ void AsteriskCdrParser::ParseRecord(std::string_view line, int64_t line_no,
   }
   auto note_missing_answer = [&](const Leg& l) {
     if (l.disposition != "ANSWERED" || l.answer) return;
-    diagnostics_.push_back(
-        {"answered_without_answer_time", !l.linkedid.empty() ? l.linkedid : l.uniqueid, line_no,
-         "leg " + l.channel + " is ANSWERED with an empty answer column; its start stands in "
-         "for the answer time"});
+    diagnostics_.push_back({"answered_without_answer_time",
+                            !l.linkedid.empty() ? l.linkedid : l.uniqueid, line_no,
+                            "leg " + l.channel +
+                                " is ANSWERED with an empty answer column; its start stands in "
+                                "for the answer time"});
   };
   const TimePoint start = leg.start;
   const bool joinable = fields_.size() >= 19;
@@ -224,11 +226,10 @@ void AsteriskCdrParser::ParseRecord(std::string_view line, int64_t line_no,
     }
     if (repeated != nullptr) {
       const bool same = repeated->raw == leg.raw;
-      diagnostics_.push_back(
-          {same ? "duplicate_leg" : "conflicting_duplicate", group.key, line_no,
-           "leg uniqueid " + leg.uniqueid + " sequence " + leg.sequence + " repeats line " +
-               std::to_string(repeated->line) +
-               (same ? "; ignored" : " with different content; both are used")});
+      diagnostics_.push_back({same ? "duplicate_leg" : "conflicting_duplicate", group.key, line_no,
+                              "leg uniqueid " + leg.uniqueid + " sequence " + leg.sequence +
+                                  " repeats line " + std::to_string(repeated->line) +
+                                  (same ? "; ignored" : " with different content; both are used")});
       if (same) {
         FlushIdle(start, out);
         return;

@@ -120,8 +120,8 @@ bool AsteriskQueueLogParser::ParseEvent(std::string_view line, int64_t line_no,
   return clean && ParseView(*clean, line_no, e, rejects);
 }
 
-bool AsteriskQueueLogParser::ParseView(std::string_view line, int64_t line_no,
-                                       QueueLogEventView& e, std::vector<ParseReject>& rejects) {
+bool AsteriskQueueLogParser::ParseView(std::string_view line, int64_t line_no, QueueLogEventView& e,
+                                       std::vector<ParseReject>& rejects) {
   const size_t bar = line.find('|');
   const size_t comma = line.find(',');
   const bool csv = comma < bar;  // npos compares greater than any position

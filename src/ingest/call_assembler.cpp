@@ -109,8 +109,9 @@ void Diagnose(AssemblerOutput& out, std::string kind, std::string call_id, int64
 // Data field `index` as a duration in ms (`millis`: the field is in ms, else seconds). Empty when
 // absent, and when unusable (negative, absurd, not a number: diagnosed), so the caller falls
 // back to event times.
-std::optional<int64_t> DataDuration(const QueueLogEventView& e, size_t index, std::string_view field,
-                                    bool millis, int64_t line, AssemblerOutput& out) {
+std::optional<int64_t> DataDuration(const QueueLogEventView& e, size_t index,
+                                    std::string_view field, bool millis, int64_t line,
+                                    AssemblerOutput& out) {
   const std::string_view text = TrimSpace(Field(e, index));
   if (text.empty()) return std::nullopt;
   auto reject = [&](const char* kind, std::string_view why) {
@@ -387,8 +388,9 @@ void CallAssembler::OnTerminal(const QueueLogEventView& e, Kind kind, int64_t li
   Visit& v = it->second;
   CallRecord& call = v.call;
   if (e.at + kReorderTolerance < call.started_at) {
-    Diagnose(out, "unknown_event_order", Str(e.call_id), line,
-             Str(e.event) + " is " + Seconds(Span(e.at, call.started_at)) + " before its visit began");
+    Diagnose(
+        out, "unknown_event_order", Str(e.call_id), line,
+        Str(e.event) + " is " + Seconds(Span(e.at, call.started_at)) + " before its visit began");
   }
   if (answering) {
     if (!call.answered_at) {  // no CONNECT (yet): answered calltime before the end
@@ -489,7 +491,8 @@ void CallAssembler::OnDid(const QueueLogEventView& e) {
   }
   if (applied) return;
   auto pending = pending_dids_.find(e.call_id);
-  if (pending == pending_dids_.end()) pending = pending_dids_.emplace(e.call_id, PendingDid{}).first;
+  if (pending == pending_dids_.end())
+    pending = pending_dids_.emplace(e.call_id, PendingDid{}).first;
   pending->second = {std::string(did), e.at};
 }
 
@@ -519,8 +522,8 @@ void CallAssembler::Supersede(std::string_view call_id, const KeyView* except,
     }
     Diagnose(out, "no_terminal_event", Str(call_id), it->second.first_line,
              "queue " + key.second + ": no exit event before entering queue " + Str(new_queue) +
-                 " at " +
-                 LineRef(line) + "; closed then as " + std::string(CallOutcomeName(call.outcome)));
+                 " at " + LineRef(line) + "; closed then as " +
+                 std::string(CallOutcomeName(call.outcome)));
     EndVisit(it, line, out);
   }
 }
@@ -538,7 +541,8 @@ void CallAssembler::EndVisit(OpenVisits::iterator it, int64_t line, AssemblerOut
   RememberEnded(key, ended);
   out.calls.push_back(std::move(v.call));
   const CallRecord& call = out.calls.back();
-  if (!call.agent.empty()) ReleaseAgent(call.agent, KeyView(key.first, key.second), call.ended_at, out);
+  if (!call.agent.empty())
+    ReleaseAgent(call.agent, KeyView(key.first, key.second), call.ended_at, out);
   open_.erase(it);
 }
 

@@ -194,9 +194,9 @@ class CallAssembler {
 
   void OnEnter(const QueueLogEventView& e, int64_t line, AssemblerOutput& out);
   void OnConnect(const QueueLogEventView& e, int64_t line, AssemblerOutput& out);
-  void OnTerminal(const QueueLogEventView& e, QueueEventKind kind, int64_t line, AssemblerOutput& out);
-  void OnRing(const QueueLogEventView& e, QueueEventKind kind, int64_t line,
-              AssemblerOutput& out);
+  void OnTerminal(const QueueLogEventView& e, QueueEventKind kind, int64_t line,
+                  AssemblerOutput& out);
+  void OnRing(const QueueLogEventView& e, QueueEventKind kind, int64_t line, AssemblerOutput& out);
   void OnAgentEvent(const QueueLogEventView& e, QueueEventKind kind, AssemblerOutput& out);
   void OnDid(const QueueLogEventView& e);
   // Ends every open visit of `call_id` other than `except` at `at` (an entry elsewhere).
@@ -208,8 +208,7 @@ class CallAssembler {
   // Emits the agent's state if it changed; `ringing` while a ring attempt lasts.
   void Announce(std::string_view name, Agent& agent, std::string_view queue, TimePoint at,
                 AssemblerOutput& out, bool ringing = false);
-  void ReleaseAgent(std::string_view name, const KeyView& key, TimePoint at,
-                    AssemblerOutput& out);
+  void ReleaseAgent(std::string_view name, const KeyView& key, TimePoint at, AssemblerOutput& out);
   void Forget(TimePoint horizon);
   // Remembers (or updates) an ended visit, keeping ended_by_time_ in step.
   void IndexEnded(const VisitKey& key, TimePoint ended_at);
@@ -234,8 +233,8 @@ class CallAssembler {
   std::unordered_map<std::string, Agent, NameHash, std::equal_to<>> agents_;
   std::map<std::string, PendingDid, std::less<>> pending_dids_;  // by callid, until ENTERQUEUE
   std::vector<std::string_view> data_views_;  // Add(QueueLogEvent): the event's data as views
-  TimePoint latest_;                                // latest event time seen
-  TimePoint next_sweep_;                            // when to forget old ended visits and DIDs next
+  TimePoint latest_;                          // latest event time seen
+  TimePoint next_sweep_;                      // when to forget old ended visits and DIDs next
 };
 
 }  // namespace callboard

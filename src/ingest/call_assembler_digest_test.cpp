@@ -35,8 +35,8 @@ void Canonical(const AssemblerOutput& out, std::string& text) {
             "|" + (c.answered_at ? Ms(*c.answered_at) : "-") + "|" + Ms(c.ended_at) + "|" +
             std::to_string(c.wait_ms) + "|" + std::to_string(c.talk_ms) + "|" +
             std::to_string(c.hold_ms) + "|" + std::to_string(c.acw_ms) + "|" +
-            std::string(CallOutcomeName(c.outcome)) + "|" + std::to_string(c.transfer_count) +
-            "|" + c.transferred_to + "|" + c.disposition + "|" + c.call_type + "|" +
+            std::string(CallOutcomeName(c.outcome)) + "|" + std::to_string(c.transfer_count) + "|" +
+            c.transferred_to + "|" + c.disposition + "|" + c.call_type + "|" +
             (c.fcr ? (*c.fcr ? "1" : "0") : "-") + "|" + (c.csat ? std::to_string(*c.csat) : "-") +
             "\n";
   }
@@ -45,8 +45,8 @@ void Canonical(const AssemblerOutput& out, std::string& text) {
             s.reason + "|" + s.queue + "\n";
   }
   for (const AssemblyDiagnostic& d : out.diagnostics) {
-    text += "diag " + d.kind + "|" + d.call_id + "|" + std::to_string(d.line) + "|" + d.detail +
-            "\n";
+    text +=
+        "diag " + d.kind + "|" + d.call_id + "|" + std::to_string(d.line) + "|" + d.detail + "\n";
   }
 }
 

@@ -9,7 +9,8 @@
 //      n_queues queue… n_calls (callid queue)…                               (an agent)
 //   D  callid did at_ms                                                      (a pending DID)
 //   end  number_of_records
-// Version 1 (still read) had no n_rna list. One record per line, fields separated by tabs; '\', tab, CR and LF in text are escaped as
+// Version 1 (still read) had no n_rna list. One record per line, fields separated by tabs; '\',
+// tab, CR and LF in text are escaped as
 // \\, \t, \r and \n. The trailing `end` line detects truncation.
 
 #include <algorithm>

@@ -40,8 +40,8 @@ uint64_t Digest(const CallRecord& c) {
 }
 
 bool IsQueueOutcome(CallOutcome o) {
-  return o == CallOutcome::kAbandoned || o == CallOutcome::kTimeout ||
-         o == CallOutcome::kExitKey || o == CallOutcome::kExitEmpty;
+  return o == CallOutcome::kAbandoned || o == CallOutcome::kTimeout || o == CallOutcome::kExitKey ||
+         o == CallOutcome::kExitEmpty;
 }
 
 }  // namespace
@@ -72,8 +72,9 @@ void CallChecks::Check(const CallRecord& call, int64_t line, std::vector<IngestD
   const bool answered = call.outcome == CallOutcome::kAnswered;
   if (answered && !call.queue.empty() && call.agent.empty()) {
     Diagnose(out, "answered_without_agent", call, line,
-             "answered in queue " + call.queue + " but no agent is named; counted for the queue "
-             "only");
+             "answered in queue " + call.queue +
+                 " but no agent is named; counted for the queue "
+                 "only");
   }
   if (answered && !call.answered_at) {
     Diagnose(out, "answered_without_answer_time", call, line,
@@ -89,8 +90,8 @@ void CallChecks::Check(const CallRecord& call, int64_t line, std::vector<IngestD
     const int64_t span = (call.ended_at - *call.answered_at).count();
     if (call.talk_ms > span + 1000) {
       Diagnose(out, "talk_exceeds_call", call, line,
-               "talk " + Seconds(call.talk_ms) + " is longer than answer to end, " +
-                   Seconds(span) + "; kept as given");
+               "talk " + Seconds(call.talk_ms) + " is longer than answer to end, " + Seconds(span) +
+                   "; kept as given");
     }
   }
 }

@@ -64,8 +64,8 @@ class ClockChecks {
  public:
   // A stream item spanning [start, end] (an event: start == end), read at `line`, received
   // when the clock said `now`.
-  void Check(TimePoint start, TimePoint end, TimePoint now, int64_t line,
-             std::string_view call_id, std::vector<IngestDiagnostic>& out);
+  void Check(TimePoint start, TimePoint end, TimePoint now, int64_t line, std::string_view call_id,
+             std::vector<IngestDiagnostic>& out);
 
  private:
   std::optional<TimePoint> latest_start_;

@@ -66,7 +66,8 @@ TEST(CallsCsvParser, ReadsTheRecordingColumn) {
       "pbx_call_id,started_at,ended_at,outcome,recording\n"
       "r-1,2026-11-22T10:00:00Z,2026-11-22T10:01:00Z,answered,https://pbx.example/rec/r-1.wav\n"
       "r-2,2026-11-22T10:02:00Z,2026-11-22T10:03:00Z,abandoned,\n"
-      "r-3,2026-11-22T10:04:00Z,2026-11-22T10:05:00Z,answered," + too_long + "\n");
+      "r-3,2026-11-22T10:04:00Z,2026-11-22T10:05:00Z,answered," +
+          too_long + "\n");
   const std::vector<CallRecord> c = ItemsOf<CallRecord>(out.items);
   ASSERT_EQ(c.size(), 2u);
   EXPECT_EQ(c[0].recording, "https://pbx.example/rec/r-1.wav");

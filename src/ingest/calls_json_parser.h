@@ -31,11 +31,10 @@
 namespace callboard {
 
 inline constexpr std::array<std::string_view, 21> kCallFieldNames = {
-    "pbx_call_id",    "direction",   "queue",       "agent",    "caller",
-    "callee",         "started_at",  "answered_at", "ended_at", "wait_s",
-    "talk_s",         "hold_s",      "acw_s",       "outcome",  "transfer_count",
-    "transferred_to", "disposition", "call_type",   "fcr",      "csat",
-    "recording"};
+    "pbx_call_id", "direction",   "queue",          "agent",          "caller",      "callee",
+    "started_at",  "answered_at", "ended_at",       "wait_s",         "talk_s",      "hold_s",
+    "acw_s",       "outcome",     "transfer_count", "transferred_to", "disposition", "call_type",
+    "fcr",         "csat",        "recording"};
 
 inline constexpr size_t kMaxRecordingBytes = 2048;  // a URL or path; longer is rejected
 

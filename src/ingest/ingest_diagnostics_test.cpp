@@ -24,7 +24,7 @@ using ::testing::ElementsAre;
 
 struct Imported {
   ImportSummary summary;
-  std::vector<std::string> findings;  // "<line> <kind> <call id>", in line order
+  std::vector<std::string> findings;    // "<line> <kind> <call id>", in line order
   std::vector<std::string> recordings;  // of the stored calls, newest first, non-empty only
 };
 
@@ -54,8 +54,8 @@ class IngestDiagnostics : public ::testing::Test {
     EXPECT_TRUE(summary.has_value());
     if (summary) out.summary = *summary;
     Status s = db_->Read([&](Transaction& tx) -> Status {
-      auto page = tx.Kpi().ListDiagnostics(TenantScope(tenant_), std::nullopt,
-                                           PageRequest{.limit = 500});
+      auto page =
+          tx.Kpi().ListDiagnostics(TenantScope(tenant_), std::nullopt, PageRequest{.limit = 500});
       if (!page) return page.error();
       std::vector<StoredDiagnostic> items = page->items;
       std::sort(items.begin(), items.end(), [](const auto& a, const auto& b) {
@@ -85,9 +85,9 @@ TEST_F(IngestDiagnostics, AsteriskCdrAnswerWithoutTimeAndRepeatedLegs) {
   const Imported r = Import("quirks.Master.csv", SourceFormat::kAsteriskCdr);
   EXPECT_EQ(r.summary.accepted, 5);
   EXPECT_EQ(r.summary.calls, 3);
-  EXPECT_THAT(r.findings, ElementsAre("1 answered_without_answer_time 1795341600.1",
-                                      "2 duplicate_leg 1795341600.1",
-                                      "3 conflicting_duplicate 1795341600.1"));
+  EXPECT_THAT(r.findings,
+              ElementsAre("1 answered_without_answer_time 1795341600.1",
+                          "2 duplicate_leg 1795341600.1", "3 conflicting_duplicate 1795341600.1"));
   EXPECT_THAT(r.recordings, ElementsAre("/var/spool/asterisk/monitor/1795341600.1.wav"));
 }
 
@@ -95,13 +95,11 @@ TEST_F(IngestDiagnostics, CallsJsonQuirksDuplicatesAndClockSkew) {
   const Imported r = Import("quirks.jsonl", SourceFormat::kCallsJson);
   EXPECT_EQ(r.summary.calls, 8);
   EXPECT_EQ(r.summary.duplicates, 2);
-  EXPECT_THAT(r.findings, ElementsAre("1 answered_without_agent q-1",
-                                      "2 answered_without_answer_time q-2",
-                                      "3 queue_outcome_without_queue q-3",
-                                      "4 talk_exceeds_call q-4",
-                                      "5 conflicting_duplicate q-1",
-                                      "7 clock_skew_backwards q-7",
-                                      "9 clock_skew_future q-9"));
+  EXPECT_THAT(r.findings,
+              ElementsAre("1 answered_without_agent q-1", "2 answered_without_answer_time q-2",
+                          "3 queue_outcome_without_queue q-3", "4 talk_exceeds_call q-4",
+                          "5 conflicting_duplicate q-1", "7 clock_skew_backwards q-7",
+                          "9 clock_skew_future q-9"));
   EXPECT_THAT(r.recordings, ElementsAre("https://pbx.example/rec/q-1.wav"));
 }
 
@@ -122,11 +120,11 @@ TEST_F(IngestDiagnostics, QueueLogFromTheFutureIsOneFindingPerEpisode) {
   // The receiving clock says 12:00: three events an hour ahead, one in its past, then ahead
   // again.
   const std::string text =
-      "1795352400|1.1|sales|NONE|ENTERQUEUE||+15550001|1\n"        // 13:00:00
-      "1795352410|1.1|sales|SIP/1001|CONNECT|10|1.2|5\n"          // 13:00:10
-      "1795352500|1.1|sales|SIP/1001|COMPLETECALLER|10|90|1\n"    // 13:01:40
-      "1795342400|2.1|sales|NONE|ENTERQUEUE||+15550002|1\n"       // 10:13:20
-      "1795352600|3.1|sales|NONE|ENTERQUEUE||+15550003|1\n";      // 13:03:20
+      "1795352400|1.1|sales|NONE|ENTERQUEUE||+15550001|1\n"     // 13:00:00
+      "1795352410|1.1|sales|SIP/1001|CONNECT|10|1.2|5\n"        // 13:00:10
+      "1795352500|1.1|sales|SIP/1001|COMPLETECALLER|10|90|1\n"  // 13:01:40
+      "1795342400|2.1|sales|NONE|ENTERQUEUE||+15550002|1\n"     // 10:13:20
+      "1795352600|3.1|sales|NONE|ENTERQUEUE||+15550003|1\n";    // 13:03:20
   std::istringstream in(text);
   ImportOptions options;
   options.format = SourceFormat::kAsteriskQueueLog;
@@ -145,8 +143,8 @@ TEST_F(IngestDiagnostics, QueueLogFromTheFutureIsOneFindingPerEpisode) {
                   .ok());
   // Line 4 is 2:48:20 h before line 3 (backwards) and not in the future; line 5 starts a new
   // episode ahead.
-  EXPECT_THAT(kinds, ElementsAre("1 clock_skew_future", "4 clock_skew_backwards",
-                                 "5 clock_skew_future"));
+  EXPECT_THAT(kinds,
+              ElementsAre("1 clock_skew_future", "4 clock_skew_backwards", "5 clock_skew_future"));
 }
 
 }  // namespace

@@ -345,13 +345,18 @@ Status StreamIngestor::Commit(const CursorAt& cursor_at) {
         committed.events.push_back(std::move(out));
       }
     }
+    // One call each, so the store merges the batch's rollup rows before writing them.
+    std::vector<AggregateRow> rows;
+    rows.reserve(sums.size());
     for (const auto& [key, counters] : sums) {
       const auto& [queue_id, agent_id, bucket] = key;
-      CB_RETURN_IF_ERROR(store.AddAggregate(scope, {queue_id, agent_id, bucket, counters}));
+      rows.push_back({queue_id, agent_id, bucket, counters});
     }
-    for (const auto& [key, s2] : seconds) {
-      CB_RETURN_IF_ERROR(store.AddAgentState(scope, {key.first, key.second, s2}));
-    }
+    CB_RETURN_IF_ERROR(store.AddAggregates(scope, rows));
+    std::vector<AgentStateRow> states;
+    states.reserve(seconds.size());
+    for (const auto& [key, s2] : seconds) states.push_back({key.first, key.second, s2});
+    CB_RETURN_IF_ERROR(store.AddAgentStates(scope, states));
     for (const ParseReject& r : st.rejects) {
       CB_RETURN_IF_ERROR(
           store.InsertReject(scope, {0, st.source.id, st.stream_id, r.line, r.raw, r.reason, now}));

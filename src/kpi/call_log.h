@@ -36,7 +36,6 @@ class CallLog {
   Result<std::optional<std::vector<int64_t>>> VisibleAgents(Transaction& tx, const Principal& p);
 
  private:
-
   Database& db_;
   OrgService& org_;
 };

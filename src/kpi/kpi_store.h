@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,7 @@
 #include "core/page.h"
 #include "core/status.h"
 #include "core/tenant_scope.h"
+#include "kpi/aggregate_unit.h"
 
 namespace callboard {
 
@@ -81,7 +83,8 @@ struct DiagnosticCount {
   int64_t count = 0;
 };
 
-// One interval aggregate row: queue × agent (0 = the queue total) × 15-minute bucket.
+// One interval aggregate row: queue × agent (0 = the queue total) × 15-minute bucket, or
+// × rollup unit (aggregate_unit.h) when read from a rollup; `bucket` is the unit's start.
 struct AggregateRow {
   int64_t queue_id = 0;
   int64_t agent_id = 0;
@@ -89,6 +92,7 @@ struct AggregateRow {
   IntervalCounters counters;
 };
 
+// An agent's state time over one 15-minute bucket, or one rollup unit when read from one.
 struct AgentStateRow {
   int64_t agent_id = 0;
   TimePoint bucket;
@@ -155,22 +159,36 @@ class KpiStore {
   virtual Status ScanCalls(TenantScope scope, TimePoint from, TimePoint to,
                            const std::function<Status(const StoredCall&)>& visit) = 0;
 
-  // Adds `delta` into the row of its key (created when missing).
-  virtual Status AddAggregate(TenantScope scope, const AggregateRow& delta) = 0;
-  virtual Status AddAgentState(TenantScope scope, const AgentStateRow& delta) = 0;
-  // Rows with bucket in [from, to); agent rows (agent_id != 0) or queue totals (== 0).
+  // Adds each delta into the 15-minute row of its key (created when missing) and into the
+  // rollup row of every unit that holds its bucket (kRollupUnits), in the caller's
+  // transaction. Deltas may share keys; a backend merges the deltas of one rollup row before
+  // writing it, so one call per ingest batch is much cheaper than one per delta.
+  // REQUIRES: every delta's bucket is a bucket start.
+  virtual Status AddAggregates(TenantScope scope, std::span<const AggregateRow> deltas) = 0;
+  virtual Status AddAgentStates(TenantScope scope, std::span<const AgentStateRow> deltas) = 0;
+  Status AddAggregate(TenantScope scope, const AggregateRow& delta) {
+    return AddAggregates(scope, {&delta, 1});
+  }
+  Status AddAgentState(TenantScope scope, const AgentStateRow& delta) {
+    return AddAgentStates(scope, {&delta, 1});
+  }
+  // 15-minute rows with bucket in [from, to); agent rows (agent_id != 0) or queue totals (== 0).
   virtual Result<std::vector<AggregateRow>> ReadAggregates(TenantScope scope, TimePoint from,
                                                            TimePoint to, bool agent_rows) = 0;
   virtual Result<std::vector<AgentStateRow>> ReadAgentStates(TenantScope scope, TimePoint from,
                                                              TimePoint to) = 0;
-  // The same rows one at a time, in bucket order, without holding them all (reports over
-  // long ranges).
-  virtual Status ScanAggregates(TenantScope scope, TimePoint from, TimePoint to, bool agent_rows,
+  // The rows of each range's unit (15-minute rows or rollups) with start in [from, to), range
+  // by range and in start order within a range, one at a time without holding them all
+  // (reports over long ranges, see PlanUnitRanges); agent rows or queue totals.
+  virtual Status ScanAggregates(TenantScope scope, const std::vector<UnitRange>& ranges,
+                                bool agent_rows,
                                 const std::function<Status(const AggregateRow&)>& visit) = 0;
-  virtual Status ScanAgentStates(TenantScope scope, TimePoint from, TimePoint to,
+  virtual Status ScanAgentStates(TenantScope scope, const std::vector<UnitRange>& ranges,
                                  const std::function<Status(const AgentStateRow&)>& visit) = 0;
-  // Removes the interval aggregates with bucket in [from, to) (reaggregation rebuilds them
-  // from the stored calls; agent state seconds are kept).
+  // Removes the interval aggregates with bucket in [from, to) and brings every rollup that
+  // overlaps the range back to the sum of the 15-minute rows that remain (reaggregation then
+  // adds the rebuilt rows). Agent state seconds are kept. REQUIRES: from and to are bucket
+  // starts.
   virtual Status DeleteAggregates(TenantScope scope, TimePoint from, TimePoint to) = 0;
 
   // Stores a finding unless the same one (source, stream, line, kind, call) is stored.

@@ -36,11 +36,13 @@ Result<ReaggregateSummary> Reaggregate(Database& db, TenantScope scope, TimePoin
           return Status::Ok();
         }));
     CB_RETURN_IF_ERROR(store.DeleteAggregates(scope, summary.from, summary.to));
+    std::vector<AggregateRow> rows;
+    rows.reserve(sums.size());
     for (const auto& [key, counters] : sums) {
       const auto& [queue_id, agent_id, bucket] = key;
-      CB_RETURN_IF_ERROR(store.AddAggregate(scope, {queue_id, agent_id, bucket, counters}));
+      rows.push_back({queue_id, agent_id, bucket, counters});
     }
-    return Status::Ok();
+    return store.AddAggregates(scope, rows);
   }));
   return summary;
 }

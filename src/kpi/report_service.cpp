@@ -18,6 +18,12 @@ bool Wanted(const ReportRequest& r, int64_t queue_id) {
          std::find(r.queue_ids->begin(), r.queue_ids->end(), queue_id) != r.queue_ids->end();
 }
 
+// The aggregate rows a report reads: its buckets [BucketStart(from), to) as the largest
+// stored units that lie inside its intervals (aggregate_unit.h).
+std::vector<UnitRange> Plan(const ReportRequest& r, const std::vector<TimePoint>& starts) {
+  return PlanUnitRanges(BucketStart(r.from), r.to, starts);
+}
+
 }  // namespace
 
 Status ValidateReportRequest(const ReportRequest& request) {
@@ -75,7 +81,7 @@ Result<Report> ReportService::Queues(const Principal& p, const ReportRequest& re
       sums[q.id].resize(starts->size());
     }
     return tx.Kpi().ScanAggregates(
-        p.tenant(), BucketStart(request.from), request.to, false, [&](const AggregateRow& row) {
+        p.tenant(), Plan(request, *starts), false, [&](const AggregateRow& row) {
           auto it = sums.find(row.queue_id);
           if (it != sums.end()) {
             Add(it->second[IntervalIndexOf(*starts, row.bucket)], row.counters);
@@ -137,9 +143,9 @@ Result<Report> ReportService::Agents(const Principal& p, const ReportRequest& re
       page.after_id = agents->next_after;
     }
     for (const QueueConfig& q : report.queues) selected.insert(q.id);
-    const TimePoint from = BucketStart(request.from);
+    const std::vector<UnitRange> plan = Plan(request, *starts);
     CB_RETURN_IF_ERROR(
-        tx.Kpi().ScanAggregates(p.tenant(), from, request.to, true, [&](const AggregateRow& row) {
+        tx.Kpi().ScanAggregates(p.tenant(), plan, true, [&](const AggregateRow& row) {
           if (!selected.contains(row.queue_id)) return Status::Ok();
           if (Sums* s = sums_of(row.agent_id)) {
             Add(s->counters[IntervalIndexOf(*starts, row.bucket)], row.counters);
@@ -147,7 +153,7 @@ Result<Report> ReportService::Agents(const Principal& p, const ReportRequest& re
           }
           return Status::Ok();
         }));
-    return tx.Kpi().ScanAgentStates(p.tenant(), from, request.to, [&](const AgentStateRow& row) {
+    return tx.Kpi().ScanAgentStates(p.tenant(), plan, [&](const AgentStateRow& row) {
       if (Sums* s = sums_of(row.agent_id)) {
         Add(s->states[IntervalIndexOf(*starts, row.bucket)], row.seconds);
         s->active = true;

@@ -10,7 +10,12 @@ int64_t WholeSeconds(TimePoint from, TimePoint to) {
   return std::chrono::duration_cast<std::chrono::seconds>(to - from).count();
 }
 
-std::string Minutes(int64_t seconds) { return std::to_string(seconds / 60) + " min"; }
+// "16 min 1 s", "15 min": a pause just past a one-minute limit must not read "1 min".
+std::string Minutes(int64_t seconds) {
+  std::string out = std::to_string(seconds / 60) + " min";
+  if (seconds % 60 != 0) out += " " + std::to_string(seconds % 60) + " s";
+  return out;
+}
 
 std::string Percent(double fraction) {
   return std::to_string(static_cast<int>(fraction * 100.0 + 0.5)) + " %";

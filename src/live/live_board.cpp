@@ -30,8 +30,11 @@ int ParsePosition(const std::vector<std::string>& data, size_t index) {
   return out;
 }
 
+// LEAVEQUEUE: the Asterisk Manager Interface's QueueCallerLeave (the caller left the queue,
+// answered or not).
 bool IsQueueExit(const std::string& e) {
-  return e == "ABANDON" || e == "EXITWITHTIMEOUT" || e == "EXITEMPTY" || e == "EXITWITHKEY";
+  return e == "ABANDON" || e == "EXITWITHTIMEOUT" || e == "EXITEMPTY" || e == "EXITWITHKEY" ||
+         e == "LEAVEQUEUE";
 }
 
 bool IsCallEnd(const std::string& e) {
@@ -181,7 +184,10 @@ void LiveBoard::ApplyEvent(const CommittedEvent& e, std::set<int64_t>& agents,
     if (!e.agent_id) return;
     LiveAgent& a = AgentRef(*e.agent_id);
     a.queues.insert(q.id);
-    a.call = LiveCall{e.call_id, w ? w->caller : std::string(), q.id, q.name, e.at};
+    // The caller's number: from the waiting entry, or (AMI, where the caller leaves the queue
+    // before the connect) from CONNECT's fourth field.
+    std::string caller = w ? w->caller : (e.data.size() > 3 ? e.data[3] : std::string());
+    a.call = LiveCall{e.call_id, std::move(caller), q.id, q.name, e.at};
     agents.insert(a.id);
   } else if (IsQueueExit(e.event)) {
     take_waiting();
@@ -208,6 +214,7 @@ void LiveBoard::Apply(const CommittedBatch& batch, TimePoint now, std::vector<Li
   for (const CommittedState& s : batch.states) {
     LiveAgent& a = AgentRef(s.agent_id);
     if (s.queue_id) {
+      QueueRef(*s.queue_id, s.change.queue);  // a queue first seen in a member event
       a.queues.insert(*s.queue_id);
       changed_queues.insert(*s.queue_id);
     }

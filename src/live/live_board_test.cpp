@@ -105,6 +105,24 @@ TEST_F(Board, AbandonsAndExitsLeaveTheQueueAndOlderStatesAreIgnored) {
   EXPECT_TRUE(deltas_.empty() || deltas_[0].type == "queue");
 }
 
+// The AMI order: the caller leaves the queue (QueueCallerLeave) before the member connects,
+// and a member's first state may name a queue the board has not seen yet.
+TEST_F(Board, ACallerWhoLeftBeforeTheConnectKeepsTheNumberFromTheConnect) {
+  Apply({.events = {Event(0, "c1", "ENTERQUEUE", std::nullopt, {"", "+15550001", "1"})}}, 0);
+  Apply({.events = {Event(5, "c1", "LEAVEQUEUE", std::nullopt, {"1", "0"})}}, 5);
+  EXPECT_TRUE(board_.queue(7)->waiting.empty());
+  Apply({.events = {Event(5, "c1", "CONNECT", 1, {"5", "c1.2", "2", "+15550001"})}}, 5);
+  ASSERT_TRUE(board_.agent(1)->call.has_value());
+  EXPECT_EQ(board_.agent(1)->call->caller, "+15550001");
+
+  CommittedState fresh{2, int64_t{9}, {At(6), "SIP/2", AgentState::kPaused, "Lunch", "sales"}};
+  Apply({.states = {fresh}}, 6);
+  ASSERT_NE(board_.queue(9), nullptr);
+  EXPECT_EQ(board_.queue(9)->name, "sales");
+  EXPECT_EQ(board_.agent(2)->state, AgentState::kPaused);
+  EXPECT_EQ(board_.agent(2)->reason, "Lunch");
+}
+
 TEST_F(Board, AlertConditionsFollowTheRules) {
   std::vector<AlertRule> rules = DefaultAlertRules();  // long_wait 120 s, long_acw 180 s
   std::vector<PauseReason> reasons = {{.name = "Smoke", .max_minutes = 15}};

@@ -9,6 +9,7 @@
 
 #include "core/intervals.h"
 #include "json/plain_json.h"
+#include "kpi/agent_state_tracker.h"
 #include "kpi/call_log.h"
 #include "kpi/kpi_store.h"
 #include "org/org_service.h"
@@ -63,6 +64,18 @@ Status ValidateReason(const PauseReason& r) {
 }
 
 std::string JsonText(const json::object& o) { return PlainJsonText(o); }
+
+// Adds the agent state seconds of one closed interval, split over its 15-minute buckets.
+Status AddStateSeconds(Transaction& tx, TenantScope scope, const StateInterval& closed) {
+  AgentStateTracker tracker;
+  AgentSecondsByBucket seconds;
+  tracker.Apply(closed.agent_id, {closed.started_at, "", closed.state, closed.reason, ""}, seconds);
+  tracker.Apply(closed.agent_id, {closed.ended_at, "", AgentState::kLoggedOut, "", ""}, seconds);
+  for (const auto& [key, s] : seconds) {
+    CB_RETURN_IF_ERROR(tx.Kpi().AddAgentState(scope, {key.first, key.second, s}));
+  }
+  return Status::Ok();
+}
 
 }  // namespace
 
@@ -128,6 +141,20 @@ json::object AlertRuleJson(const AlertRule& r) {
   o["severity"] = r.severity;
   return o;
 }
+
+namespace {
+
+// An alert as a delta; an agent's alert is seen by those who see the agent.
+LiveDelta AlertDelta(const Alert& a) {
+  LiveDelta d;
+  d.type = "alert";
+  if (a.subject_type == "agent") d.agent_id = a.subject_id;
+  d.full["alert"] = AlertJson(a);
+  d.restricted = d.full;
+  return d;
+}
+
+}  // namespace
 
 struct LiveService::Subscriber {
   LiveView view;
@@ -258,8 +285,10 @@ Status LiveService::Load(TenantScope scope, Tenant& t) {
     if (reasons->empty()) {
       for (PauseReason& d : DefaultPauseReasons(now)) {
         CB_RETURN_IF_ERROR(tx.Live().InsertPauseReason(scope, d));
+        reasons->push_back(std::move(d));
       }
     }
+    t.reasons = std::move(*reasons);
     PageRequest alerts_page{.limit = kMaxPageLimit};
     for (;;) {
       auto list = tx.Live().ListAlerts(scope, /*open_only=*/true, alerts_page);
@@ -299,13 +328,7 @@ Status LiveService::Load(TenantScope scope, Tenant& t) {
   for (Alert& a : open) {
     t.open[std::tuple(a.kind, a.subject_type, a.subject_id)] = std::move(a);
   }
-  auto reasons = db_.Read([&](Transaction& tx) -> Status {
-    auto r = tx.Live().ListPauseReasons(scope, true);
-    if (!r) return r.error();
-    t.reasons = std::move(*r);
-    return Status::Ok();
-  });
-  return reasons;
+  return Status::Ok();
 }
 
 Result<LiveView> LiveService::ViewOf(const Principal& p) {
@@ -381,9 +404,9 @@ Result<std::unique_ptr<LiveService::Subscription>> LiveService::Subscribe(
   Subscriber& s = sub->subscriber();
   if (resume_after && *resume_after <= tenant.seq && *resume_after >= oldest - 1) {
     std::string missed = DeltasMessage(s.view, tenant.history, *resume_after);
-    if (!missed.empty()) s.deliver(missed);
+    if (!missed.empty()) s.deliver(std::make_shared<const std::string>(std::move(missed)));
   } else {
-    s.deliver(SnapshotLocked(tenant, s.view, clock_.Now()));
+    s.deliver(std::make_shared<const std::string>(SnapshotLocked(tenant, s.view, clock_.Now())));
   }
   tenant.subscribers.push_back(&s);
   return std::unique_ptr<Subscription>(std::move(sub));
@@ -399,10 +422,10 @@ void LiveService::PublishLocked(Tenant& t, std::vector<LiveDelta> deltas) {
     batch.push_back(std::move(d));
   }
   while (t.history.size() > options_.history) t.history.pop_front();
-  // Viewers with the same view get the same text: build it once per distinct view.
-  std::vector<std::pair<const LiveView*, std::string>> built;
+  // Viewers with the same view get the same text: built once per distinct view, shared.
+  std::vector<std::pair<const LiveView*, std::shared_ptr<const std::string>>> built;
   for (Subscriber* s : t.subscribers) {
-    const std::string* message = nullptr;
+    const std::shared_ptr<const std::string>* message = nullptr;
     for (auto& [view, text] : built) {
       if (view->caller_details == s->view.caller_details && view->agents == s->view.agents) {
         message = &text;
@@ -410,10 +433,11 @@ void LiveService::PublishLocked(Tenant& t, std::vector<LiveDelta> deltas) {
       }
     }
     if (message == nullptr) {
-      built.emplace_back(&s->view, DeltasMessage(s->view, batch, before));
+      built.emplace_back(
+          &s->view, std::make_shared<const std::string>(DeltasMessage(s->view, batch, before)));
       message = &built.back().second;
     }
-    if (!message->empty()) s->deliver(*message);
+    if (!(*message)->empty()) s->deliver(*message);
   }
 }
 
@@ -476,6 +500,23 @@ void LiveService::OnCommitted(TenantScope scope, const CommittedBatch& batch) {
   if (!s.ok()) spdlog::warn("live: state log not stored: {}", s.ToString());
 }
 
+Result<Agent> LiveService::VisibleAgent(const Principal& p, int64_t agent_id) {
+  std::optional<Agent> agent;
+  CB_RETURN_IF_ERROR(db_.Read([&](Transaction& tx) -> Status {
+    auto visible = calls_.VisibleAgents(tx, p);
+    if (!visible) return visible.error();
+    if (*visible &&
+        std::find((*visible)->begin(), (*visible)->end(), agent_id) == (*visible)->end()) {
+      return Status::NotFound("agent not found");
+    }
+    auto a = tx.Org().GetAgent(p.tenant(), agent_id);
+    if (!a) return a.error();
+    agent = std::move(*a);
+    return Status::Ok();
+  }));
+  return std::move(*agent);
+}
+
 Status LiveService::SetStatus(const Principal& p, int64_t agent_id, const StatusChange& change,
                               const AuditContext& ctx) {
   const bool own = p.agent_id && *p.agent_id == agent_id;
@@ -511,19 +552,8 @@ Status LiveService::SetStatus(const Principal& p, int64_t agent_id, const Status
 
   const TimePoint now = clock_.Now();
   const StateOrigin origin = own ? StateOrigin::kAgent : StateOrigin::kOverride;
-  std::optional<Agent> agent;
-  CB_RETURN_IF_ERROR(db_.Read([&](Transaction& tx) -> Status {
-    auto visible = calls_.VisibleAgents(tx, p);
-    if (!visible) return visible.error();
-    if (*visible &&
-        std::find((*visible)->begin(), (*visible)->end(), agent_id) == (*visible)->end()) {
-      return Status::NotFound("agent not found");
-    }
-    auto a = tx.Org().GetAgent(p.tenant(), agent_id);
-    if (!a) return a.error();
-    agent = *a;
-    return Status::Ok();
-  }));
+  auto agent = VisibleAgent(p, agent_id);
+  if (!agent) return agent.error();
   LiveAgent before;
   {
     std::lock_guard lock(tenant.mu);
@@ -538,6 +568,12 @@ Status LiveService::SetStatus(const Principal& p, int64_t agent_id, const Status
       StateInterval closed{0,   agent_id, before.state, before.reason, before.since,
                            now, origin,   p.actor()};
       CB_RETURN_IF_ERROR(tx.Live().InsertStateInterval(p.tenant(), closed));
+      // An agent without PBX identities has its states only from people: the closed interval
+      // feeds the agent state seconds here. (With a PBX, the PBX's own state events do,
+      // through ingest; counting both would count a pause twice.)
+      if (agent->pbx_ids.empty()) {
+        CB_RETURN_IF_ERROR(AddStateSeconds(tx, p.tenant(), closed));
+      }
     }
     CB_RETURN_IF_ERROR(
         tx.Live().PutCurrentState(p.tenant(), {agent_id, change.state, reason, now, origin}));
@@ -554,15 +590,103 @@ Status LiveService::SetStatus(const Principal& p, int64_t agent_id, const Status
     PublishLocked(tenant, std::move(deltas));
     EvaluateLocked(tenant, p.tenant(), now);
   }
-  if (pbx_ != nullptr) {
-    if (Status s =
-            pbx_->AgentStatusChanged(p.tenant(), agent->pbx_ids, change.state, change.reason);
-        !s.ok()) {
-      spdlog::warn("live: the phone system was not told of agent {}'s status: {}", agent_id,
-                   s.ToString());
+  // After the commit and outside the tenant's lock: the PBX may take seconds to answer.
+  if (change.state == AgentState::kPaused || change.state == AgentState::kAvailable) {
+    const bool paused = change.state == AgentState::kPaused;
+    for (const std::string& interface : agent->pbx_ids) {
+      Status s = WithPbx(p.tenant_id, [&](PbxControl& pbx) {
+        return pbx.Pause({.interface = interface, .paused = paused, .reason = reason});
+      });
+      if (!s.ok()) {
+        spdlog::warn("live: the phone system was not told that agent {} ({}) is {}: {}", agent_id,
+                     interface, AgentStateName(change.state), s.ToString());
+      }
     }
   }
   return Status::Ok();
+}
+
+Status LiveService::Monitor(const Principal& p, int64_t agent_id, const MonitorChange& change,
+                            const AuditContext& ctx) {
+  if (!Can(p, Permission::kMonitorCalls)) {
+    return Status::Denied("listening in on calls needs monitor_calls");
+  }
+  const std::string& ext = change.supervisor_extension;
+  if (ext.empty() || ext.size() > 40 ||
+      ext.find_first_not_of(
+          "0123456789*#+abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_-.") !=
+          std::string::npos) {
+    return Status::Invalid({{"supervisor_extension", "invalid",
+                             "the supervisor's extension: 1 to 40 letters, digits, *, #, +, _, "
+                             "- or ."}});
+  }
+  auto agent = VisibleAgent(p, agent_id);
+  if (!agent) return agent.error();
+  {
+    std::lock_guard lock(pbx_mu_);
+    auto it = pbx_.find(p.tenant_id);
+    if (it == pbx_.end() || it->second.empty()) {
+      return Status::Unavailable("no phone system link (asterisk-ami source) runs for the tenant");
+    }
+  }
+  if (agent->pbx_ids.empty()) {
+    return Status(StatusCode::kFailedPrecondition,
+                  "agent " + std::to_string(agent_id) + " has no PBX identity to monitor");
+  }
+  // The attempt is audited before the PBX is asked: listening in is what must be on record.
+  CB_RETURN_IF_ERROR(db_.Write([&](Transaction& tx) -> Status {
+    json::object after = {{"mode", MonitorModeName(change.mode)},
+                          {"supervisor_extension", ext},
+                          {"agent_channel", agent->pbx_ids.front()}};
+    return audit_.Record(tx, p.tenant(), ctx,
+                         {"agent.monitor", "agent", agent_id, "", JsonText(after)});
+  }));
+  return WithPbx(p.tenant_id, [&](PbxControl& pbx) {
+    return pbx.Monitor({.supervisor_extension = ext,
+                        .agent_channel = agent->pbx_ids.front(),
+                        .mode = change.mode});
+  });
+}
+
+void LiveService::Attach(int64_t tenant_id, PbxControl* control) {
+  std::lock_guard lock(pbx_mu_);
+  pbx_[tenant_id].push_back({control, 0});
+}
+
+void LiveService::Detach(int64_t tenant_id, PbxControl* control) {
+  std::unique_lock lock(pbx_mu_);
+  auto& list = pbx_[tenant_id];
+  auto find = [&] {
+    return std::find_if(list.begin(), list.end(),
+                        [&](const PbxEntry& e) { return e.control == control; });
+  };
+  // Each call is bounded by the control's own timeout, so this wait is too.
+  pbx_idle_.wait(lock, [&] { return find() == list.end() || find()->users == 0; });
+  if (auto it = find(); it != list.end()) list.erase(it);
+  if (list.empty()) pbx_.erase(tenant_id);
+}
+
+Status LiveService::WithPbx(int64_t tenant_id, const std::function<Status(PbxControl&)>& use) {
+  PbxControl* control = nullptr;
+  {
+    std::lock_guard lock(pbx_mu_);
+    auto it = pbx_.find(tenant_id);
+    if (it == pbx_.end() || it->second.empty()) {
+      return Status::Unavailable("no phone system link (asterisk-ami source) runs for the tenant");
+    }
+    PbxEntry& e = it->second.front();
+    ++e.users;
+    control = e.control;
+  }
+  Status s = use(*control);
+  {
+    std::lock_guard lock(pbx_mu_);
+    for (PbxEntry& e : pbx_[tenant_id]) {
+      if (e.control == control) --e.users;
+    }
+  }
+  pbx_idle_.notify_all();
+  return s;
 }
 
 void LiveService::Tick() {
@@ -614,14 +738,7 @@ void LiveService::EvaluateLocked(Tenant& t, TenantScope scope, TimePoint now) {
     return;
   }
   std::vector<LiveDelta> deltas;
-  auto emit = [&](const Alert& a) {
-    LiveDelta d;
-    d.type = "alert";
-    if (a.subject_type == "agent") d.agent_id = a.subject_id;
-    d.full["alert"] = AlertJson(a);
-    d.restricted = d.full;
-    deltas.push_back(std::move(d));
-  };
+  auto emit = [&](const Alert& a) { deltas.push_back(AlertDelta(a)); };
   for (Alert& a : opened) {
     emit(a);
     t.open[std::tuple(a.kind, a.subject_type, a.subject_id)] = std::move(a);
@@ -801,13 +918,8 @@ Result<Alert> LiveService::AckAlert(const Principal& p, int64_t id, const AuditC
       if (a.id == id) {
         a.acked_at = out->acked_at;
         a.acked_by = out->acked_by;
-        LiveDelta d;
-        d.type = "alert";
-        if (a.subject_type == "agent") d.agent_id = a.subject_id;
-        d.full["alert"] = AlertJson(a);
-        d.restricted = d.full;
         std::vector<LiveDelta> deltas;
-        deltas.push_back(std::move(d));
+        deltas.push_back(AlertDelta(a));
         PublishLocked(**t, std::move(deltas));
         break;
       }

@@ -34,10 +34,12 @@
 #include "auth/permission.h"
 #include "core/clock.h"
 #include "core/status.h"
+#include "ingest/ami/pbx_control.h"
 #include "ingest/ingest_observer.h"
 #include "live/alert_rules.h"
 #include "live/live_board.h"
 #include "live/live_store.h"
+#include "org/org_types.h"
 
 namespace callboard {
 
@@ -52,14 +54,10 @@ struct StatusChange {
   std::string override_reason;                // required when changing another agent
 };
 
-// Tells the phone system about a status change made in Callboard (e.g. AMI QueuePause), so a
-// paused agent stops receiving calls. Implemented by PBX connections; may be absent.
-class PbxStatusSink {
- public:
-  virtual ~PbxStatusSink() = default;
-  // `pbx_ids`: the agent's PBX identities (interfaces). Errors are reported, not fatal.
-  virtual Status AgentStatusChanged(TenantScope scope, const std::vector<std::string>& pbx_ids,
-                                    AgentState state, const std::string& reason) = 0;
+// What a supervisor asks for to listen in on an agent's call.
+struct MonitorChange {
+  MonitorMode mode = MonitorMode::kListen;
+  std::string supervisor_extension;  // the supervisor's phone, rung first
 };
 
 struct LiveOptions {
@@ -67,9 +65,10 @@ struct LiveOptions {
   std::chrono::milliseconds tick{1000};  // alert evaluation period
 };
 
-class LiveService final : public IngestObserver {
+class LiveService final : public IngestObserver, public PbxRegistry {
  public:
-  using Deliver = std::function<void(const std::string& message)>;
+  // One message may go to many subscribers: it is shared, not copied.
+  using Deliver = std::function<void(const std::shared_ptr<const std::string>& message)>;
 
   class Subscription {
    public:
@@ -101,8 +100,24 @@ class LiveService final : public IngestObserver {
   // An agent's own status change, or a supervisor's override of another agent's (needs
   // override_agent_status and the agent in scope; override_reason required; audited).
   // Errors: kPermissionDenied, kNotFound, kInvalidArgument (state, unknown reason).
+  // The phone system is told after the change is stored (PbxControl::Pause for each of the
+  // agent's PBX identities: paused → Paused true with the reason, available → Paused false,
+  // logged_out → nothing, as queue membership is the PBX's configuration). A PBX that is not
+  // connected or refuses is logged; the change stands either way.
   Status SetStatus(const Principal& p, int64_t agent_id, const StatusChange& change,
                    const AuditContext& ctx);
+
+  // A supervisor listens to, whispers to or barges into agent `agent_id`'s call: the PBX
+  // rings `supervisor_extension` and joins it to the agent's channel (its first PBX
+  // identity). Needs monitor_calls and the agent in scope (kNotFound otherwise); audited as
+  // agent.monitor. kUnavailable when the tenant has no connected PBX control;
+  // kFailedPrecondition (the PBX's message) when the PBX refuses.
+  Status Monitor(const Principal& p, int64_t agent_id, const MonitorChange& change,
+                 const AuditContext& ctx);
+
+  // PbxRegistry: the running PBX links of each tenant (the first attached one is used).
+  void Attach(int64_t tenant_id, PbxControl* control) override;
+  void Detach(int64_t tenant_id, PbxControl* control) override;
 
   Result<std::vector<PauseReason>> ListPauseReasons(const Principal& p, bool include_inactive);
   Result<PauseReason> CreatePauseReason(const Principal& p, PauseReason reason,
@@ -118,8 +133,6 @@ class LiveService final : public IngestObserver {
   Result<Page<Alert>> ListAlerts(const Principal& p, bool open_only, const PageRequest& page);
   Result<Alert> AckAlert(const Principal& p, int64_t id, const AuditContext& ctx);
 
-  void set_pbx(PbxStatusSink* pbx) { pbx_ = pbx; }
-
   void OnCommitted(TenantScope scope, const CommittedBatch& batch) override;
 
  private:
@@ -130,12 +143,17 @@ class LiveService final : public IngestObserver {
   Result<std::shared_ptr<Tenant>> Loaded(TenantScope scope);
   Status Load(TenantScope scope, Tenant& t);
   Result<LiveView> ViewOf(const Principal& p);
+  // The agent `agent_id` if `p` may see it; kNotFound otherwise.
+  Result<Agent> VisibleAgent(const Principal& p, int64_t agent_id);
   // REQUIRES: t.mu held.
   std::string SnapshotLocked(Tenant& t, const LiveView& view, TimePoint now);
   void PublishLocked(Tenant& t, std::vector<LiveDelta> deltas);
   void EvaluateLocked(Tenant& t, TenantScope scope, TimePoint now);
   void RefreshReasons(TenantScope scope);
   void LoadMissingAgents(TenantScope scope, Tenant& t, const CommittedBatch& batch);
+  // Runs `use` with the tenant's PBX control, kept attached meanwhile; kUnavailable when
+  // the tenant has none.
+  Status WithPbx(int64_t tenant_id, const std::function<Status(PbxControl&)>& use);
 
   Database& db_;
   const Clock& clock_;
@@ -143,7 +161,14 @@ class LiveService final : public IngestObserver {
   OrgService& org_;
   CallLog& calls_;
   const LiveOptions options_;
-  PbxStatusSink* pbx_ = nullptr;
+
+  struct PbxEntry {
+    PbxControl* control = nullptr;
+    int users = 0;  // calls running on it; Detach waits for none
+  };
+  std::mutex pbx_mu_;
+  std::condition_variable pbx_idle_;
+  std::map<int64_t, std::vector<PbxEntry>> pbx_;  // GUARDED_BY(pbx_mu_), by tenant
 
   std::mutex tenants_mu_;
   std::map<int64_t, std::shared_ptr<Tenant>> tenants_;

@@ -55,6 +55,7 @@ TestServer::TestServer(TestServerOptions options)
   app_->EnableLive();
   SourceRunnerOptions sources;
   sources.observer = &app_->live();
+  sources.pbx = &app_->live();
   sources.timings.flush_after = std::chrono::milliseconds(100);
   sources.timings.poll = std::chrono::milliseconds(50);
   sources.timings.backoff_initial = std::chrono::milliseconds(300);

@@ -31,6 +31,29 @@ async function signOut(page) {
   await page.getByText('You have signed out.').waitFor();
 }
 
+// Signs in through the API and returns a fetch for that user (Bearer, so no CSRF token).
+async function apiAs(base, role) {
+  const r = await fetch(base + '/api/v1/auth/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email: email(role), password: PASSWORD }) });
+  assertEqual(r.status, 200, `API sign-in of ${role}`);
+  const { token } = await r.json();
+  return async (method, path, body) => {
+    const res = await fetch(base + path, {
+      method,
+      headers: { Authorization: 'Bearer ' + token, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : null };
+  };
+}
+
+// The wallboard or agent home once its live connection is up.
+async function waitLive(page) {
+  await page.getByTestId('connection').filter({ hasText: 'Live' }).waitFor();
+}
+
+const agentTile = (page, id) => page.locator(`[data-testid="agent-tile"][data-agent-id="${id}"]`);
+
 async function navLabels(page) {
   return page.locator('#nav a').allInnerTexts();
 }
@@ -273,9 +296,8 @@ const tests = [
       await page.getByText('Saved as a new settings version.').waitFor();
       await page.keyboard.press('Escape');
       await page.getByRole('cell', { name: '25 s' }).first().waitFor();
-      // The only errors: the session check before signing in, and the wallboard (the admin's
-      // start page) finding no live API on this server.
-      assertEqual(consoleErrors.filter((e) => e !== '404 GET /api/v1/live'), ['401 GET /api/v1/auth/me'], 'script and HTTP errors');
+      // The only error: the session check before signing in.
+      assertEqual(consoleErrors, ['401 GET /api/v1/auth/me'], 'script and HTTP errors');
     },
   ],
   [
@@ -311,12 +333,15 @@ const tests = [
       // The session ends elsewhere (sign-out from another client with the same token).
       const r = await fetch(base + '/api/v1/auth/logout', { method: 'POST', headers: { Authorization: 'Bearer ' + token } });
       assertEqual(r.status, 204, 'logout elsewhere');
-      await page.locator('#nav').getByRole('link', { name: 'Calls' }).click();
+      // The live wallboard (the supervisor's home) may notice first and leave for sign-in
+      // while the click is under way; either way the user lands on sign-in with the message.
+      await page.locator('#nav').getByRole('link', { name: 'Calls' }).click({ timeout: 5000 }).catch(() => {});
       await page.getByText('Your session has ended. Please sign in again.').waitFor();
-      await page.waitForURL(/\/login\?next=%2Fcalls/);
+      await page.waitForURL(/\/login\?next=%2F/);
+      const next = decodeURIComponent(new URL(page.url()).searchParams.get('next'));
       await signIn(page, email('supervisor'));
-      await page.waitForURL(/\/calls$/);
-      await page.locator('table tbody tr').first().waitFor();
+      await page.waitForURL((url) => url.pathname === next);
+      if (next === '/calls') await page.locator('table tbody tr').first().waitFor();
     },
   ],
   [
@@ -332,15 +357,129 @@ const tests = [
     },
   ],
   [
-    'screenshots of the agent home and the wallboard at 1280 and 390 px',
+    "an agent's pause reaches the supervisor's wallboard within 2 seconds",
+    async ({ page, browser, base }) => {
+      const me = (await (await apiAs(base, 'agent'))('GET', '/api/v1/auth/me')).body;
+      assert(Number.isInteger(me.agent_id), `the demo agent user is linked to an agent: ${JSON.stringify(me.agent_id)}`);
+      const supervisor = await browser.newContext({ baseURL: base, viewport: { width: 1280, height: 900 } });
+      try {
+        const board = await supervisor.newPage();
+        await signInAs(board, 'supervisor');
+        await board.waitForURL(/\/wallboard$/);
+        await waitLive(board);
+        const tile = agentTile(board, me.agent_id);
+        await tile.waitFor();
+
+        await signInAs(page, 'agent');
+        await waitLive(page);
+        const state = page.getByTestId('my-state');
+        await state.waitFor();
+        const available = page.getByRole('group', { name: 'Set my status' }).getByRole('button', { name: 'Available', exact: true });
+        await available.click();
+        await page.waitForFunction(() => document.querySelector('[data-testid="my-state"] .chip-state')?.textContent === 'Available');
+        await tile.locator('.chip-available').waitFor();
+
+        const lunch = page.getByRole('group', { name: 'Set my status' }).getByRole('button', { name: 'Lunch' });
+        const clicked = Date.now();
+        await lunch.click();
+        await tile.locator('.chip-reason', { hasText: 'Lunch' }).waitFor({ timeout: 2000 });
+        const elapsed = Date.now() - clicked;
+        assert(elapsed < 2000, `wallboard showed the pause after ${elapsed} ms`);
+        console.log(`  # the pause reached the wallboard in ${elapsed} ms`);
+        assertEqual(await lunch.getAttribute('aria-pressed'), 'true', 'Lunch marked as current');
+        assertEqual(await state.locator('.chip-reason').innerText(), '· Lunch', 'my state shows the reason');
+
+        // Time in state ticks on both pages.
+        const before = await state.locator('.chip-time').innerText();
+        await page.waitForFunction((t) => document.querySelector('[data-testid="my-state"] .chip-time')?.textContent !== t, before, { timeout: 3000 });
+        const onBoard = await tile.locator('.chip-time').innerText();
+        await board.waitForFunction(([id, t]) => document.querySelector(`[data-agent-id="${id}"] .chip-time`)?.textContent !== t, [me.agent_id, onBoard], { timeout: 3000 });
+
+        await checkA11y(page, 'agent home with live status');
+        await checkA11y(board, 'wallboard with live data');
+
+        // Keyboard: Tab to "Available" and press Enter.
+        await available.focus();
+        await page.keyboard.press('Enter');
+        await tile.locator('.chip-available').waitFor({ timeout: 2000 });
+        assertEqual(await available.getAttribute('aria-pressed'), 'true', 'Available marked as current');
+      } finally {
+        await supervisor.close();
+      }
+    },
+  ],
+  [
+    'a supervisor overrides a status with a required reason, recorded in the audit log',
+    async ({ page, base }) => {
+      const me = (await (await apiAs(base, 'agent'))('GET', '/api/v1/auth/me')).body;
+      await signInAs(page, 'supervisor');
+      await waitLive(page);
+      const tile = agentTile(page, me.agent_id);
+      await tile.getByRole('button', { name: 'Change status of Demo agent' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Change status of Demo agent' });
+      await dialog.waitFor();
+      await page.locator('#ov-state').selectOption('paused');
+      await page.locator('#ov-pause').selectOption('Meeting');
+      await dialog.getByRole('button', { name: 'Change status' }).click();
+      assertEqual(await page.locator('#ov-why-error').innerText(), "Say why you change this agent's status.", 'reason required');
+      await checkA11y(page, 'status override dialog');
+      const why = `Team meeting ${Date.now()}`;
+      await page.locator('#ov-why').fill(why);
+      await dialog.getByRole('button', { name: 'Change status' }).click();
+      await dialog.waitFor({ state: 'hidden' });
+      await tile.locator('.chip-reason', { hasText: 'Meeting' }).waitFor({ timeout: 2000 });
+
+      const admin = await apiAs(base, 'admin');
+      const audit = await admin('GET', `/api/v1/audit?action=agent.status_override&object_id=${me.agent_id}`);
+      assertEqual(audit.status, 200, 'audit status');
+      const entry = audit.body.items.find((e) => e.after?.override_reason === why);
+      assert(entry, `an agent.status_override entry with the reason: ${JSON.stringify(audit.body.items.slice(0, 2))}`);
+      assertEqual(entry.after.state, 'paused', 'audited state');
+      assertEqual(entry.after.reason, 'Meeting', 'audited pause reason');
+
+      // An agent cannot override (the server says 403); the wallboard offers no button to them
+      // either since they cannot open it.
+      const agent = await apiAs(base, 'agent');
+      const denied = await agent('PUT', `/api/v1/agents/${me.agent_id + 1}/status`, { state: 'available', override_reason: 'x' });
+      assertEqual(denied.status, 403, 'override by an agent');
+      await (await apiAs(base, 'supervisor'))('PUT', `/api/v1/agents/${me.agent_id}/status`, { state: 'available', override_reason: 'End of test' });
+    },
+  ],
+  [
+    'without a WebSocket the page falls back to polling and says so',
     async ({ page }) => {
+      await page.routeWebSocket(/\/api\/v1\/live\/ws/, (ws) => ws.close({ code: 1011, reason: 'blocked by the test' }));
+      await signInAs(page, 'supervisor');
+      await page.getByTestId('connection').filter({ hasText: 'Polling' }).waitFor({ timeout: 15_000 });
+      await page.locator('[data-testid="agent-tile"]').first().waitFor();
+      await page.locator('[data-testid="queue-tile"]').first().waitFor();
+      await page.getByRole('button', { name: 'Reconnect now' }).waitFor();
+    },
+  ],
+  [
+    'alerts appear live and are acknowledged; screenshots of the live pages',
+    async ({ page, browser, base }) => {
+      // A pause reason of one minute and every agent paused on it: pause-overrun alerts within
+      // a minute (and, as callers arrive, no-agents and long-wait alerts).
+      const manager = await apiAs(base, 'manager');
+      const reason = await manager('POST', '/api/v1/pause-reasons', { name: 'Short break', colour: '#6d28d9', productive: false, max_minutes: 1 });
+      assertEqual(reason.status, 201, `pause reason created: ${JSON.stringify(reason.body)}`);
+      const live = (await manager('GET', '/api/v1/live')).body;
+      for (const a of live.agents) {
+        const r = await manager('PUT', `/api/v1/agents/${a.id}/status`, { state: 'paused', reason: 'Short break', override_reason: 'Alert test' });
+        assertEqual(r.status, 204, `pause agent ${a.id}`);
+      }
+      const pausedAt = Date.now();
+
+      // Meanwhile: the agent home with live data, at 1280 and 390 px.
       await signInAs(page, 'agent');
+      await waitLive(page);
       await page.getByRole('heading', { name: 'This week' }).waitFor();
       await page.screenshot({ path: join(outDir, 'agent-home-1280.png'), fullPage: true });
       await page.setViewportSize({ width: 390, height: 844 });
       await page.screenshot({ path: join(outDir, 'agent-home-390.png'), fullPage: true });
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-      assert(overflow <= 0, `no horizontal scrolling at 390 px (overflow ${overflow} px)`);
+      assert(overflow <= 0, `agent home: no horizontal scrolling at 390 px (overflow ${overflow} px)`);
       await page.getByRole('button', { name: 'Menu' }).click();
       await page.locator('#nav').getByRole('link', { name: 'Calls' }).click();
       await page.locator('table tbody tr').first().waitFor();
@@ -349,50 +488,45 @@ const tests = [
       await signOut(page);
 
       await page.setViewportSize({ width: 1280, height: 900 });
-      await signInAs(page, 'supervisor');
-      await page.goto('/wallboard');
-      await page.getByText(/Live data unavailable|Queues/).first().waitFor();
-      await checkA11y(page, 'wallboard');
+      await signInAs(page, 'manager');
+      await waitLive(page);
+      // Other alerts (no agent available, long wait) may come first: wait for a pause overrun.
+      const alert = page.locator('[data-testid="alert"]:not(.alert-acked)').filter({ hasText: 'paused for' }).first();
+      await alert.waitFor({ timeout: Math.max(5_000, 75_000 - (Date.now() - pausedAt)) });
+      await page.locator('.agent-tile.over').first().waitFor({ timeout: 10_000 });
+      const overTiles = await page.locator('.agent-tile.over').count();
+      assert(overTiles > 0, 'agent tiles marked over the pause limit');
+      await checkA11y(page, 'wallboard with alerts');
       await page.screenshot({ path: join(outDir, 'wallboard-1280.png'), fullPage: true });
       await page.setViewportSize({ width: 390, height: 844 });
+      const boardOverflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert(boardOverflow <= 0, `wallboard: no horizontal scrolling at 390 px (overflow ${boardOverflow} px)`);
       await page.screenshot({ path: join(outDir, 'wallboard-390.png'), fullPage: true });
-      await page.goto('/reports/queues');
-      await page.locator('.report-table tbody tr').first().waitFor();
-      await page.locator('.chart canvas').first().waitFor();
-      const reportOverflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-      assert(reportOverflow <= 0, `report: no horizontal page scrolling at 390 px (overflow ${reportOverflow} px)`);
-      await page.screenshot({ path: join(outDir, 'queue-report-390.png') });
-      await page.goto('/wallboard');
-      await page.getByText(/Live data unavailable/).waitFor();
-
-      // The board itself, fed a snapshot in the documented shape until the server has one.
-      const now = Date.now();
-      const at = (s) => new Date(now - s * 1000).toISOString();
-      const snapshot = {
-        seq: 7,
-        agents: [
-          { id: 1, name: 'Ada Lovelace', state: 'on_call', reason: null, since: at(95), call: { queue: 'sales' }, today: { handled: 31 } },
-          { id: 2, name: 'Grace Hopper', state: 'available', reason: null, since: at(20), call: null, today: { handled: 27 } },
-          { id: 3, name: 'Alan Turing', state: 'paused', reason: 'Lunch', since: at(900), call: null, today: { handled: 18 } },
-          { id: 4, name: 'Edsger Dijkstra', state: 'acw', reason: null, since: at(40), call: null, today: { handled: 22 } },
-        ],
-        queues: [
-          { id: 1, name: 'sales', waiting: [{ wait_s: 42 }, { wait_s: 9 }], longest_wait_s: 42, agents_by_state: { on_call: 1, available: 1 }, today: { offered: 410, answered: 380, service_level: 0.812 } },
-          { id: 2, name: 'support', waiting: [], longest_wait_s: null, agents_by_state: { paused: 1 }, today: { offered: 235, answered: 220, service_level: 0.864 } },
-        ],
-        alerts: [{ id: 'a1', message: 'Alan Turing has been on Lunch for 15 minutes.' }],
-      };
-      await page.route('**/api/v1/live', (route) => route.fulfill({ json: snapshot }));
-      await page.reload();
-      await page.getByRole('heading', { name: 'support' }).waitFor();
-      assertEqual(await page.locator('.tile').count(), 2, 'queue tiles');
-      assertEqual(await page.locator('.tile').first().locator('.big').first().innerText(), '2', 'waiting in sales');
-      assertEqual(await page.locator('.tile').first().locator('.big').nth(1).innerText(), '0:42', 'longest wait in sales');
-      await page.getByText('Alan Turing has been on Lunch for 15 minutes.').waitFor();
-      await checkA11y(page, 'wallboard with a snapshot');
-      await page.screenshot({ path: join(outDir, 'wallboard-snapshot-390.png'), fullPage: true });
       await page.setViewportSize({ width: 1280, height: 900 });
-      await page.screenshot({ path: join(outDir, 'wallboard-snapshot-1280.png'), fullPage: true });
+
+      // Acknowledge: the button goes, the server records who and when.
+      const alertId = await alert.getAttribute('data-alert-id');
+      await alert.getByRole('button', { name: 'Acknowledge' }).click();
+      // Acknowledged alerts move below the new ones; the whole list shows them.
+      const showAll = page.getByRole('button', { name: /^Show all \d+ alerts$/ });
+      if (await showAll.isVisible()) await showAll.click();
+      await page.locator(`[data-alert-id="${alertId}"].alert-acked`).waitFor({ timeout: 5_000 });
+      const all = (await manager('GET', '/api/v1/alerts')).body.items;
+      const stored = all.find((a) => String(a.id) === alertId);
+      assert(stored?.acked_at && stored.acked_by, `alert ${alertId} acknowledged on the server: ${JSON.stringify(stored)}`);
+
+      // TV mode: large type, no navigation.
+      await page.setViewportSize({ width: 1920, height: 1080 });
+      await page.getByRole('button', { name: 'TV mode' }).click();
+      await page.locator('.wallboard.tv-mode').waitFor();
+      assertEqual(await page.locator('.topbar').isVisible(), false, 'no header in TV mode');
+      const big = await page.locator('.tile-figures .big').first().evaluate((e) => parseFloat(getComputedStyle(e).fontSize));
+      assert(big >= 48, `large figures in TV mode (${big} px)`);
+      await page.screenshot({ path: join(outDir, 'wallboard-tv-1920.png') });
+      await page.keyboard.press('Escape');
+      await page.locator('.topbar').waitFor();
+
+      for (const a of live.agents) await manager('PUT', `/api/v1/agents/${a.id}/status`, { state: 'available', override_reason: 'End of alert test' });
     },
   ],
 ];

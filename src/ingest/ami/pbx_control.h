@@ -17,6 +17,7 @@
 // answer in time; kInvalidArgument naming the field when a request is malformed.
 // Thread-safety: implementations are safe to call from any thread.
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -86,6 +87,17 @@ class PbxControl {
   virtual Status AddMember(const QueueAddRequest& request) = 0;
   virtual Status RemoveMember(const QueueRemoveRequest& request) = 0;
   virtual Status Monitor(const MonitorRequest& request) = 0;
+};
+
+// Where running PBX connections offer their PbxControl for a tenant, and where live
+// operations find it. The ingest sources attach a control when their connection starts and
+// detach it before destroying it; Detach returns only when no call on that control is still
+// running, so the caller may destroy it right after.
+class PbxRegistry {
+ public:
+  virtual ~PbxRegistry() = default;
+  virtual void Attach(int64_t tenant_id, PbxControl* control) = 0;
+  virtual void Detach(int64_t tenant_id, PbxControl* control) = 0;
 };
 
 }  // namespace callboard

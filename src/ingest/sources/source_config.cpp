@@ -8,15 +8,17 @@
 #include <utility>
 
 #include "core/time_zone.h"
+#include "ingest/ami/ami_config.h"
 
 namespace callboard {
 
 namespace {
 
-constexpr std::array<std::pair<SourceKind, std::string_view>, 3> kKindNames = {{
+constexpr std::array<std::pair<SourceKind, std::string_view>, 4> kKindNames = {{
     {SourceKind::kFileTail, "file-tail"},
     {SourceKind::k3cxTcpListen, "3cx-tcp-listen"},
     {SourceKind::k3cxTcpConnect, "3cx-tcp-connect"},
+    {SourceKind::kAsteriskAmi, "asterisk-ami"},
 }};
 
 constexpr size_t kMaxNameChars = 100;
@@ -87,6 +89,14 @@ Status CheckTailPath(const std::string& path, const std::vector<std::filesystem:
                       : "must lie under one of the allowed directories: " + allowed}});
 }
 
+SourceConfig WithKindDefaults(SourceConfig c) {
+  if (c.kind == SourceKind::kAsteriskAmi) {
+    if (!c.port) c.port = kDefaultAmiPort;
+    if (c.channel_template.empty()) c.channel_template = kDefaultAmiChannelTemplate;
+  }
+  return c;
+}
+
 Status ValidateSourceConfig(const SourceConfig& c, const SourcePolicy& policy) {
   std::vector<FieldError> errors;
   auto error = [&](std::string field, std::string code, std::string message) {
@@ -96,6 +106,34 @@ Status ValidateSourceConfig(const SourceConfig& c, const SourcePolicy& policy) {
     error("name", "required", "must not be empty");
   } else if (c.name.size() > kMaxNameChars) {
     error("name", "too_long", "at most 100 characters");
+  }
+  if (c.kind == SourceKind::kAsteriskAmi) {
+    if (c.format != SourceFormat::kAsteriskQueueLog) {
+      error("format", "invalid", "an asterisk-ami source reads asterisk-queue-log");
+    }
+    if (!c.path.empty()) error("path", "not_allowed", "only file tails have a path");
+    if (!c.columns.empty())
+      error("columns", "not_allowed", "only 3cx-cdr sources have a column list");
+    const SourceConfig d = WithKindDefaults(c);
+    const AmiLinkConfig link{.host = d.host,
+                             .port = *d.port,
+                             .username = d.username,
+                             .secret = d.secret,
+                             .channel_template = d.channel_template};
+    if (Status s = ValidateAmiLinkConfig(link); !s.ok()) {
+      for (const FieldError& f : s.field_errors()) errors.push_back(f);
+      if (s.field_errors().empty()) error("host", "invalid", s.message());
+    }
+    if (!IsValidTimeZone(c.time_zone)) {
+      error("time_zone", "invalid", "unknown IANA time zone '" + c.time_zone + "'");
+    }
+    if (!errors.empty()) return Status::Invalid(std::move(errors));
+    return Status::Ok();
+  }
+  if (!c.username.empty()) error("username", "not_allowed", "only asterisk-ami sources log in");
+  if (!c.secret.empty()) error("secret", "not_allowed", "only asterisk-ami sources log in");
+  if (!c.channel_template.empty()) {
+    error("channel_template", "not_allowed", "only asterisk-ami sources monitor calls");
   }
   const bool tcp = c.kind != SourceKind::kFileTail;
   if (tcp && c.format != SourceFormat::k3cxCdr) {

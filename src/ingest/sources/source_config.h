@@ -26,9 +26,18 @@ enum class SourceKind {
   kFileTail,       // follows a file that a PBX appends to (queue_log, Master.csv, cdr.log)
   k3cxTcpListen,   // 3CX "active socket": 3CX connects to Callboard's port and pushes CDRs
   k3cxTcpConnect,  // 3CX "passive socket": 3CX listens, Callboard connects to host:port
+  // Asterisk Manager Interface: Callboard logs in to host:port (5038 by default) and follows
+  // queue member and caller events into live views; the same connection carries PBX control
+  // (pause, monitor). Its format is asterisk-queue-log: its events are the queue_log's
+  // events delivered live, the source's name and format identify it like any other source,
+  // and it stores no calls (the queue_log or CDR sources do).
+  kAsteriskAmi,
 };
 
-// Names: file-tail, 3cx-tcp-listen, 3cx-tcp-connect.
+inline constexpr int kDefaultAmiPort = 5038;
+inline constexpr const char* kDefaultAmiChannelTemplate = "PJSIP/{ext}";
+
+// Names: file-tail, 3cx-tcp-listen, 3cx-tcp-connect, asterisk-ami.
 std::string_view SourceKindName(SourceKind kind);
 std::optional<SourceKind> ParseSourceKind(std::string_view name);
 
@@ -44,6 +53,9 @@ struct SourceConfig {
   std::optional<int> port;           // 3cx-tcp-*
   std::string time_zone = "UTC";     // of the PBX's wall-clock timestamps
   std::vector<std::string> columns;  // 3CX field list; empty = the default order
+  std::string username;              // asterisk-ami: the manager.conf user
+  std::string secret;                // asterisk-ami: its secret (never shown by the API)
+  std::string channel_template;      // asterisk-ami: the supervisor's phone, "PJSIP/{ext}"
   bool enabled = true;
   TimePoint created_at;
   TimePoint updated_at;
@@ -60,10 +72,16 @@ struct SourcePolicy {
 // The parser options the source's lines are read with.
 ParserOptions ParserOptionsOf(const SourceConfig& config);
 
+// `c` with the defaults of its kind filled in (asterisk-ami: port 5038, channel template
+// "PJSIP/{ext}").
+SourceConfig WithKindDefaults(SourceConfig c);
+
 // kInvalidArgument with one field error per problem: name (1..100 characters), kind and
-// format (3CX kinds read 3cx-cdr), path (file-tail only: absolute, under a tail root), host
-// (connect: required; a host name or address), port (3CX kinds only: 1..65535, listening
-// from policy.min_listen_port), time_zone (IANA), columns (3cx-cdr only, a valid field list).
+// format (3CX kinds read 3cx-cdr, asterisk-ami asterisk-queue-log), path (file-tail only:
+// absolute, under a tail root), host (connect kinds: required; a host name or address), port
+// (TCP kinds only: 1..65535, listening from policy.min_listen_port; asterisk-ami may omit it),
+// time_zone (IANA), columns (3cx-cdr only, a valid field list), username, secret and
+// channel_template (asterisk-ami only; see ValidateAmiLinkConfig).
 Status ValidateSourceConfig(const SourceConfig& config, const SourcePolicy& policy);
 
 // OK when `path` resolves (symbolic links followed) to a place under one of `roots`.

@@ -27,14 +27,15 @@
 namespace callboard {
 
 class Database;
+class PbxRegistry;
 class StopSignal;
 
 // Timing of the running sources. Defaults suit production; tests shorten them.
 struct SourceTimings {
-  std::chrono::milliseconds poll{250};          // file tail: how often to look at the file
+  std::chrono::milliseconds poll{250};  // file tail: how often to look at the file
   // Commit a line at most this long after it came: live views see it then.
   std::chrono::milliseconds flush_after{100};
-  size_t flush_lines = 5000;                    // … or when this many wait
+  size_t flush_lines = 5000;  // … or when this many wait
   std::chrono::milliseconds connect_timeout{10000};
   std::chrono::milliseconds idle_timeout{std::chrono::minutes(10)};  // no byte from a peer
   std::chrono::milliseconds line_timeout{60000};  // a started line must end within this
@@ -54,6 +55,7 @@ struct SourceContext {
   const StopSignal& stop;
   SourceStatusCell& status;
   IngestObserver* observer = nullptr;
+  PbxRegistry* pbx = nullptr;  // asterisk-ami: where the link's PbxControl is offered
 };
 
 class SourceFeed {

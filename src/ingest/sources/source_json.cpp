@@ -27,6 +27,13 @@ boost::json::object ToJson(const SourceConfig& c) {
           {"port", c.port ? boost::json::value(*c.port) : boost::json::value(nullptr)},
           {"time_zone", c.time_zone},
           {"columns", columns},
+          // asterisk-ami: who it logs in as and whether a secret is stored — never the secret.
+          {"username",
+           c.username.empty() ? boost::json::value(nullptr) : boost::json::value(c.username)},
+          {"secret_set", c.kind == SourceKind::kAsteriskAmi ? boost::json::value(!c.secret.empty())
+                                                            : boost::json::value(nullptr)},
+          {"channel_template", c.channel_template.empty() ? boost::json::value(nullptr)
+                                                          : boost::json::value(c.channel_template)},
           {"enabled", c.enabled},
           {"created_at", FormatRfc3339(c.created_at)},
           {"updated_at", FormatRfc3339(c.updated_at)}};
@@ -38,9 +45,10 @@ boost::json::object ToJson(const SourceView& v, const SourceStatus* status, Time
     out = ToJson(*v.config);
     out["status"] = status ? boost::json::value(ToJson(*status, now)) : nullptr;
   } else {
-    out = {{"kind", "push"},     {"path", nullptr},       {"host", nullptr},
-           {"port", nullptr},    {"time_zone", nullptr},  {"columns", boost::json::array()},
-           {"enabled", nullptr}, {"updated_at", nullptr}, {"status", nullptr}};
+    out = {{"kind", "push"},      {"path", nullptr},       {"host", nullptr},
+           {"port", nullptr},     {"time_zone", nullptr},  {"columns", boost::json::array()},
+           {"username", nullptr}, {"secret_set", nullptr}, {"channel_template", nullptr},
+           {"enabled", nullptr},  {"updated_at", nullptr}, {"status", nullptr}};
   }
   out["id"] = v.source.id;
   out["name"] = v.source.name;

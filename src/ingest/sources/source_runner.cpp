@@ -5,6 +5,7 @@
 #include <exception>
 #include <vector>
 
+#include "ingest/sources/ami_source.h"
 #include "ingest/sources/backoff.h"
 #include "ingest/sources/file_tail.h"
 #include "ingest/sources/source_service.h"
@@ -24,6 +25,8 @@ Status RunOnce(const SourceContext& ctx) {
         return ThreeCxListener(ctx).Run();
       case SourceKind::k3cxTcpConnect:
         return ThreeCxClient(ctx).Run();
+      case SourceKind::kAsteriskAmi:
+        return AmiSource(ctx).Run();
     }
     return Status::Internal("unknown source kind");
   } catch (const std::exception& e) {
@@ -42,10 +45,10 @@ struct SourceRunner::Worker {
 
   // Runs the source until stopped, retrying failures with backoff.
   void Loop(Database& db, const Clock& clock, const SourcePolicy& policy,
-            const SourceTimings& timings, IngestObserver* observer) {
+            const SourceTimings& timings, IngestObserver* observer, PbxRegistry* pbx) {
     Backoff backoff(timings.backoff_initial, timings.backoff_max);
-    const SourceContext ctx{db,   clock, TenantScope(tenant_id), config, policy, timings,
-                            stop, status, observer};
+    const SourceContext ctx{
+        db, clock, TenantScope(tenant_id), config, policy, timings, stop, status, observer, pbx};
     while (!stop.triggered()) {
       const auto started = std::chrono::steady_clock::now();
       const int64_t lines_before = status.Get().lines;
@@ -174,9 +177,8 @@ void SourceRunner::Reconcile() {
     w->tenant_id = key.first;
     w->config = std::move(config);
     Worker* raw = w.get();
-    w->thread =
-        std::thread([this, raw] { 
-      raw->Loop(db_, clock_, service_.policy(), options_.timings, options_.observer);
+    w->thread = std::thread([this, raw] {
+      raw->Loop(db_, clock_, service_.policy(), options_.timings, options_.observer, options_.pbx);
     });
     workers_.emplace(key, std::move(w));
   }

@@ -29,12 +29,14 @@
 namespace callboard {
 
 class Database;
+class PbxRegistry;
 class SourceService;
 
 struct SourceRunnerOptions {
   SourceTimings timings;
   std::chrono::milliseconds rescan{5000};
   IngestObserver* observer = nullptr;  // told about every committed batch (live views)
+  PbxRegistry* pbx = nullptr;          // offered the PbxControl of each asterisk-ami source
 };
 
 class SourceRunner {

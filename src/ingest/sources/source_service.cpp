@@ -43,6 +43,7 @@ SourceService::SourceService(Database& db, const Clock& clock, const AuditLog& a
 
 Result<SourceConfig> SourceService::Create(TenantScope scope, SourceConfig config,
                                            const AuditContext& ctx) {
+  config = WithKindDefaults(std::move(config));
   CB_RETURN_IF_ERROR(ValidateSourceConfig(config, policy_));
   std::optional<SourceConfig> out;
   CB_RETURN_IF_ERROR(db_.Write([&](Transaction& tx) -> Status {
@@ -116,6 +117,12 @@ Result<SourceConfig> SourceService::Update(TenantScope scope, SourceConfig confi
       fixed.push_back({"format", "read_only", "cannot change; create a source of another name"});
     }
     if (!fixed.empty()) return Status::Invalid(std::move(fixed));
+    // The AMI secret is write-only: an update without one keeps the stored secret.
+    if (config.kind == SourceKind::kAsteriskAmi && config.secret.empty() &&
+        before->kind == SourceKind::kAsteriskAmi) {
+      config.secret = before->secret;
+    }
+    config = WithKindDefaults(std::move(config));
     CB_RETURN_IF_ERROR(ValidateSourceConfig(config, policy_));
     SourceConfig c = config;
     c.updated_at = clock_.Now();

@@ -28,7 +28,8 @@ class SourceStore {
   virtual Result<SourceConfig> GetSourceConfig(TenantScope scope, int64_t source_id) = 0;
   // Live configurations, by source id.
   virtual Result<std::vector<SourceConfig>> ListSourceConfigs(TenantScope scope) = 0;
-  // Replaces kind, path, host, port, time_zone, columns, enabled and updated_at.
+  // Replaces kind, path, host, port, time_zone, columns, enabled, username, secret,
+  // channel_template (schema 0010_ami_sources.sql) and updated_at.
   virtual Status UpdateSourceConfig(TenantScope scope, const SourceConfig& c) = 0;
   virtual Status DeleteSourceConfig(TenantScope scope, int64_t source_id, TimePoint now) = 0;
 

@@ -191,6 +191,8 @@ TEST(ThreeCxClient, ReconnectsWithBackoffAfter3cxClosesTheConnection) {
   ASSERT_TRUE(WaitUntil([&] { return h.CallCount() == 4; }));
   ExpectTheFourAcceptanceCalls(h);
 
+  // The status counts a batch's calls just after its commit: wait for it too.
+  ASSERT_TRUE(WaitUntil([&] { return runner.StatusOf(h.tenant, created->id).calls == 4; }));
   const SourceStatus s = runner.StatusOf(h.tenant, created->id);
   EXPECT_EQ(s.state, SourceState::kConnected);
   EXPECT_EQ(s.restarts, 1);

@@ -1,6 +1,7 @@
 // StoreConformance: KpiStore (queues and their settings versions, agents by PBX identity,
-// sources and checkpoints, idempotent calls (with recording and ring attempts), additive aggregates and agent state seconds,
-// rejects) and its tenant isolation.
+// sources and checkpoints, idempotent calls (with recording and ring attempts), additive
+// aggregates and agent state seconds with their hour, day and month rollups, rejects) and its
+// tenant isolation.
 #include "kpi/kpi_store.h"
 #include "org/org_store.h"
 #include "storage/conformance/store_conformance.h"
@@ -208,8 +209,9 @@ TEST_P(StoreConformance, KpiCallsAreIdempotentByNaturalKeyAndRoundTrip) {
   for (const bool with : {true, false}) {
     CallFilter recorded;
     recorded.has_recording = with;
-    auto calls = Read<Page<StoredCall>>(
-        [&](Transaction& tx) { return tx.Kpi().ListCalls(a_, recorded, PageRequest{.limit = 10}); });
+    auto calls = Read<Page<StoredCall>>([&](Transaction& tx) {
+      return tx.Kpi().ListCalls(a_, recorded, PageRequest{.limit = 10});
+    });
     ASSERT_TRUE(calls);
     ASSERT_EQ(calls->items.size(), with ? 1u : 4u);
     EXPECT_EQ(calls->items.back().call.pbx_call_id, with ? "call-1" : "call-2");
@@ -283,6 +285,221 @@ TEST_P(StoreConformance, KpiAggregatesAndAgentSecondsAdd) {
       [&](Transaction& tx) { return tx.Kpi().ReadAgentStates(a_, At(0), At(15)); });
   ASSERT_TRUE(states);
   EXPECT_EQ(states->size(), 1u);
+}
+
+namespace {
+
+// The rows a scan of `ranges` visits, in visiting order.
+Result<std::vector<AggregateRow>> ScanRows(Transaction& tx, TenantScope scope,
+                                           const std::vector<UnitRange>& ranges, bool agent_rows) {
+  std::vector<AggregateRow> rows;
+  CB_RETURN_IF_ERROR(tx.Kpi().ScanAggregates(scope, ranges, agent_rows, [&](const AggregateRow& r) {
+    rows.push_back(r);
+    return Status::Ok();
+  }));
+  return rows;
+}
+
+Result<std::vector<AgentStateRow>> ScanStateRows(Transaction& tx, TenantScope scope,
+                                                 const std::vector<UnitRange>& ranges) {
+  std::vector<AgentStateRow> rows;
+  CB_RETURN_IF_ERROR(tx.Kpi().ScanAgentStates(scope, ranges, [&](const AgentStateRow& r) {
+    rows.push_back(r);
+    return Status::Ok();
+  }));
+  return rows;
+}
+
+IntervalCounters Counters(int64_t offered, int64_t max_wait_ms, size_t answered_bucket) {
+  IntervalCounters c;
+  c.offered = offered;
+  c.answered = offered;
+  c.wait_answered_ms = offered * 1000;
+  c.max_wait_ms = max_wait_ms;
+  c.talk_ms = offered * 60000;
+  c.csat_n = 1;
+  c.wait_answered_histogram[answered_bucket] = offered;
+  c.wait_abandoned_histogram[14] = 1;
+  return c;
+}
+
+}  // namespace
+
+TEST_P(StoreConformance, KpiRollupsSumTheBucketsTheyCoverPerUtcHourDayAndMonth) {
+  constexpr AggregateUnit kBucket = AggregateUnit::kBucket, kHour = AggregateUnit::kHour,
+                          kDay = AggregateUnit::kDay, kMonth = AggregateUnit::kMonth;
+  const TimePoint december = At(9 * 24 * 60);  // 2026-12-01T00:00Z
+  // One batch: two deltas share the 01:15 row; an agent row beside the queue totals.
+  const std::vector<AggregateRow> batch = {
+      {7, 0, At(60), Counters(2, 40000, 1)},   // 01:00
+      {7, 0, At(75), Counters(1, 4000, 0)},    // 01:15
+      {7, 0, At(75), Counters(3, 5000, 0)},    // 01:15 again
+      {7, 0, At(120), Counters(4, 30000, 3)},  // 02:00
+      {7, 5, At(60), Counters(1, 2000, 2)},    // agent 5, 01:00
+      {7, 0, december + std::chrono::minutes(15), Counters(6, 1000, 0)},
+  };
+  ASSERT_TRUE(WriteStatus([&](Transaction& tx) { return tx.Kpi().AddAggregates(a_, batch); }).ok());
+
+  auto hours = Read<std::vector<AggregateRow>>([&](Transaction& tx) {
+    return ScanRows(tx, a_, {{kHour, At(0), At(1440)}}, false);
+  });
+  ASSERT_TRUE(hours);
+  ASSERT_EQ(hours->size(), 2u);
+  EXPECT_EQ((*hours)[0].bucket, At(60));
+  EXPECT_EQ((*hours)[0].queue_id, 7);
+  EXPECT_EQ((*hours)[0].agent_id, 0);
+  EXPECT_EQ((*hours)[0].counters.offered, 6);
+  EXPECT_EQ((*hours)[0].counters.wait_answered_ms, 6000);
+  EXPECT_EQ((*hours)[0].counters.talk_ms, 360000);
+  EXPECT_EQ((*hours)[0].counters.csat_n, 3);
+  EXPECT_EQ((*hours)[0].counters.max_wait_ms, 40000);
+  EXPECT_EQ((*hours)[0].counters.wait_answered_histogram[0], 4);
+  EXPECT_EQ((*hours)[0].counters.wait_answered_histogram[1], 2);
+  EXPECT_EQ((*hours)[0].counters.wait_abandoned_histogram[14], 3);
+  EXPECT_EQ((*hours)[1].bucket, At(120));
+  EXPECT_EQ((*hours)[1].counters, Counters(4, 30000, 3));
+
+  auto days = Read<std::vector<AggregateRow>>([&](Transaction& tx) {
+    return ScanRows(tx, a_, {{kDay, At(0), december}}, false);
+  });
+  ASSERT_TRUE(days);
+  ASSERT_EQ(days->size(), 1u);
+  EXPECT_EQ((*days)[0].bucket, At(0));
+  EXPECT_EQ((*days)[0].counters.offered, 10);
+  EXPECT_EQ((*days)[0].counters.max_wait_ms, 40000);
+  EXPECT_EQ((*days)[0].counters.wait_answered_histogram[3], 4);
+
+  // Months are calendar months: November from the 1st, December on its own.
+  const TimePoint november = FromUnixMillis(1793491200000);  // 2026-11-01T00:00Z
+  auto months = Read<std::vector<AggregateRow>>([&](Transaction& tx) {
+    return ScanRows(tx, a_, {{kMonth, november, december + std::chrono::days(31)}}, false);
+  });
+  ASSERT_TRUE(months);
+  ASSERT_EQ(months->size(), 2u);
+  EXPECT_EQ((*months)[0].bucket, november);
+  EXPECT_EQ((*months)[0].counters.offered, 10);
+  EXPECT_EQ((*months)[1].bucket, december);
+  EXPECT_EQ((*months)[1].counters.offered, 6);
+
+  // Agent rows and queue totals apart; several units in one scan, range by range.
+  auto agents = Read<std::vector<AggregateRow>>([&](Transaction& tx) {
+    return ScanRows(tx, a_, {{kDay, At(0), At(1440)}}, true);
+  });
+  ASSERT_TRUE(agents);
+  ASSERT_EQ(agents->size(), 1u);
+  EXPECT_EQ((*agents)[0].agent_id, 5);
+  EXPECT_EQ((*agents)[0].counters, Counters(1, 2000, 2));
+  auto mixed = Read<std::vector<AggregateRow>>([&](Transaction& tx) {
+    return ScanRows(
+        tx, a_, {{kBucket, At(75), At(90)}, {kHour, At(120), At(180)}, {kBucket, At(60), At(75)}},
+        false);
+  });
+  ASSERT_TRUE(mixed);
+  ASSERT_EQ(mixed->size(), 3u);
+  EXPECT_EQ((*mixed)[0].bucket, At(75));
+  EXPECT_EQ((*mixed)[0].counters.offered, 4);  // the two 01:15 deltas in one row
+  EXPECT_EQ((*mixed)[1].bucket, At(120));
+  EXPECT_EQ((*mixed)[2].bucket, At(60));
+  auto other = Read<std::vector<AggregateRow>>([&](Transaction& tx) {
+    return ScanRows(tx, b_, {{kDay, At(0), december}}, false);
+  });
+  ASSERT_TRUE(other);
+  EXPECT_TRUE(other->empty());
+
+  // Deleting buckets brings the rollups back to the sum of what is left: the 01:00 bucket held
+  // the longest wait, so the day's maximum falls to the 02:00 bucket's (not a subtraction).
+  ASSERT_TRUE(WriteStatus([&](Transaction& tx) {
+                return tx.Kpi().DeleteAggregates(a_, At(60), At(75));
+              }).ok());
+  hours = Read<std::vector<AggregateRow>>([&](Transaction& tx) {
+    return ScanRows(tx, a_, {{kHour, At(0), At(1440)}}, false);
+  });
+  ASSERT_TRUE(hours);
+  ASSERT_EQ(hours->size(), 2u);
+  EXPECT_EQ((*hours)[0].counters.offered, 4);
+  EXPECT_EQ((*hours)[0].counters.max_wait_ms, 5000);
+  days = Read<std::vector<AggregateRow>>([&](Transaction& tx) {
+    return ScanRows(tx, a_, {{kDay, At(0), december}}, false);
+  });
+  ASSERT_TRUE(days);
+  ASSERT_EQ(days->size(), 1u);
+  EXPECT_EQ((*days)[0].counters.offered, 8);
+  EXPECT_EQ((*days)[0].counters.max_wait_ms, 30000);
+  months = Read<std::vector<AggregateRow>>([&](Transaction& tx) {
+    return ScanRows(tx, a_, {{kMonth, november, december}}, false);
+  });
+  ASSERT_TRUE(months);
+  ASSERT_EQ(months->size(), 1u);
+  EXPECT_EQ((*months)[0].counters.offered, 8);
+  agents = Read<std::vector<AggregateRow>>([&](Transaction& tx) {
+    return ScanRows(tx, a_, {{kMonth, november, december}}, true);
+  });
+  ASSERT_TRUE(agents);
+  EXPECT_TRUE(agents->empty());  // the agent's only bucket was deleted
+  // An hour with no bucket left has no rollup row.
+  ASSERT_TRUE(WriteStatus([&](Transaction& tx) {
+                return tx.Kpi().DeleteAggregates(a_, At(60), At(120));
+              }).ok());
+  hours = Read<std::vector<AggregateRow>>([&](Transaction& tx) {
+    return ScanRows(tx, a_, {{kHour, At(0), At(1440)}}, false);
+  });
+  ASSERT_TRUE(hours);
+  ASSERT_EQ(hours->size(), 1u);
+  EXPECT_EQ((*hours)[0].bucket, At(120));
+}
+
+TEST_P(StoreConformance, KpiAgentStateRollupsSumTheBucketsTheyCover) {
+  AgentStateSeconds s;
+  s.logged_in_ms = 900000;
+  s.available_ms = 300000;
+  s.on_call_ms = 500000;
+  s.acw_ms = 40000;
+  s.paused_ms = 60000;
+  s.paused_by_reason_ms = {{"Lunch", 60000}};
+  AgentStateSeconds t = s;
+  t.paused_by_reason_ms = {{"Lunch", 20000}, {"", 40000}};
+  const std::vector<AgentStateRow> batch = {
+      {5, At(0), s}, {5, At(15), t}, {5, At(15), s}, {6, At(15), s}, {5, At(1440), t}};
+  ASSERT_TRUE(
+      WriteStatus([&](Transaction& tx) { return tx.Kpi().AddAgentStates(a_, batch); }).ok());
+  auto hours = Read<std::vector<AgentStateRow>>([&](Transaction& tx) {
+    return ScanStateRows(tx, a_, {{AggregateUnit::kHour, At(0), At(2880)}});
+  });
+  ASSERT_TRUE(hours);
+  ASSERT_EQ(hours->size(), 3u);  // agents 5 and 6 at 00:00, agent 5 the next day
+  const AgentStateRow& first = (*hours)[0].agent_id == 5 ? (*hours)[0] : (*hours)[1];
+  EXPECT_EQ(first.bucket, At(0));
+  EXPECT_EQ(first.seconds.logged_in_ms, 2700000);
+  EXPECT_EQ(first.seconds.on_call_ms, 1500000);
+  EXPECT_EQ(first.seconds.paused_ms, 180000);
+  EXPECT_EQ(first.seconds.paused_by_reason_ms,
+            (std::map<std::string, int64_t>{{"", 40000}, {"Lunch", 140000}}));
+  EXPECT_EQ((*hours)[2].bucket, At(1440));
+  EXPECT_EQ((*hours)[2].seconds, t);
+  auto month = Read<std::vector<AgentStateRow>>([&](Transaction& tx) {
+    return ScanStateRows(tx, a_,
+                         {{AggregateUnit::kMonth, FromUnixMillis(1793491200000), At(9 * 1440)}});
+  });
+  ASSERT_TRUE(month);
+  ASSERT_EQ(month->size(), 2u);
+  const AgentStateRow& five = (*month)[0].agent_id == 5 ? (*month)[0] : (*month)[1];
+  EXPECT_EQ(five.seconds.logged_in_ms, 3600000);
+  EXPECT_EQ(five.seconds.paused_by_reason_ms,
+            (std::map<std::string, int64_t>{{"", 80000}, {"Lunch", 160000}}));
+  // Interval aggregates are deleted without touching agent state seconds or their rollups.
+  ASSERT_TRUE(WriteStatus([&](Transaction& tx) {
+                return tx.Kpi().DeleteAggregates(a_, At(0), At(2880));
+              }).ok());
+  auto days = Read<std::vector<AgentStateRow>>([&](Transaction& tx) {
+    return ScanStateRows(tx, a_, {{AggregateUnit::kDay, At(0), At(2880)}});
+  });
+  ASSERT_TRUE(days);
+  EXPECT_EQ(days->size(), 3u);
+  auto other = Read<std::vector<AgentStateRow>>([&](Transaction& tx) {
+    return ScanStateRows(tx, b_, {{AggregateUnit::kDay, At(0), At(2880)}});
+  });
+  ASSERT_TRUE(other);
+  EXPECT_TRUE(other->empty());
 }
 
 TEST_P(StoreConformance, KpiCheckpointsAndRejectsArePerSourceAndStream) {

@@ -76,6 +76,48 @@ TEST_P(StoreConformance, SourceConfigsRoundTripWithTheirIngestSource) {
   EXPECT_EQ((*list)[0].updated_at, At(3));
 }
 
+// asterisk-ami links (schema 0010_ami_sources.sql): the manager user, its secret (the server
+// logs in with it) and the monitoring channel template round-trip and update.
+TEST_P(StoreConformance, AmiSourceConfigsKeepTheirLoginAndChannelTemplate) {
+  auto source = Write<IngestSource>([&](Transaction& tx) {
+    return tx.Kpi().EnsureSource(a_, "ami", "asterisk-queue-log", At(0));
+  });
+  ASSERT_TRUE(source);
+  SourceConfig c;
+  c.id = source->id;
+  c.kind = SourceKind::kAsteriskAmi;
+  c.host = "10.0.4.10";
+  c.port = 5038;
+  c.username = "callboard";
+  c.secret = "s3cret";
+  c.channel_template = "PJSIP/{ext}";
+  c.updated_at = At(1);
+  ASSERT_TRUE(
+      WriteStatus([&](Transaction& tx) { return tx.Sources().InsertSourceConfig(a_, c); }).ok());
+  auto got = Read<SourceConfig>(
+      [&](Transaction& tx) { return tx.Sources().GetSourceConfig(a_, source->id); });
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->kind, SourceKind::kAsteriskAmi);
+  EXPECT_EQ(got->format, SourceFormat::kAsteriskQueueLog);
+  EXPECT_EQ(got->username, "callboard");
+  EXPECT_EQ(got->secret, "s3cret");
+  EXPECT_EQ(got->channel_template, "PJSIP/{ext}");
+  SourceConfig changed = *got;
+  changed.secret = "rotated";
+  changed.channel_template = "SIP/{ext}";
+  changed.updated_at = At(2);
+  ASSERT_TRUE(WriteStatus([&](Transaction& tx) {
+                return tx.Sources().UpdateSourceConfig(a_, changed);
+              }).ok());
+  auto list = Read<std::vector<SourceConfig>>(
+      [&](Transaction& tx) { return tx.Sources().ListSourceConfigs(a_); });
+  ASSERT_TRUE(list);
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_EQ((*list)[0].username, "callboard");
+  EXPECT_EQ((*list)[0].secret, "rotated");
+  EXPECT_EQ((*list)[0].channel_template, "SIP/{ext}");
+}
+
 TEST_P(StoreConformance, DeletedSourceConfigsAreGoneAndCanBeCreatedAgain) {
   auto source = Write<IngestSource>(
       [&](Transaction& tx) { return tx.Kpi().EnsureSource(a_, "pbx", "3cx-cdr", At(0)); });

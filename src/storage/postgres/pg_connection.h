@@ -151,6 +151,9 @@ class PgConnection {
     stmt->Bind(args...);
     return SendDeferred(*stmt);
   }
+  // Defer for a statement prepared and bound by the caller (for parameter lists built in a
+  // loop). REQUIRES: `stmt` comes from Prepare on this connection and is fully bound.
+  Status DeferBound(const PgStatement& stmt) { return SendDeferred(stmt); }
   // Waits for every deferred statement; the first failure among them, if any.
   Status Flush();
   static constexpr int kMaxDeferred = 4096;

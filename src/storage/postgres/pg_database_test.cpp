@@ -299,7 +299,8 @@ TEST(PgDatabase, ScansWalkLongRangesInChunksInOrder) {
     int totals = 0;
     int64_t last_bucket = -1;
     CB_RETURN_IF_ERROR(
-        tx.Kpi().ScanAggregates(scope, At(0), At(15 * kBuckets), false, [&](const AggregateRow& r) {
+        tx.Kpi().ScanAggregates(scope, {{AggregateUnit::kBucket, At(0), At(15 * kBuckets)}}, false,
+                                [&](const AggregateRow& r) {
           EXPECT_EQ(r.agent_id, 0);
           EXPECT_GT(ToUnixMillis(r.bucket), last_bucket);
           last_bucket = ToUnixMillis(r.bucket);
@@ -310,7 +311,8 @@ TEST(PgDatabase, ScansWalkLongRangesInChunksInOrder) {
     EXPECT_EQ(totals, kBuckets);
     int agent_rows = 0;
     CB_RETURN_IF_ERROR(
-        tx.Kpi().ScanAggregates(scope, At(0), At(15 * kBuckets), true, [&](const AggregateRow& r) {
+        tx.Kpi().ScanAggregates(scope, {{AggregateUnit::kBucket, At(0), At(15 * kBuckets)}}, true,
+                                [&](const AggregateRow& r) {
           EXPECT_NE(r.agent_id, 0);
           EXPECT_EQ(r.counters.offered, agent_rows / 2);
           ++agent_rows;

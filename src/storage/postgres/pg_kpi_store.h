@@ -1,5 +1,6 @@
 #pragma once
-// PgKpiStore: KpiStore over one PostgreSQL connection (schema 0002_telephony.sql).
+// PgKpiStore: KpiStore over one PostgreSQL connection (schema 0002_telephony.sql; rollups
+// 0007_aggregate_rollups.sql, in pg_kpi_aggregates.cpp).
 // Thread-safety: as its connection.
 
 #include "kpi/kpi_store.h"
@@ -33,13 +34,13 @@ class PgKpiStore final : public KpiStore {
                                      const PageRequest& page) override;
   Status ScanCalls(TenantScope scope, TimePoint from, TimePoint to,
                    const std::function<Status(const StoredCall&)>& visit) override;
-  Status AddAggregate(TenantScope scope, const AggregateRow& delta) override;
-  Status AddAgentState(TenantScope scope, const AgentStateRow& delta) override;
+  Status AddAggregates(TenantScope scope, std::span<const AggregateRow> deltas) override;
+  Status AddAgentStates(TenantScope scope, std::span<const AgentStateRow> deltas) override;
   Result<std::vector<AggregateRow>> ReadAggregates(TenantScope scope, TimePoint from, TimePoint to,
                                                    bool agent_rows) override;
-  Status ScanAggregates(TenantScope scope, TimePoint from, TimePoint to, bool agent_rows,
+  Status ScanAggregates(TenantScope scope, const std::vector<UnitRange>& ranges, bool agent_rows,
                         const std::function<Status(const AggregateRow&)>& visit) override;
-  Status ScanAgentStates(TenantScope scope, TimePoint from, TimePoint to,
+  Status ScanAgentStates(TenantScope scope, const std::vector<UnitRange>& ranges,
                          const std::function<Status(const AgentStateRow&)>& visit) override;
   Result<std::vector<AgentStateRow>> ReadAgentStates(TenantScope scope, TimePoint from,
                                                      TimePoint to) override;

@@ -1,5 +1,6 @@
 #pragma once
-// PgSourceStore: SourceStore over one PostgreSQL connection (schema 0003_sources.sql).
+// PgSourceStore: SourceStore over one PostgreSQL connection (schema 0003_sources.sql,
+// 0010_ami_sources.sql).
 // Thread-safety: as its connection.
 
 #include "ingest/sources/source_store.h"

@@ -1,6 +1,5 @@
 #include "storage/sqlite/sqlite_kpi_store.h"
 
-#include <charconv>
 #include <string>
 
 #include "storage/sqlite/sqlite_connection.h"
@@ -67,125 +66,13 @@ StoredCall ReadCall(const SqliteStatement& s) {
   return c;
 }
 
-std::string EncodeHistogram(const WaitHistogram& h) {
-  std::string out;
-  for (size_t i = 0; i < h.size(); ++i) {
-    if (i) out += ',';
-    out += std::to_string(h[i]);
-  }
-  return out;
-}
-
-WaitHistogram DecodeHistogram(const std::string& text) {
-  WaitHistogram h{};
-  size_t i = 0;
-  const char* p = text.data();
-  const char* end = p + text.size();
-  while (p < end && i < h.size()) {
-    auto [next, ec] = std::from_chars(p, end, h[i]);
-    if (ec != std::errc()) break;
-    ++i;
-    p = next < end && *next == ',' ? next + 1 : next;
-  }
-  return h;
-}
-
-std::string EncodeReasons(const std::map<std::string, int64_t>& reasons) {
-  std::string out;
-  for (const auto& [reason, ms] : reasons) {
-    if (!out.empty()) out += '\n';
-    out += reason + "=" + std::to_string(ms);
-  }
-  return out;
-}
-
-std::map<std::string, int64_t> DecodeReasons(const std::string& text) {
-  std::map<std::string, int64_t> out;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t nl = text.find('\n', start);
-    if (nl == std::string::npos) nl = text.size();
-    const std::string line = text.substr(start, nl - start);
-    const size_t eq = line.rfind('=');
-    if (eq != std::string::npos) out[line.substr(0, eq)] += std::stoll(line.substr(eq + 1));
-    start = nl + 1;
-  }
-  return out;
-}
-
-constexpr const char* kAggregateColumns =
-    "SELECT queue_id, agent_id, bucket_start, offered, answered, abandoned, short_abandoned,"
-    " timed_out, other_unanswered, wait_answered_ms, wait_abandoned_ms, max_wait_ms, talk_ms,"
-    " hold_ms, acw_ms, handled, transfers, fcr_yes, fcr_known, csat_sum, csat_n,"
-    " wait_answered_hist, wait_abandoned_hist FROM interval_aggregates";
-
-AggregateRow ReadAggregate(const SqliteStatement& s) {
-  AggregateRow r;
-  r.queue_id = s.Int(0);
-  r.agent_id = s.Int(1);
-  r.bucket = s.Time(2);
-  IntervalCounters& c = r.counters;
-  c.offered = s.Int(3);
-  c.answered = s.Int(4);
-  c.abandoned = s.Int(5);
-  c.short_abandoned = s.Int(6);
-  c.timed_out = s.Int(7);
-  c.other_unanswered = s.Int(8);
-  c.wait_answered_ms = s.Int(9);
-  c.wait_abandoned_ms = s.Int(10);
-  c.max_wait_ms = s.Int(11);
-  c.talk_ms = s.Int(12);
-  c.hold_ms = s.Int(13);
-  c.acw_ms = s.Int(14);
-  c.handled = s.Int(15);
-  c.transfers = s.Int(16);
-  c.fcr_yes = s.Int(17);
-  c.fcr_known = s.Int(18);
-  c.csat_sum = s.Int(19);
-  c.csat_n = s.Int(20);
-  c.wait_answered_histogram = DecodeHistogram(s.Text(21));
-  c.wait_abandoned_histogram = DecodeHistogram(s.Text(22));
-  return r;
-}
-
-constexpr const char* kStateColumns =
-    "SELECT agent_id, bucket_start, logged_in_ms, available_ms, on_call_ms, acw_ms, paused_ms,"
-    " paused_by_reason FROM agent_state_seconds";
-
-AgentStateRow ReadState(const SqliteStatement& s) {
-  AgentStateRow r;
-  r.agent_id = s.Int(0);
-  r.bucket = s.Time(1);
-  r.seconds.logged_in_ms = s.Int(2);
-  r.seconds.available_ms = s.Int(3);
-  r.seconds.on_call_ms = s.Int(4);
-  r.seconds.acw_ms = s.Int(5);
-  r.seconds.paused_ms = s.Int(6);
-  r.seconds.paused_by_reason_ms = DecodeReasons(s.Text(7));
-  return r;
-}
-
-template <typename T, typename Read>
-Result<std::vector<T>> All(SqliteConnection& conn, const SqlQuery& q, Read read) {
-  auto stmt = q.Prepare(conn);
-  if (!stmt) return stmt.error();
-  std::vector<T> out;
-  for (;;) {
-    auto row = stmt->Step();
-    if (!row) return row.error();
-    if (!*row) break;
-    out.push_back(read(*stmt));
-  }
-  return out;
-}
-
 }  // namespace
 
 Result<QueueConfig> SqliteKpiStore::EnsureQueue(TenantScope scope, const std::string& name,
                                                 TimePoint now) {
   SqlQuery q(kQueueColumns);
   q.Where("tenant_id = ?", scope.tenant_id()).Where("name = ?", name).Where("deleted_at IS NULL");
-  auto found = All<QueueConfig>(conn_, q, ReadQueue);
+  auto found = FetchAll<QueueConfig>(conn_, q, ReadQueue);
   if (!found) return found.error();
   if (!found->empty()) return found->front();
   auto done = conn_.Execute(
@@ -198,7 +85,7 @@ Result<QueueConfig> SqliteKpiStore::EnsureQueue(TenantScope scope, const std::st
 Result<QueueConfig> SqliteKpiStore::GetQueue(TenantScope scope, int64_t id) {
   SqlQuery q(kQueueColumns);
   q.Where("tenant_id = ?", scope.tenant_id()).Where("id = ?", id).Where("deleted_at IS NULL");
-  auto found = All<QueueConfig>(conn_, q, ReadQueue);
+  auto found = FetchAll<QueueConfig>(conn_, q, ReadQueue);
   if (!found) return found.error();
   if (found->empty()) return Status::NotFound("queue not found");
   return found->front();
@@ -207,7 +94,7 @@ Result<QueueConfig> SqliteKpiStore::GetQueue(TenantScope scope, int64_t id) {
 Result<std::vector<QueueConfig>> SqliteKpiStore::ListQueues(TenantScope scope) {
   SqlQuery q(kQueueColumns);
   q.Where("tenant_id = ?", scope.tenant_id()).Where("deleted_at IS NULL").Append(" ORDER BY id");
-  return All<QueueConfig>(conn_, q, ReadQueue);
+  return FetchAll<QueueConfig>(conn_, q, ReadQueue);
 }
 
 Status SqliteKpiStore::UpdateQueue(TenantScope scope, const QueueConfig& queue, TimePoint now) {
@@ -234,7 +121,7 @@ Result<int64_t> SqliteKpiStore::EnsureAgentByPbxId(TenantScope scope, const std:
       .Where("p.pbx_id = ?", pbx_id)
       .Where("p.deleted_at IS NULL")
       .Where("a.deleted_at IS NULL");
-  auto found = All<int64_t>(conn_, q, [](const SqliteStatement& s) { return s.Int(0); });
+  auto found = FetchAll<int64_t>(conn_, q, [](const SqliteStatement& s) { return s.Int(0); });
   if (!found) return found.error();
   if (!found->empty()) return found->front();
   auto done = conn_.Execute(
@@ -258,7 +145,7 @@ Result<IngestSource> SqliteKpiStore::EnsureSource(TenantScope scope, const std::
   if (!done) return done.error();
   SqlQuery q("SELECT id, name, format, created_at FROM ingest_sources");
   q.Where("tenant_id = ?", scope.tenant_id()).Where("name = ?", name);
-  auto found = All<IngestSource>(conn_, q, [](const SqliteStatement& s) {
+  auto found = FetchAll<IngestSource>(conn_, q, [](const SqliteStatement& s) {
     return IngestSource{s.Int(0), s.Text(1), s.Text(2), s.Time(3)};
   });
   if (!found) return found.error();
@@ -274,7 +161,7 @@ Result<IngestSource> SqliteKpiStore::EnsureSource(TenantScope scope, const std::
 Result<std::vector<IngestSource>> SqliteKpiStore::ListSources(TenantScope scope) {
   SqlQuery q("SELECT id, name, format, created_at FROM ingest_sources");
   q.Where("tenant_id = ?", scope.tenant_id()).Append(" ORDER BY id");
-  return All<IngestSource>(conn_, q, [](const SqliteStatement& s) {
+  return FetchAll<IngestSource>(conn_, q, [](const SqliteStatement& s) {
     return IngestSource{s.Int(0), s.Text(1), s.Text(2), s.Time(3)};
   });
 }
@@ -286,7 +173,7 @@ Result<std::optional<Checkpoint>> SqliteKpiStore::GetCheckpoint(TenantScope scop
   q.Where("tenant_id = ?", scope.tenant_id())
       .Where("source_id = ?", source_id)
       .Where("stream = ?", stream);
-  auto found = All<Checkpoint>(conn_, q, [](const SqliteStatement& s) {
+  auto found = FetchAll<Checkpoint>(conn_, q, [](const SqliteStatement& s) {
     return Checkpoint{s.Text(0), s.Int(1), s.Text(2), s.Time(3)};
   });
   if (!found) return found.error();
@@ -329,7 +216,7 @@ Result<bool> SqliteKpiStore::InsertCall(TenantScope scope, StoredCall& c) {
 Result<StoredCall> SqliteKpiStore::GetCall(TenantScope scope, int64_t id) {
   SqlQuery q(kCallColumns);
   q.Where("tenant_id = ?", scope.tenant_id()).Where("id = ?", id);
-  auto found = All<StoredCall>(conn_, q, ReadCall);
+  auto found = FetchAll<StoredCall>(conn_, q, ReadCall);
   if (!found) return found.error();
   if (found->empty()) return Status::NotFound("call not found");
   return found->front();
@@ -371,116 +258,6 @@ Status SqliteKpiStore::ScanCalls(TenantScope scope, TimePoint from, TimePoint to
   }
 }
 
-Status SqliteKpiStore::AddAggregate(TenantScope scope, const AggregateRow& delta) {
-  SqlQuery q(kAggregateColumns);
-  q.Where("tenant_id = ?", scope.tenant_id())
-      .Where("bucket_start = ?", delta.bucket)
-      .Where("queue_id = ?", delta.queue_id)
-      .Where("agent_id = ?", delta.agent_id);
-  auto found = All<AggregateRow>(conn_, q, ReadAggregate);
-  if (!found) return found.error();
-  IntervalCounters c = delta.counters;
-  if (!found->empty()) Add(c, found->front().counters);
-  auto done = conn_.Execute(
-      "INSERT OR REPLACE INTO interval_aggregates (tenant_id, queue_id, agent_id, bucket_start,"
-      " offered, answered, abandoned, short_abandoned, timed_out, other_unanswered,"
-      " wait_answered_ms, wait_abandoned_ms, max_wait_ms, talk_ms, hold_ms, acw_ms, handled,"
-      " transfers, fcr_yes, fcr_known, csat_sum, csat_n, wait_answered_hist,"
-      " wait_abandoned_hist) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-      " ?, ?, ?)",
-      scope.tenant_id(), delta.queue_id, delta.agent_id, delta.bucket, c.offered, c.answered,
-      c.abandoned, c.short_abandoned, c.timed_out, c.other_unanswered, c.wait_answered_ms,
-      c.wait_abandoned_ms, c.max_wait_ms, c.talk_ms, c.hold_ms, c.acw_ms, c.handled, c.transfers,
-      c.fcr_yes, c.fcr_known, c.csat_sum, c.csat_n, EncodeHistogram(c.wait_answered_histogram),
-      EncodeHistogram(c.wait_abandoned_histogram));
-  return done ? Status::Ok() : done.error();
-}
-
-Status SqliteKpiStore::AddAgentState(TenantScope scope, const AgentStateRow& delta) {
-  SqlQuery q(kStateColumns);
-  q.Where("tenant_id = ?", scope.tenant_id())
-      .Where("bucket_start = ?", delta.bucket)
-      .Where("agent_id = ?", delta.agent_id);
-  auto found = All<AgentStateRow>(conn_, q, ReadState);
-  if (!found) return found.error();
-  AgentStateSeconds s = delta.seconds;
-  if (!found->empty()) Add(s, found->front().seconds);
-  auto done = conn_.Execute(
-      "INSERT OR REPLACE INTO agent_state_seconds (tenant_id, agent_id, bucket_start,"
-      " logged_in_ms, available_ms, on_call_ms, acw_ms, paused_ms, paused_by_reason)"
-      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-      scope.tenant_id(), delta.agent_id, delta.bucket, s.logged_in_ms, s.available_ms, s.on_call_ms,
-      s.acw_ms, s.paused_ms, EncodeReasons(s.paused_by_reason_ms));
-  return done ? Status::Ok() : done.error();
-}
-
-namespace {
-
-SqlQuery AggregateQuery(TenantScope scope, TimePoint from, TimePoint to, bool agent_rows) {
-  SqlQuery q(kAggregateColumns);
-  q.Where("tenant_id = ?", scope.tenant_id())
-      .Where(agent_rows ? "agent_id != 0" : "agent_id = 0")
-      .Where("bucket_start >= ?", from)
-      .Where("bucket_start < ?", to)
-      .Append(" ORDER BY bucket_start");
-  return q;
-}
-
-SqlQuery StateQuery(TenantScope scope, TimePoint from, TimePoint to) {
-  SqlQuery q(kStateColumns);
-  q.Where("tenant_id = ?", scope.tenant_id())
-      .Where("bucket_start >= ?", from)
-      .Where("bucket_start < ?", to)
-      .Append(" ORDER BY bucket_start");
-  return q;
-}
-
-// Calls `visit` with each row of `q`, read by `read`, without holding them all.
-template <typename T, typename Read>
-Status Each(SqliteConnection& conn, const SqlQuery& q, Read read,
-            const std::function<Status(const T&)>& visit) {
-  auto stmt = q.Prepare(conn);
-  if (!stmt) return stmt.error();
-  for (;;) {
-    auto row = stmt->Step();
-    if (!row) return row.error();
-    if (!*row) return Status::Ok();
-    CB_RETURN_IF_ERROR(visit(read(*stmt)));
-  }
-}
-
-}  // namespace
-
-Result<std::vector<AggregateRow>> SqliteKpiStore::ReadAggregates(TenantScope scope, TimePoint from,
-                                                                 TimePoint to, bool agent_rows) {
-  return All<AggregateRow>(conn_, AggregateQuery(scope, from, to, agent_rows), ReadAggregate);
-}
-
-Status SqliteKpiStore::ScanAggregates(TenantScope scope, TimePoint from, TimePoint to,
-                                      bool agent_rows,
-                                      const std::function<Status(const AggregateRow&)>& visit) {
-  return Each<AggregateRow>(conn_, AggregateQuery(scope, from, to, agent_rows), ReadAggregate,
-                            visit);
-}
-
-Result<std::vector<AgentStateRow>> SqliteKpiStore::ReadAgentStates(TenantScope scope,
-                                                                   TimePoint from, TimePoint to) {
-  return All<AgentStateRow>(conn_, StateQuery(scope, from, to), ReadState);
-}
-
-Status SqliteKpiStore::ScanAgentStates(TenantScope scope, TimePoint from, TimePoint to,
-                                       const std::function<Status(const AgentStateRow&)>& visit) {
-  return Each<AgentStateRow>(conn_, StateQuery(scope, from, to), ReadState, visit);
-}
-
-Status SqliteKpiStore::DeleteAggregates(TenantScope scope, TimePoint from, TimePoint to) {
-  auto done = conn_.Execute(
-      "DELETE FROM interval_aggregates WHERE tenant_id = ? AND bucket_start >= ? AND"
-      " bucket_start < ?",
-      scope.tenant_id(), from, to);
-  return done ? Status::Ok() : done.error();
-}
-
 Status SqliteKpiStore::InsertDiagnostic(TenantScope scope, const StoredDiagnostic& d) {
   auto done = conn_.Execute(
       "INSERT INTO ingest_diagnostics (tenant_id, source_id, stream, kind, call_id, line, detail,"
@@ -509,7 +286,7 @@ Result<std::vector<DiagnosticCount>> SqliteKpiStore::CountDiagnostics(TenantScop
   SqlQuery q("SELECT source_id, kind, COUNT(*) FROM ingest_diagnostics");
   q.Where("tenant_id = ?", scope.tenant_id())
       .Append(" GROUP BY source_id, kind ORDER BY source_id, kind");
-  return All<DiagnosticCount>(conn_, q, [](const SqliteStatement& s) {
+  return FetchAll<DiagnosticCount>(conn_, q, [](const SqliteStatement& s) {
     return DiagnosticCount{s.Int(0), s.Text(1), s.Int(2)};
   });
 }

@@ -1,5 +1,6 @@
 #pragma once
-// SqliteKpiStore: KpiStore over one SQLite connection (schema 0002_telephony.sql).
+// SqliteKpiStore: KpiStore over one SQLite connection (schema 0002_telephony.sql; rollups
+// 0007_aggregate_rollups.sql).
 // Thread-safety: as its connection.
 
 #include "kpi/kpi_store.h"
@@ -31,16 +32,17 @@ class SqliteKpiStore final : public KpiStore {
                                      const PageRequest& page) override;
   Status ScanCalls(TenantScope scope, TimePoint from, TimePoint to,
                    const std::function<Status(const StoredCall&)>& visit) override;
-  Status AddAggregate(TenantScope scope, const AggregateRow& delta) override;
-  Status AddAgentState(TenantScope scope, const AgentStateRow& delta) override;
+  // Aggregates and their rollups: sqlite_kpi_aggregates.cpp.
+  Status AddAggregates(TenantScope scope, std::span<const AggregateRow> deltas) override;
+  Status AddAgentStates(TenantScope scope, std::span<const AgentStateRow> deltas) override;
   Result<std::vector<AggregateRow>> ReadAggregates(TenantScope scope, TimePoint from, TimePoint to,
                                                    bool agent_rows) override;
-  Status ScanAggregates(TenantScope scope, TimePoint from, TimePoint to, bool agent_rows,
-                        const std::function<Status(const AggregateRow&)>& visit) override;
-  Status ScanAgentStates(TenantScope scope, TimePoint from, TimePoint to,
-                         const std::function<Status(const AgentStateRow&)>& visit) override;
   Result<std::vector<AgentStateRow>> ReadAgentStates(TenantScope scope, TimePoint from,
                                                      TimePoint to) override;
+  Status ScanAggregates(TenantScope scope, const std::vector<UnitRange>& ranges, bool agent_rows,
+                        const std::function<Status(const AggregateRow&)>& visit) override;
+  Status ScanAgentStates(TenantScope scope, const std::vector<UnitRange>& ranges,
+                         const std::function<Status(const AgentStateRow&)>& visit) override;
   Status DeleteAggregates(TenantScope scope, TimePoint from, TimePoint to) override;
   Status InsertDiagnostic(TenantScope scope, const StoredDiagnostic& diagnostic) override;
   Result<Page<StoredDiagnostic>> ListDiagnostics(TenantScope scope,

@@ -11,7 +11,8 @@ namespace {
 
 constexpr const char* kColumns =
     "SELECT c.source_id, s.name, c.kind, s.format, c.path, c.host, c.port, c.time_zone,"
-    " c.columns, c.enabled, c.created_at, c.updated_at FROM source_configs c"
+    " c.columns, c.enabled, c.created_at, c.updated_at, c.username, c.secret,"
+    " c.channel_template FROM source_configs c"
     " JOIN ingest_sources s ON s.tenant_id = c.tenant_id AND s.id = c.source_id";
 
 std::string JoinColumns(const std::vector<std::string>& columns) {
@@ -46,6 +47,9 @@ SourceConfig ReadConfig(const SqliteStatement& s) {
   c.enabled = s.Int(9) != 0;
   c.created_at = s.Time(10);
   c.updated_at = s.Time(11);
+  c.username = s.Text(12);
+  c.secret = s.Text(13);
+  c.channel_template = s.Text(14);
   return c;
 }
 
@@ -60,14 +64,18 @@ Status SqliteSourceStore::InsertSourceConfig(TenantScope scope, const SourceConf
   // A deleted configuration of the source is taken over; a live one is a conflict.
   auto done = conn_.Execute(
       "INSERT INTO source_configs (tenant_id, source_id, kind, path, host, port, time_zone,"
-      " columns, enabled, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+      " columns, enabled, created_at, updated_at, username, secret, channel_template)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
       " ON CONFLICT (tenant_id, source_id) DO UPDATE SET kind = excluded.kind,"
       " path = excluded.path, host = excluded.host, port = excluded.port,"
       " time_zone = excluded.time_zone, columns = excluded.columns, enabled = excluded.enabled,"
-      " created_at = excluded.created_at, updated_at = excluded.updated_at, deleted_at = NULL"
+      " created_at = excluded.created_at, updated_at = excluded.updated_at,"
+      " username = excluded.username, secret = excluded.secret,"
+      " channel_template = excluded.channel_template, deleted_at = NULL"
       " WHERE source_configs.deleted_at IS NOT NULL",
       scope.tenant_id(), c.id, std::string(SourceKindName(c.kind)), c.path, c.host, PortValue(c),
-      c.time_zone, JoinColumns(c.columns), int64_t{c.enabled ? 1 : 0}, c.updated_at, c.updated_at);
+      c.time_zone, JoinColumns(c.columns), int64_t{c.enabled ? 1 : 0}, c.updated_at, c.updated_at,
+      c.username, c.secret, c.channel_template);
   if (!done) return done.error();
   if (*done == 0) return Status::Exists("name already in use");
   return Status::Ok();
@@ -105,10 +113,11 @@ Result<std::vector<SourceConfig>> SqliteSourceStore::ListSourceConfigs(TenantSco
 Status SqliteSourceStore::UpdateSourceConfig(TenantScope scope, const SourceConfig& c) {
   auto done = conn_.Execute(
       "UPDATE source_configs SET kind = ?, path = ?, host = ?, port = ?, time_zone = ?,"
-      " columns = ?, enabled = ?, updated_at = ?"
-      " WHERE tenant_id = ? AND source_id = ? AND deleted_at IS NULL",
+      " columns = ?, enabled = ?, updated_at = ?, username = ?, secret = ?,"
+      " channel_template = ? WHERE tenant_id = ? AND source_id = ? AND deleted_at IS NULL",
       std::string(SourceKindName(c.kind)), c.path, c.host, PortValue(c), c.time_zone,
-      JoinColumns(c.columns), int64_t{c.enabled ? 1 : 0}, c.updated_at, scope.tenant_id(), c.id);
+      JoinColumns(c.columns), int64_t{c.enabled ? 1 : 0}, c.updated_at, c.username, c.secret,
+      c.channel_template, scope.tenant_id(), c.id);
   if (!done) return done.error();
   if (*done == 0) return Status::NotFound("source not found");
   return Status::Ok();

@@ -119,6 +119,11 @@ export class ApiClient {
     this.bearer = token;
   }
 
+  // The Bearer fallback token, if in use (the live WebSocket sends it as its first message).
+  bearerToken(): string | null {
+    return this.bearer;
+  }
+
   hasCsrfToken(): boolean {
     return this.csrf !== null;
   }
@@ -172,6 +177,9 @@ export class ApiClient {
   }
   post<T>(path: string, body?: unknown): Promise<T> {
     return this.json<T>(path, { method: 'POST', body });
+  }
+  put<T>(path: string, body: unknown): Promise<T> {
+    return this.json<T>(path, { method: 'PUT', body });
   }
   patch<T>(path: string, body: unknown): Promise<T> {
     return this.json<T>(path, { method: 'PATCH', body });

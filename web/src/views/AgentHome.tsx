@@ -1,5 +1,5 @@
-// An agent's start page: my figures today and this week, my latest calls, my live state when
-// the server has live data.
+// An agent's start page: my live status (with the control to change it), my figures today and
+// this week, my latest calls.
 import { api, queryString } from '../api/client';
 import type { Call, Page } from '../api/types';
 import { useAsync } from '../components/async';
@@ -8,6 +8,7 @@ import { formatDate, formatDuration, formatShortDateTime, formatNumber, humanize
 import { session } from '../state/session';
 import { timeZone } from '../state/prefs';
 import { useStore } from '../state/store';
+import { MyStatus } from '../live/MyStatus';
 import { myKpis, type MyKpis } from './home/kpis';
 
 const MAX_PAGES = 10; // 5,000 calls: more than any agent handles in a week
@@ -78,6 +79,7 @@ export default function AgentHome() {
   return (
     <>
       <PageHeader title={`Hello, ${me?.user?.name ?? ''}`.trim()} description={`Your figures in ${tz}; the week began on ${formatDate(zonedToUtc(week, tz), tz)}.`} />
+      {me?.agent_id != null && <MyStatus agentId={me.agent_id} tz={tz} />}
       {data.error ? (
         <ErrorBox error={data.error} onRetry={data.reload} title="Your figures could not be loaded." />
       ) : !data.data ? (

@@ -1,0 +1,74 @@
+#pragma once
+// AggregateUnit: the UTC-aligned units in which a KpiStore keeps the interval aggregates and
+// agent state seconds (DESIGN §3.3): the 15-minute buckets, and rollups of them per UTC hour,
+// UTC day and UTC calendar month, maintained in the same transaction as the buckets. A rollup
+// row is the exact sum of the bucket rows it covers (max_wait_ms: their maximum), so a report
+// may read any mix of units as long as each row it reads lies inside one of its intervals.
+//
+// PlanUnitRanges chooses that mix: it cuts a report's buckets at its interval starts (which
+// are local times in the report's zone) and tiles each piece with the largest whole units
+// that fit, so that a year's total reads about 12 month rows per queue, not 35,040 buckets.
+//
+//   auto starts = IntervalStarts(from, to, ReportInterval::kDay, "America/New_York");
+//   std::vector<UnitRange> plan = PlanUnitRanges(BucketStart(from), to, *starts);
+//   store.ScanAggregates(scope, plan, false, visit);  // row → IntervalIndexOf(*starts, bucket)
+//
+// Which units fit depends on the zone only through the interval starts: a New York day
+// (05:00Z to 05:00Z, or 23 and 25 hours long on DST days) is read as UTC hours; an
+// Asia/Kolkata day (18:30Z to 18:30Z) as two buckets, 23 hours and two buckets; a UTC day,
+// week or month as UTC days and months.
+//
+// Thread-safety: pure functions.
+
+#include <array>
+#include <string_view>
+#include <vector>
+
+#include "core/clock.h"
+
+namespace callboard {
+
+enum class AggregateUnit {
+  kBucket = 0,  // the 15-minute bucket (kBucketLength)
+  kHour = 1,    // a UTC hour: 4 buckets
+  kDay = 2,     // a UTC day: 96 buckets
+  kMonth = 3,   // a UTC calendar month
+};
+
+// The units a store keeps besides the buckets, finest first.
+inline constexpr std::array<AggregateUnit, 3> kRollupUnits = {
+    AggregateUnit::kHour, AggregateUnit::kDay, AggregateUnit::kMonth};
+
+// "15m", "hour", "day", "month".
+std::string_view AggregateUnitName(AggregateUnit unit);
+
+// The start of the unit that holds `t` (UTC; floor, also before 1970).
+TimePoint UnitStart(AggregateUnit unit, TimePoint t);
+
+// The start of the unit after the one that starts at `start`.
+// REQUIRES: start == UnitStart(unit, start).
+TimePoint NextUnitStart(AggregateUnit unit, TimePoint start);
+
+// The end of the last unit that holds a part of [from, to): `to` itself when it is a unit
+// start, else the start of the unit after the one holding it. REQUIRES: from < to.
+TimePoint UnitCeil(AggregateUnit unit, TimePoint to);
+
+// The rows of one unit whose starts lie in [from, to); both are starts of that unit.
+struct UnitRange {
+  AggregateUnit unit = AggregateUnit::kBucket;
+  TimePoint from;
+  TimePoint to;
+
+  bool operator==(const UnitRange&) const = default;
+};
+
+// The unit ranges, in time order and without overlap, that cover exactly the buckets b with
+// first <= b < end, such that no unit read crosses an element of `starts` (the report's
+// interval starts, IntervalStarts). Each piece between two interval starts is tiled from
+// its start with the largest unit that starts there and fits before the piece ends; adjacent
+// ranges of the same unit are merged. Empty when end <= first.
+// REQUIRES: first is a bucket start; `starts` ascending bucket starts; starts.front() <= first.
+std::vector<UnitRange> PlanUnitRanges(TimePoint first, TimePoint end,
+                                      const std::vector<TimePoint>& starts);
+
+}  // namespace callboard
