@@ -22,7 +22,8 @@ namespace {
 
 TimePoint At(int minutes) { return FromUnixMillis(1795305600000) + std::chrono::minutes(minutes); }
 
-// Fills every table of the 0001–0009 schema with rows of `scope`, through the stores.
+// Fills every table of the 0001–0010 schema with rows of `scope`, through the stores (the
+// aggregate and agent state rows fill their hour, day and month rollups too).
 Status Populate(Transaction& tx, TenantScope scope, const std::string& tag) {
   OrgStore& org = tx.Org();
   auto site = org.InsertSite(
@@ -123,7 +124,12 @@ Status Populate(Transaction& tx, TenantScope scope, const std::string& tag) {
   SourceConfig config;
   config.id = source->id;
   config.name = "pbx";
-  config.path = "/var/log/asterisk/queue_log";
+  config.kind = SourceKind::kAsteriskAmi;
+  config.host = "pbx." + tag + ".example";
+  config.port = 5038;
+  config.username = "callboard";
+  config.secret = "secret-" + tag;
+  config.channel_template = "SIP/{ext}";
   config.created_at = config.updated_at = At(1);
   CB_RETURN_IF_ERROR(tx.Sources().InsertSourceConfig(scope, config));
 
@@ -150,7 +156,7 @@ Status Populate(Transaction& tx, TenantScope scope, const std::string& tag) {
   return live.InsertAlert(scope, alert);
 }
 
-// The tables of the 0001–0009 schema that Populate() fills.
+// The tables of the 0001–0010 schema that Populate() fills.
 const std::set<std::string> kPopulated = {"sites",
                                           "lobs",
                                           "teams",
@@ -169,6 +175,9 @@ const std::set<std::string> kPopulated = {"sites",
                                           "calls",
                                           "interval_aggregates",
                                           "agent_state_seconds",
+                                          "aggregate_rollups",
+                                          "agent_state_rollups",
+                                          "agent_pause_rollups",
                                           "ingest_rejects",
                                           "ingest_diagnostics",
                                           "source_configs",
