@@ -298,26 +298,26 @@ TEST(PgDatabase, ScansWalkLongRangesInChunksInOrder) {
   const Status read = db->Read([&](Transaction& tx) -> Status {
     int totals = 0;
     int64_t last_bucket = -1;
-    CB_RETURN_IF_ERROR(
-        tx.Kpi().ScanAggregates(scope, {{AggregateUnit::kBucket, At(0), At(15 * kBuckets)}}, false,
-                                [&](const AggregateRow& r) {
-          EXPECT_EQ(r.agent_id, 0);
-          EXPECT_GT(ToUnixMillis(r.bucket), last_bucket);
-          last_bucket = ToUnixMillis(r.bucket);
-          EXPECT_EQ(r.counters.offered, totals);
-          ++totals;
-          return Status::Ok();
-        }));
+    CB_RETURN_IF_ERROR(tx.Kpi().ScanAggregates(scope,
+                                               {{AggregateUnit::kBucket, At(0), At(15 * kBuckets)}},
+                                               false, [&](const AggregateRow& r) {
+                                                 EXPECT_EQ(r.agent_id, 0);
+                                                 EXPECT_GT(ToUnixMillis(r.bucket), last_bucket);
+                                                 last_bucket = ToUnixMillis(r.bucket);
+                                                 EXPECT_EQ(r.counters.offered, totals);
+                                                 ++totals;
+                                                 return Status::Ok();
+                                               }));
     EXPECT_EQ(totals, kBuckets);
     int agent_rows = 0;
-    CB_RETURN_IF_ERROR(
-        tx.Kpi().ScanAggregates(scope, {{AggregateUnit::kBucket, At(0), At(15 * kBuckets)}}, true,
-                                [&](const AggregateRow& r) {
-          EXPECT_NE(r.agent_id, 0);
-          EXPECT_EQ(r.counters.offered, agent_rows / 2);
-          ++agent_rows;
-          return Status::Ok();
-        }));
+    CB_RETURN_IF_ERROR(tx.Kpi().ScanAggregates(scope,
+                                               {{AggregateUnit::kBucket, At(0), At(15 * kBuckets)}},
+                                               true, [&](const AggregateRow& r) {
+                                                 EXPECT_NE(r.agent_id, 0);
+                                                 EXPECT_EQ(r.counters.offered, agent_rows / 2);
+                                                 ++agent_rows;
+                                                 return Status::Ok();
+                                               }));
     EXPECT_EQ(agent_rows, 2 * kBuckets);
     int calls = 0;
     int64_t last_id = 0;

@@ -183,10 +183,9 @@ Status DeferAggregate(PgConnection& conn, int64_t tenant, const AggregateRow& de
       " wait_abandoned_hist = ARRAY(SELECT a + b FROM unnest(t.wait_abandoned_hist,"
       "   excluded.wait_abandoned_hist) WITH ORDINALITY AS h (a, b, n) ORDER BY n)",
       tenant, delta.queue_id, delta.agent_id, delta.bucket, c.offered, c.answered, c.abandoned,
-      c.short_abandoned, c.timed_out, c.other_unanswered, c.wait_answered_ms,
-      c.wait_abandoned_ms, c.max_wait_ms, c.talk_ms, c.hold_ms, c.acw_ms, c.handled, c.transfers,
-      c.fcr_yes, c.fcr_known, c.csat_sum, c.csat_n,
-      "{" + EncodeHistogram(c.wait_answered_histogram) + "}",
+      c.short_abandoned, c.timed_out, c.other_unanswered, c.wait_answered_ms, c.wait_abandoned_ms,
+      c.max_wait_ms, c.talk_ms, c.hold_ms, c.acw_ms, c.handled, c.transfers, c.fcr_yes, c.fcr_known,
+      c.csat_sum, c.csat_n, "{" + EncodeHistogram(c.wait_answered_histogram) + "}",
       "{" + EncodeHistogram(c.wait_abandoned_histogram) + "}");
 }
 
@@ -208,8 +207,8 @@ Status DeferAgentState(PgConnection& conn, int64_t tenant, const AgentStateRow& 
       "   (SELECT key, sum(value::bigint) AS total FROM (SELECT * FROM"
       "   jsonb_each_text(t.paused_by_reason) UNION ALL SELECT * FROM"
       "   jsonb_each_text(excluded.paused_by_reason)) AS r GROUP BY key) AS m)",
-      tenant, delta.agent_id, delta.bucket, s.logged_in_ms, s.available_ms, s.on_call_ms,
-      s.acw_ms, s.paused_ms, EncodeReasons(s.paused_by_reason_ms));
+      tenant, delta.agent_id, delta.bucket, s.logged_in_ms, s.available_ms, s.on_call_ms, s.acw_ms,
+      s.paused_ms, EncodeReasons(s.paused_by_reason_ms));
 }
 
 // --- rollups ------------------------------------------------------------------------------

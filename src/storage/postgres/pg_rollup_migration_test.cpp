@@ -122,8 +122,8 @@ TEST(PgRollupMigration, BuildsTheSameRollupsTheStoreMaintains) {
   for (const std::string& t : tables) {
     ASSERT_TRUE(s.Exec("CREATE TABLE expected_" + t + " AS SELECT * FROM " + t).ok()) << t;
   }
-  ASSERT_TRUE(s.Exec("DROP TABLE aggregate_rollups, agent_state_rollups, agent_pause_rollups")
-                  .ok());
+  ASSERT_TRUE(
+      s.Exec("DROP TABLE aggregate_rollups, agent_state_rollups, agent_pause_rollups").ok());
   const auto migrations = PostgresMigrations();
   ASSERT_GE(migrations.size(), 7u);
   ASSERT_EQ(std::string(migrations[6].name), "aggregate_rollups");
@@ -156,8 +156,9 @@ TEST(PgRollupMigration, BuildsTheSameRollupsTheStoreMaintains) {
   EXPECT_GT(Count(s, "SELECT count(*) FROM agent_pause_rollups WHERE reason = ''"), 0);
   EXPECT_GT(Count(s, "SELECT count(*) FROM agent_pause_rollups WHERE reason = 'Break=2'"), 0);
   // The 15-minute tables force row-level security again after the migration.
-  EXPECT_EQ(Count(s, "SELECT count(*) FROM pg_class WHERE relname IN ('interval_aggregates',"
-                     " 'agent_state_seconds') AND relforcerowsecurity"),
+  EXPECT_EQ(Count(s,
+                  "SELECT count(*) FROM pg_class WHERE relname IN ('interval_aggregates',"
+                  " 'agent_state_seconds') AND relforcerowsecurity"),
             2);
 }
 
