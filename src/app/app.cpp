@@ -9,6 +9,7 @@
 #include "live/live_service.h"
 #include "org/org_service.h"
 #include "storage/postgres/pg_database.h"
+#include "storage/postgres/pg_source_leases.h"
 #include "storage/sqlite/sqlite_database.h"
 #include "store/transaction.h"
 
@@ -56,6 +57,11 @@ Result<std::unique_ptr<App>> App::Open(const AppConfig& config, const Clock& clo
   auto applied = app->db_->Migrate();
   if (!applied) return applied.error();
   app->migrations_applied_ = *applied;
+  if (!config.db_url.empty()) {
+    PostgresOptions leases;
+    leases.url = config.db_url;
+    app->source_leases_ = std::make_unique<PgSourceLeases>(leases);
+  }
   app->audit_ = std::make_unique<AuditLog>(clock);
   app->auth_ = std::make_unique<AuthService>(*app->db_, clock, *app->audit_);
   app->org_ = std::make_unique<OrgService>(*app->db_, clock, *app->audit_);

@@ -22,6 +22,7 @@ class ReportService;
 class Importer;
 class CallLog;
 class LiveService;
+class SourceLeases;
 class SourceService;
 
 struct AppConfig {
@@ -56,6 +57,9 @@ class App {
   Importer& importer() { return *importer_; }
   SourceService& sources() { return *sources_; }
   LiveService& live() { return *live_; }
+  // Several nodes on one PostgreSQL database: the leases that give each long-running source
+  // to one node at a time. Null on SQLite (one node runs every source).
+  SourceLeases* source_leases() { return source_leases_.get(); }
   // Live operations follow every import from now on (serve); the command line leaves them off
   // so that bulk imports do not pay for them.
   void EnableLive();
@@ -72,6 +76,7 @@ class App {
   std::unique_ptr<ReportService> reports_;
   std::unique_ptr<Importer> importer_;
   std::unique_ptr<SourceService> sources_;
+  std::unique_ptr<SourceLeases> source_leases_;
   std::unique_ptr<CallLog> call_log_;
   std::unique_ptr<LiveService> live_;
   int migrations_applied_ = 0;

@@ -59,6 +59,8 @@ TestServer::TestServer(TestServerOptions options)
   sources.timings.flush_after = std::chrono::milliseconds(100);
   sources.timings.poll = std::chrono::milliseconds(50);
   sources.timings.backoff_initial = std::chrono::milliseconds(300);
+  sources.leases = app_->source_leases();  // PostgreSQL: sources run under their leases
+  sources.lease_retry = std::chrono::milliseconds(300);
   sources_ = std::make_unique<SourceRunner>(app_->db(), clock_, app_->sources(), sources);
   metrics_ = std::make_unique<HttpMetrics>();
   ApiOptions api_options;
