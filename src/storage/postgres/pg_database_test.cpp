@@ -20,6 +20,21 @@ namespace {
 
 TimePoint At(int minutes) { return FromUnixMillis(1795305600000) + std::chrono::minutes(minutes); }
 
+// The same number makes the same change on both backends (docs/architecture.md): the
+// versions are consecutive and each names the same migration.
+TEST(PgMigrations, AreOneToOneWithSqlitesMigrations) {
+  const auto pg = PostgresMigrations();
+  const auto sqlite = SqliteMigrations();
+  ASSERT_EQ(pg.size(), sqlite.size());
+  for (size_t i = 0; i < pg.size(); ++i) {
+    EXPECT_EQ(pg[i].version, static_cast<int>(i) + 1);
+    EXPECT_EQ(sqlite[i].version, static_cast<int>(i) + 1);
+    EXPECT_EQ(std::string(pg[i].name), std::string(sqlite[i].name)) << "version " << i + 1;
+  }
+  EXPECT_EQ(std::string(pg[6].name), "aggregate_rollups");
+  EXPECT_EQ(std::string(pg[9].name), "ami_sources");
+}
+
 TEST(PgError, UniqueViolationNamesTheFieldLikeSqlite) {
   EXPECT_EQ(UniqueFieldFromDetail("sites", "Key (tenant_id, name)=(1, Berlin) already exists."),
             "name");
