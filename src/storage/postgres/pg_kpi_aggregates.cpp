@@ -1,8 +1,9 @@
 // PgKpiStore: interval aggregates and agent state seconds (0002_telephony.sql) and their
 // rollups per UTC hour, day and month (0007_aggregate_rollups.sql), kept equal to the sums of
-// the 15-minute rows in the same transaction. Every write is an upsert that adds in SQL
-// (INSERT … ON CONFLICT DO UPDATE), so that nodes adding to the same rows at once never lose
-// an update, and goes out in pipeline mode (PgConnection::Defer): a batch costs one round trip.
+// the 15-minute rows in the same transaction. Every write is a multi-row upsert that adds in
+// SQL (INSERT … SELECT FROM unnest(…) ON CONFLICT DO UPDATE), so that nodes adding to the same
+// rows at once never lose an update, and goes out in pipeline mode (PgConnection::DeferBound):
+// a batch costs a few statements and one round trip.
 #include <charconv>
 #include <map>
 #include <string>
@@ -117,13 +118,6 @@ void ReadCounters(const PgStatement& s, int first, IntervalCounters& c) {
   }
 }
 
-// Binds the counters offered … csat_n in column order.
-void BindCounters(PgStatement& s, const IntervalCounters& c) {
-  s.Bind(c.offered, c.answered, c.abandoned, c.short_abandoned, c.timed_out, c.other_unanswered,
-         c.wait_answered_ms, c.wait_abandoned_ms, c.max_wait_ms, c.talk_ms, c.hold_ms, c.acw_ms,
-         c.handled, c.transfers, c.fcr_yes, c.fcr_known, c.csat_sum, c.csat_n);
-}
-
 AggregateRow ReadAggregate(const PgStatement& s) {
   AggregateRow r;
   r.queue_id = s.Int(0);
@@ -154,64 +148,14 @@ AgentStateRow ReadState(const PgStatement& s) {
   return r;
 }
 
-// Adds the delta to its 15-minute row (or inserts it).
-Status DeferAggregate(PgConnection& conn, int64_t tenant, const AggregateRow& delta) {
-  const IntervalCounters& c = delta.counters;
-  return conn.Defer(
-      "INSERT INTO interval_aggregates AS t (tenant_id, queue_id, agent_id, bucket_start,"
-      " offered, answered, abandoned, short_abandoned, timed_out, other_unanswered,"
-      " wait_answered_ms, wait_abandoned_ms, max_wait_ms, talk_ms, hold_ms, acw_ms, handled,"
-      " transfers, fcr_yes, fcr_known, csat_sum, csat_n, wait_answered_hist,"
-      " wait_abandoned_hist) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-      " ?, ?::bigint[], ?::bigint[])"
-      " ON CONFLICT (tenant_id, bucket_start, queue_id, agent_id) DO UPDATE SET"
-      " offered = t.offered + excluded.offered, answered = t.answered + excluded.answered,"
-      " abandoned = t.abandoned + excluded.abandoned,"
-      " short_abandoned = t.short_abandoned + excluded.short_abandoned,"
-      " timed_out = t.timed_out + excluded.timed_out,"
-      " other_unanswered = t.other_unanswered + excluded.other_unanswered,"
-      " wait_answered_ms = t.wait_answered_ms + excluded.wait_answered_ms,"
-      " wait_abandoned_ms = t.wait_abandoned_ms + excluded.wait_abandoned_ms,"
-      " max_wait_ms = greatest(t.max_wait_ms, excluded.max_wait_ms),"
-      " talk_ms = t.talk_ms + excluded.talk_ms, hold_ms = t.hold_ms + excluded.hold_ms,"
-      " acw_ms = t.acw_ms + excluded.acw_ms, handled = t.handled + excluded.handled,"
-      " transfers = t.transfers + excluded.transfers, fcr_yes = t.fcr_yes + excluded.fcr_yes,"
-      " fcr_known = t.fcr_known + excluded.fcr_known,"
-      " csat_sum = t.csat_sum + excluded.csat_sum, csat_n = t.csat_n + excluded.csat_n,"
-      " wait_answered_hist = ARRAY(SELECT a + b FROM unnest(t.wait_answered_hist,"
-      "   excluded.wait_answered_hist) WITH ORDINALITY AS h (a, b, n) ORDER BY n),"
-      " wait_abandoned_hist = ARRAY(SELECT a + b FROM unnest(t.wait_abandoned_hist,"
-      "   excluded.wait_abandoned_hist) WITH ORDINALITY AS h (a, b, n) ORDER BY n)",
-      tenant, delta.queue_id, delta.agent_id, delta.bucket, c.offered, c.answered, c.abandoned,
-      c.short_abandoned, c.timed_out, c.other_unanswered, c.wait_answered_ms, c.wait_abandoned_ms,
-      c.max_wait_ms, c.talk_ms, c.hold_ms, c.acw_ms, c.handled, c.transfers, c.fcr_yes, c.fcr_known,
-      c.csat_sum, c.csat_n, "{" + EncodeHistogram(c.wait_answered_histogram) + "}",
-      "{" + EncodeHistogram(c.wait_abandoned_histogram) + "}");
-}
+// --- writes: multi-row upserts ------------------------------------------------------------
+//
+// Each write sends up to kUpsertChunk rows as one INSERT … SELECT FROM unnest(one array per
+// column) ON CONFLICT DO UPDATE that adds into the stored row (max_wait_ms: the larger). The
+// rows of one statement have distinct keys (merged first) and go in key order, so that
+// writers on several nodes lock shared rows in the same order.
 
-// Pause reasons travel as "reason=ms" lines and are kept as a jsonb object, merged by key.
-Status DeferAgentState(PgConnection& conn, int64_t tenant, const AgentStateRow& delta) {
-  const AgentStateSeconds& s = delta.seconds;
-  return conn.Defer(
-      "INSERT INTO agent_state_seconds AS t (tenant_id, agent_id, bucket_start,"
-      " logged_in_ms, available_ms, on_call_ms, acw_ms, paused_ms, paused_by_reason)"
-      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, (SELECT coalesce(jsonb_object_agg("
-      "   regexp_replace(l, '=[^=]*$', ''), substring(l from '[^=]*$')::bigint), '{}'::jsonb)"
-      "   FROM regexp_split_to_table(?::text, E'\\n') AS l WHERE l <> ''))"
-      " ON CONFLICT (tenant_id, bucket_start, agent_id) DO UPDATE SET"
-      " logged_in_ms = t.logged_in_ms + excluded.logged_in_ms,"
-      " available_ms = t.available_ms + excluded.available_ms,"
-      " on_call_ms = t.on_call_ms + excluded.on_call_ms, acw_ms = t.acw_ms + excluded.acw_ms,"
-      " paused_ms = t.paused_ms + excluded.paused_ms,"
-      " paused_by_reason = (SELECT coalesce(jsonb_object_agg(key, total), '{}'::jsonb) FROM"
-      "   (SELECT key, sum(value::bigint) AS total FROM (SELECT * FROM"
-      "   jsonb_each_text(t.paused_by_reason) UNION ALL SELECT * FROM"
-      "   jsonb_each_text(excluded.paused_by_reason)) AS r GROUP BY key) AS m)",
-      tenant, delta.agent_id, delta.bucket, s.logged_in_ms, s.available_ms, s.on_call_ms, s.acw_ms,
-      s.paused_ms, EncodeReasons(s.paused_by_reason_ms));
-}
-
-// --- rollups ------------------------------------------------------------------------------
+constexpr size_t kUpsertChunk = 1000;
 
 constexpr const char* kCounterNames[] = {
     "offered",          "answered",          "abandoned",
@@ -220,6 +164,7 @@ constexpr const char* kCounterNames[] = {
     "talk_ms",          "hold_ms",           "acw_ms",
     "handled",          "transfers",         "fcr_yes",
     "fcr_known",        "csat_sum",          "csat_n"};
+constexpr size_t kCounters = std::size(kCounterNames);
 
 // offered … csat_n, wait_answered_h0 … h14, wait_abandoned_h0 … h14: the rollup columns
 // after the key.
@@ -237,32 +182,127 @@ std::string Joined(const std::vector<std::string>& names, const std::string& sep
   return out;
 }
 
+// "?::bigint[], ?::bigint[], …" (`n` of them).
+std::string BigintArrays(size_t n) {
+  std::string out;
+  for (size_t i = 0; i < n; ++i) out += i ? ", ?::bigint[]" : "?::bigint[]";
+  return out;
+}
+
+// "c = t.c + excluded.c, …" for `columns`; max_wait_ms takes the larger.
+std::string AddingUpdates(const std::vector<std::string>& columns) {
+  std::string out;
+  for (const std::string& c : columns) {
+    if (!out.empty()) out += ", ";
+    out += c == "max_wait_ms" ? c + " = greatest(t." + c + ", excluded." + c + ")"
+                              : c + " = t." + c + " + excluded." + c;
+  }
+  return out;
+}
+
+void AddCounters(std::vector<ArrayLiteral>& columns, size_t first, const IntervalCounters& c) {
+  size_t i = first;
+  for (int64_t v :
+       {c.offered, c.answered, c.abandoned, c.short_abandoned, c.timed_out, c.other_unanswered,
+        c.wait_answered_ms, c.wait_abandoned_ms, c.max_wait_ms, c.talk_ms, c.hold_ms, c.acw_ms,
+        c.handled, c.transfers, c.fcr_yes, c.fcr_known, c.csat_sum, c.csat_n}) {
+    columns[i++].Add(v);
+  }
+}
+
+// Sends `rows` in statements of at most kUpsertChunk rows: `sql` binds the tenant, then one
+// array per column, which `add(row, columns)` extends by one row.
+template <typename Rows, typename AddRow>
+Status DeferChunks(PgConnection& conn, const std::string& sql, int64_t tenant, size_t n_columns,
+                   const Rows& rows, AddRow add) {
+  auto it = rows.begin();
+  while (it != rows.end()) {
+    std::vector<ArrayLiteral> columns(n_columns);
+    for (size_t n = 0; n < kUpsertChunk && it != rows.end(); ++n, ++it) add(*it, columns);
+    auto stmt = conn.Prepare(sql);
+    if (!stmt) return stmt.error();
+    stmt->Bind(tenant);
+    for (ArrayLiteral& c : columns) stmt->Bind(c.Take());
+    CB_RETURN_IF_ERROR(conn.DeferBound(*stmt));
+  }
+  return Status::Ok();
+}
+
+// A 15-minute row's key: start (ms), queue, agent (the table's key order).
+using BucketKey = std::tuple<int64_t, int64_t, int64_t>;
+
+// 15-minute rows: key, counters, and the histograms as "{1,2,…}" text cast per row.
+Status UpsertBuckets(PgConnection& conn, int64_t tenant,
+                     const std::map<BucketKey, IntervalCounters>& rows) {
+  static const std::string sql = [] {
+    const std::vector<std::string> counters(std::begin(kCounterNames), std::end(kCounterNames));
+    std::string aliases;
+    for (size_t i = 0; i < kCounters; ++i) aliases += ", c" + std::to_string(i);
+    return "INSERT INTO interval_aggregates AS t (tenant_id, bucket_start, queue_id, agent_id, " +
+           Joined(counters, ", ") + ", wait_answered_hist, wait_abandoned_hist) SELECT ?, b, q, a" +
+           aliases + ", ha::bigint[], hb::bigint[] FROM unnest(" + BigintArrays(3 + kCounters) +
+           ", ?::text[], ?::text[]) AS d (b, q, a" + aliases +
+           ", ha, hb) ON CONFLICT (tenant_id, bucket_start, queue_id, agent_id) DO UPDATE SET " +
+           AddingUpdates(counters) +
+           ", wait_answered_hist = ARRAY(SELECT x + y FROM unnest(t.wait_answered_hist,"
+           " excluded.wait_answered_hist) WITH ORDINALITY AS h (x, y, n) ORDER BY n),"
+           " wait_abandoned_hist = ARRAY(SELECT x + y FROM unnest(t.wait_abandoned_hist,"
+           " excluded.wait_abandoned_hist) WITH ORDINALITY AS h (x, y, n) ORDER BY n)";
+  }();
+  return DeferChunks(
+      conn, sql, tenant, 3 + kCounters + 2, rows,
+      [](const auto& row, std::vector<ArrayLiteral>& columns) {
+        const auto& [bucket, queue_id, agent_id] = row.first;
+        const IntervalCounters& c = row.second;
+        columns[0].Add(bucket);
+        columns[1].Add(queue_id);
+        columns[2].Add(agent_id);
+        AddCounters(columns, 3, c);
+        columns[3 + kCounters].Add("{" + EncodeHistogram(c.wait_answered_histogram) + "}");
+        columns[4 + kCounters].Add("{" + EncodeHistogram(c.wait_abandoned_histogram) + "}");
+      });
+}
+
+// An agent's 15-minute state row's key: start (ms), agent.
+using StateBucketKey = std::tuple<int64_t, int64_t>;
+
+// Pause reasons travel as "reason=ms" lines and are kept as a jsonb object, merged by key.
+Status UpsertStateBuckets(PgConnection& conn, int64_t tenant,
+                          const std::map<StateBucketKey, AgentStateSeconds>& rows) {
+  static const std::string sql =
+      "INSERT INTO agent_state_seconds AS t (tenant_id, bucket_start, agent_id, logged_in_ms,"
+      " available_ms, on_call_ms, acw_ms, paused_ms, paused_by_reason)"
+      " SELECT ?, b, a, l, v, o, w, p, (SELECT coalesce(jsonb_object_agg("
+      "   regexp_replace(x, '=[^=]*$', ''), substring(x from '[^=]*$')::bigint), '{}'::jsonb)"
+      "   FROM regexp_split_to_table(r, E'\\n') AS x WHERE x <> '')"
+      " FROM unnest(" +
+      BigintArrays(7) +
+      ", ?::text[]) AS d (b, a, l, v, o, w, p, r)"
+      " ON CONFLICT (tenant_id, bucket_start, agent_id) DO UPDATE SET"
+      " logged_in_ms = t.logged_in_ms + excluded.logged_in_ms,"
+      " available_ms = t.available_ms + excluded.available_ms,"
+      " on_call_ms = t.on_call_ms + excluded.on_call_ms, acw_ms = t.acw_ms + excluded.acw_ms,"
+      " paused_ms = t.paused_ms + excluded.paused_ms,"
+      " paused_by_reason = (SELECT coalesce(jsonb_object_agg(key, total), '{}'::jsonb) FROM"
+      "   (SELECT key, sum(value::bigint) AS total FROM (SELECT * FROM"
+      "   jsonb_each_text(t.paused_by_reason) UNION ALL SELECT * FROM"
+      "   jsonb_each_text(excluded.paused_by_reason)) AS r GROUP BY key) AS m)";
+  return DeferChunks(conn, sql, tenant, 8, rows,
+                     [](const auto& row, std::vector<ArrayLiteral>& columns) {
+                       const auto& [bucket, agent_id] = row.first;
+                       const AgentStateSeconds& s = row.second;
+                       size_t i = 0;
+                       for (int64_t v : {bucket, agent_id, s.logged_in_ms, s.available_ms,
+                                         s.on_call_ms, s.acw_ms, s.paused_ms}) {
+                         columns[i++].Add(v);
+                       }
+                       columns[7].Add(EncodeReasons(s.paused_by_reason_ms));
+                     });
+}
+
 const std::string& RollupColumnsSql() {
   static const std::string sql = "SELECT queue_id, agent_id, bucket_start, " +
                                  Joined(RollupCounterColumns(), ", ") + " FROM aggregate_rollups";
-  return sql;
-}
-
-// Adds the excluded row into an existing one: counters and histograms add, max_wait_ms
-// takes the larger.
-const std::string& RollupUpsertSql() {
-  static const std::string sql = [] {
-    const std::vector<std::string> columns = RollupCounterColumns();
-    std::string updates;
-    for (const std::string& c : columns) {
-      if (!updates.empty()) updates += ", ";
-      updates += c == "max_wait_ms" ? c + " = greatest(t." + c + ", excluded." + c + ")"
-                                    : c + " = t." + c + " + excluded." + c;
-    }
-    std::string marks;
-    for (size_t i = 0; i < columns.size() + 6; ++i) marks += i ? ", ?" : "?";
-    return "INSERT INTO aggregate_rollups AS t (tenant_id, unit, agent_row, bucket_start,"
-           " queue_id, agent_id, " +
-           Joined(columns, ", ") + ") VALUES (" + marks +
-           ") ON CONFLICT (tenant_id, unit, agent_row, bucket_start, queue_id, agent_id)"
-           " DO UPDATE SET " +
-           updates;
-  }();
   return sql;
 }
 
@@ -272,7 +312,7 @@ AggregateRow ReadRollup(const PgStatement& s) {
   r.agent_id = s.Int(1);
   r.bucket = s.Time(2);
   ReadCounters(s, 3, r.counters);
-  int i = 3 + static_cast<int>(std::size(kCounterNames));
+  int i = 3 + static_cast<int>(kCounters);
   for (int64_t& n : r.counters.wait_answered_histogram) n = s.Int(i++);
   for (int64_t& n : r.counters.wait_abandoned_histogram) n = s.Int(i++);
   return r;
@@ -280,23 +320,36 @@ AggregateRow ReadRollup(const PgStatement& s) {
 
 int64_t UnitCode(AggregateUnit unit) { return static_cast<int64_t>(unit); }
 
-// A rollup row's key: unit, start (ms), queue, agent. Sorted, so that every writer locks the
-// rows of a batch in the same order (no deadlock between nodes).
+// A rollup row's key: unit, start (ms), queue, agent.
 using RollupKey = std::tuple<int64_t, int64_t, int64_t, int64_t>;
 
 Status UpsertRollups(PgConnection& conn, int64_t tenant,
                      const std::map<RollupKey, IntervalCounters>& rollups) {
-  for (const auto& [key, c] : rollups) {
-    const auto& [unit, start, queue_id, agent_id] = key;
-    auto stmt = conn.Prepare(RollupUpsertSql());
-    if (!stmt) return stmt.error();
-    stmt->Bind(tenant, unit, agent_id != 0, start, queue_id, agent_id);
-    BindCounters(*stmt, c);
-    for (int64_t n : c.wait_answered_histogram) stmt->Bind(n);
-    for (int64_t n : c.wait_abandoned_histogram) stmt->Bind(n);
-    CB_RETURN_IF_ERROR(conn.DeferBound(*stmt));
-  }
-  return Status::Ok();
+  static const std::string sql = [] {
+    const std::vector<std::string> columns = RollupCounterColumns();
+    std::string aliases;
+    for (size_t i = 0; i < columns.size(); ++i) aliases += ", c" + std::to_string(i);
+    return "INSERT INTO aggregate_rollups AS t (tenant_id, unit, agent_row, bucket_start,"
+           " queue_id, agent_id, " +
+           Joined(columns, ", ") + ") SELECT ?, u, (a <> 0)::int, b, q, a" + aliases +
+           " FROM unnest(" + BigintArrays(4 + columns.size()) + ") AS d (u, b, q, a" + aliases +
+           ") ON CONFLICT (tenant_id, unit, agent_row, bucket_start, queue_id, agent_id)"
+           " DO UPDATE SET " +
+           AddingUpdates(columns);
+  }();
+  return DeferChunks(conn, sql, tenant, 4 + kCounters + 2 * kWaitBuckets, rollups,
+                     [](const auto& row, std::vector<ArrayLiteral>& columns) {
+                       const auto& [unit, start, queue_id, agent_id] = row.first;
+                       const IntervalCounters& c = row.second;
+                       columns[0].Add(unit);
+                       columns[1].Add(start);
+                       columns[2].Add(queue_id);
+                       columns[3].Add(agent_id);
+                       AddCounters(columns, 4, c);
+                       size_t i = 4 + kCounters;
+                       for (int64_t n : c.wait_answered_histogram) columns[i++].Add(n);
+                       for (int64_t n : c.wait_abandoned_histogram) columns[i++].Add(n);
+                     });
 }
 
 // A state rollup row's key: unit, start (ms), agent.
@@ -304,28 +357,49 @@ using StateKey = std::tuple<int64_t, int64_t, int64_t>;
 
 Status UpsertStateRollups(PgConnection& conn, int64_t tenant,
                           const std::map<StateKey, AgentStateSeconds>& rollups) {
+  CB_RETURN_IF_ERROR(DeferChunks(
+      conn,
+      "INSERT INTO agent_state_rollups AS t (tenant_id, unit, bucket_start, agent_id,"
+      " logged_in_ms, available_ms, on_call_ms, acw_ms, paused_ms)"
+      " SELECT ?, u, b, a, l, v, o, w, p FROM unnest(" +
+          BigintArrays(8) +
+          ") AS d (u, b, a, l, v, o, w, p)"
+          " ON CONFLICT (tenant_id, unit, bucket_start, agent_id) DO UPDATE SET"
+          " logged_in_ms = t.logged_in_ms + excluded.logged_in_ms,"
+          " available_ms = t.available_ms + excluded.available_ms,"
+          " on_call_ms = t.on_call_ms + excluded.on_call_ms, acw_ms = t.acw_ms + excluded.acw_ms,"
+          " paused_ms = t.paused_ms + excluded.paused_ms",
+      tenant, 8, rollups, [](const auto& row, std::vector<ArrayLiteral>& columns) {
+        const auto& [unit, start, agent_id] = row.first;
+        const AgentStateSeconds& s = row.second;
+        size_t i = 0;
+        for (int64_t v : {unit, start, agent_id, s.logged_in_ms, s.available_ms, s.on_call_ms,
+                          s.acw_ms, s.paused_ms}) {
+          columns[i++].Add(v);
+        }
+      }));
+  // One row per unit, agent and reason.
+  std::vector<std::tuple<int64_t, int64_t, int64_t, std::string, int64_t>> pauses;
   for (const auto& [key, s] : rollups) {
     const auto& [unit, start, agent_id] = key;
-    CB_RETURN_IF_ERROR(conn.Defer(
-        "INSERT INTO agent_state_rollups AS t (tenant_id, unit, bucket_start, agent_id,"
-        " logged_in_ms, available_ms, on_call_ms, acw_ms, paused_ms)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        " ON CONFLICT (tenant_id, unit, bucket_start, agent_id) DO UPDATE SET"
-        " logged_in_ms = t.logged_in_ms + excluded.logged_in_ms,"
-        " available_ms = t.available_ms + excluded.available_ms,"
-        " on_call_ms = t.on_call_ms + excluded.on_call_ms, acw_ms = t.acw_ms + excluded.acw_ms,"
-        " paused_ms = t.paused_ms + excluded.paused_ms",
-        tenant, unit, start, agent_id, s.logged_in_ms, s.available_ms, s.on_call_ms, s.acw_ms,
-        s.paused_ms));
     for (const auto& [reason, ms] : s.paused_by_reason_ms) {
-      CB_RETURN_IF_ERROR(conn.Defer(
-          "INSERT INTO agent_pause_rollups AS t (tenant_id, unit, bucket_start, agent_id, reason,"
-          " paused_ms) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (tenant_id, unit, bucket_start,"
-          " agent_id, reason) DO UPDATE SET paused_ms = t.paused_ms + excluded.paused_ms",
-          tenant, unit, start, agent_id, reason, ms));
+      pauses.emplace_back(unit, start, agent_id, reason, ms);
     }
   }
-  return Status::Ok();
+  return DeferChunks(
+      conn,
+      "INSERT INTO agent_pause_rollups AS t (tenant_id, unit, bucket_start, agent_id, reason,"
+      " paused_ms) SELECT ?, u, b, a, r, m FROM unnest(?::bigint[], ?::bigint[], ?::bigint[],"
+      " ?::text[], ?::bigint[]) AS d (u, b, a, r, m) ON CONFLICT (tenant_id, unit,"
+      " bucket_start, agent_id, reason) DO UPDATE SET paused_ms = t.paused_ms + excluded.paused_ms",
+      tenant, 5, pauses, [](const auto& row, std::vector<ArrayLiteral>& columns) {
+        const auto& [unit, start, agent_id, reason, ms] = row;
+        columns[0].Add(unit);
+        columns[1].Add(start);
+        columns[2].Add(agent_id);
+        columns[3].Add(std::string_view(reason));
+        columns[4].Add(ms);
+      });
 }
 
 Status ScanRange(PgConnection& conn, int64_t tenant, const UnitRange& range, bool agent_rows,
@@ -382,29 +456,34 @@ Status ScanStateRange(PgConnection& conn, int64_t tenant, const UnitRange& range
 Status PgKpiStore::AddAggregates(TenantScope scope, std::span<const AggregateRow> deltas) {
   const int64_t tenant = scope.tenant_id();
   CB_RETURN_IF_ERROR(conn_.UseTenant(tenant));
+  std::map<BucketKey, IntervalCounters> buckets;
   std::map<RollupKey, IntervalCounters> rollups;
   for (const AggregateRow& delta : deltas) {
-    CB_RETURN_IF_ERROR(DeferAggregate(conn_, tenant, delta));
+    const int64_t start = ToUnixMillis(delta.bucket);
+    Add(buckets[{start, delta.queue_id, delta.agent_id}], delta.counters);
     for (AggregateUnit unit : kRollupUnits) {
       Add(rollups[{UnitCode(unit), ToUnixMillis(UnitStart(unit, delta.bucket)), delta.queue_id,
                    delta.agent_id}],
           delta.counters);
     }
   }
+  CB_RETURN_IF_ERROR(UpsertBuckets(conn_, tenant, buckets));
   return UpsertRollups(conn_, tenant, rollups);
 }
 
 Status PgKpiStore::AddAgentStates(TenantScope scope, std::span<const AgentStateRow> deltas) {
   const int64_t tenant = scope.tenant_id();
   CB_RETURN_IF_ERROR(conn_.UseTenant(tenant));
+  std::map<StateBucketKey, AgentStateSeconds> buckets;
   std::map<StateKey, AgentStateSeconds> rollups;
   for (const AgentStateRow& delta : deltas) {
-    CB_RETURN_IF_ERROR(DeferAgentState(conn_, tenant, delta));
+    Add(buckets[{ToUnixMillis(delta.bucket), delta.agent_id}], delta.seconds);
     for (AggregateUnit unit : kRollupUnits) {
       Add(rollups[{UnitCode(unit), ToUnixMillis(UnitStart(unit, delta.bucket)), delta.agent_id}],
           delta.seconds);
     }
   }
+  CB_RETURN_IF_ERROR(UpsertStateBuckets(conn_, tenant, buckets));
   return UpsertStateRollups(conn_, tenant, rollups);
 }
 

@@ -256,39 +256,6 @@ namespace {
 // Calls per INSERT statement of InsertCalls.
 constexpr size_t kInsertChunk = 1000;
 
-// A PostgreSQL array literal: {1,NULL,3} or {"a","b \"c\""}.
-class ArrayLiteral {
- public:
-  void Add(int64_t v) { Next() += std::to_string(v); }
-  void Add(const std::optional<int64_t>& v) {
-    if (v) {
-      Add(*v);
-    } else {
-      Next() += "NULL";
-    }
-  }
-  void Add(std::string_view v) {
-    std::string& out = Next();
-    out += '"';
-    for (char c : v) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += '"';
-  }
-  std::string Take() {
-    text_ += '}';
-    return std::move(text_);
-  }
-
- private:
-  std::string& Next() {
-    text_ += text_.size() > 1 ? "," : "";
-    return text_;
-  }
-  std::string text_ = "{";
-};
-
 using NaturalKey = std::tuple<int64_t, std::string, std::string, int64_t>;
 
 }  // namespace

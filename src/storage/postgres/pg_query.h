@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -53,6 +54,40 @@ class PgQuery {
   std::string sql_;
   bool has_where_ = false;
   std::vector<PgValue> args_;
+};
+
+// A PostgreSQL array literal: {1,NULL,3} or {"a","b \"c\""}, one element at a time; with
+// `unnest(?::bigint[], ?::text[] …)` one statement writes many rows.
+class ArrayLiteral {
+ public:
+  void Add(int64_t v) { Next() += std::to_string(v); }
+  void Add(const std::optional<int64_t>& v) {
+    if (v) {
+      Add(*v);
+    } else {
+      Next() += "NULL";
+    }
+  }
+  void Add(std::string_view v) {
+    std::string& out = Next();
+    out += '"';
+    for (char c : v) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  std::string Take() {
+    text_ += '}';
+    return std::move(text_);
+  }
+
+ private:
+  std::string& Next() {
+    text_ += text_.size() > 1 ? "," : "";
+    return text_;
+  }
+  std::string text_ = "{";
 };
 
 // The limit of a page request, clamped to 1..kMaxPageLimit.
