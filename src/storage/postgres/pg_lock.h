@@ -3,7 +3,8 @@
 // that one node at a time must do (running a source, a periodic job). It is a session-level
 // advisory lock (pg_try_advisory_lock on a 64-bit hash of the name) held on a connection of
 // its own: released by destroying the PgNamedLock, and by the server when the holding node
-// dies or loses its connection, so that another node can take the work over.
+// dies or loses its connection (over TCP within about 6 s: the connection sets short
+// keep-alives), so that another node can take the work over.
 //
 //   auto lock = TryPostgresLock(options, "source:42");
 //   if (!lock) return lock.error();      // the database could not be asked
