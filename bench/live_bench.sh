@@ -6,6 +6,9 @@
 # beside the baseline of the post's own round trip, and this script the server's CPU time
 # and peak RSS over the run.
 #   LIVE_CLIENTS (default 1000)  LIVE_EVENTS (default 2000)  LIVE_SECONDS (default 20)
+#   LIVE_COMPRESS (default 1: clients ask for raw-DEFLATE messages, as the web app does)
+#   LIVE_SAMPLE (default 10: every client reads every message, 1 in 10 also decodes and
+#   measures it — a browser decodes only its own, on its own CPU)
 set -euo pipefail
 # shellcheck source=bench/bench_common.sh
 source "$(dirname "$0")/bench_common.sh"
@@ -36,4 +39,4 @@ wall=$(elapsed "$start")
 cpu=$(awk -v t="$(( $(cpu_ticks) - ticks_before ))" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", t / hz }')
 rss=$(awk '/VmHWM/ {print $2 * 1024}' "/proc/$server_pid/status")
 echo "server: ${cpu} s CPU over ${wall} s wall; peak RSS $(mib "$rss")"
-echo "  command: LIVE_CLIENTS=$clients LIVE_EVENTS=$events LIVE_SECONDS=$seconds bench/live_bench.sh"
+echo "  command: LIVE_CLIENTS=$clients LIVE_EVENTS=$events LIVE_SECONDS=$seconds LIVE_COMPRESS=${LIVE_COMPRESS:-1} LIVE_SAMPLE=${LIVE_SAMPLE:-10} bench/live_bench.sh"

@@ -11,7 +11,9 @@
 #include "app/app.h"
 #include "ingest/ami/ami_test_peer.h"
 #include "ingest/sources/source_runner.h"
+#include "kpi/kpi_store.h"
 #include "org/org_service.h"
+#include "store/transaction.h"
 #include "test/support/test_server.h"
 #include "test/support/ws_client.h"
 
@@ -34,10 +36,11 @@ std::string Event(const std::vector<std::pair<std::string, std::string>>& fields
 }
 
 std::string MemberEvent(const std::string& name, const std::string& interface, int status,
-                        bool paused, const std::string& reason, bool in_call = false) {
+                        bool paused, const std::string& reason, bool in_call = false,
+                        const std::string& queue = "support") {
   return Event({{"Event", name},
                 {"Privilege", "agent,all"},
-                {"Queue", "support"},
+                {"Queue", queue},
                 {"MemberName", interface},
                 {"Interface", interface},
                 {"StateInterface", interface},
@@ -294,6 +297,90 @@ TEST_F(AmiLive, StatusChangesInCallboardPauseAndUnpauseTheQueueMember) {
   EXPECT_EQ(peer_.actions("QueuePause").size(), 2u);
 }
 
+TEST_F(AmiLive, SupervisorsMoveAgentsBetweenQueuesAtThePbx) {
+  Connect();
+  int64_t support = 0, sales = 0, beta_queue = 0;
+  ASSERT_TRUE(server_.app().db().Write([&](Transaction& tx) -> Status {
+    const TimePoint now = server_.clock().Now();
+    support = tx.Kpi().EnsureQueue(TenantScope(tenant_), "support", now)->id;
+    sales = tx.Kpi().EnsureQueue(TenantScope(tenant_), "sales", now)->id;
+    return Status::Ok();
+  }).ok());
+  const int64_t beta = server_.CreateTenant("beta");
+  ASSERT_TRUE(server_.app().db().Write([&](Transaction& tx) -> Status {
+    beta_queue = tx.Kpi().EnsureQueue(TenantScope(beta), "sales", server_.clock().Now())->id;
+    return Status::Ok();
+  }).ok());
+  const std::string ann_queues = "/api/v1/agents/" + std::to_string(ann_) + "/queues/";
+
+  ClientResponse r = Request("PUT", ann_queues + std::to_string(sales), R"({"penalty":2})", sup_h_);
+  ASSERT_EQ(r.status, 204) << r.body;
+  ASSERT_TRUE(peer_.WaitForActions("QueueAdd", 1));
+  const testing::AmiReceivedAction add = peer_.actions("QueueAdd")[0];
+  EXPECT_EQ(add.raw,
+            "Action: QueueAdd\r\nQueue: sales\r\nInterface: Local/a1002@agents/n\r\nPenalty: 2\r\n"
+            "Paused: false\r\nMemberName: Ann\r\nActionID: " +
+                std::string(add.message.Value("ActionID")) + "\r\n\r\n");
+  // Asked again, the PBX refuses with its own message.
+  r = Request("PUT", ann_queues + std::to_string(sales), "", sup_h_);
+  EXPECT_EQ(r.status, 409) << r.body;
+  EXPECT_NE(r.body.find("Already there"), std::string::npos) << r.body;
+  // Bad input and other tenants' queues.
+  r = Request("PUT", ann_queues + std::to_string(sales), R"({"penalty":5000})", sup_h_);
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_NE(r.body.find("\"penalty\""), std::string::npos) << r.body;
+  EXPECT_EQ(Request("PUT", ann_queues + std::to_string(beta_queue), "", sup_h_).status, 404);
+  EXPECT_EQ(Request("DELETE", ann_queues + std::to_string(beta_queue), "", sup_h_).status, 404);
+
+  // Asterisk then tells the new membership. Removed from support while in sales, Ann stays
+  // logged in; a caller joining support afterwards shows the removal was followed.
+  peer_.Send(MemberEvent("QueueMemberAdded", kAnnInterface, 1, false, "", false, "sales"));
+  WaitForAnn([](const json::object& a) { return StateIs(a, "available"); });
+  peer_.Send(MemberEvent("QueueMemberRemoved", kAnnInterface, 1, false, "", false, "support"));
+  peer_.Send(Event({{"Event", "QueueCallerJoin"},
+                    {"Channel", "PJSIP/trunk-00000009"},
+                    {"CallerIDNum", "5559999"},
+                    {"Uniqueid", "1795340300.1"},
+                    {"Queue", "support"},
+                    {"Position", "1"},
+                    {"Count", "1"}}));
+  bool joined = false;
+  const auto deadline = std::chrono::steady_clock::now() + kWait;
+  while (!joined && std::chrono::steady_clock::now() < deadline) {
+    const json::value live = Json(Request("GET", "/api/v1/live", "", sup_h_));
+    for (const auto& q : live.at("queues").as_array()) {
+      if (q.at("id").as_int64() == support && !q.at("waiting").as_array().empty()) joined = true;
+    }
+    if (!joined) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_TRUE(joined);
+  EXPECT_EQ(WaitForAnn([](const json::object&) { return true; }).at("state").as_string(),
+            "available");
+
+  r = Request("DELETE", ann_queues + std::to_string(sales), "", sup_h_);
+  ASSERT_EQ(r.status, 204) << r.body;
+  ASSERT_TRUE(peer_.WaitForActions("QueueRemove", 1));
+  const testing::AmiReceivedAction remove = peer_.actions("QueueRemove")[0];
+  EXPECT_EQ(remove.raw, "Action: QueueRemove\r\nQueue: sales\r\nInterface: Local/a1002@agents/n\r\n"
+                        "ActionID: " +
+                            std::string(remove.message.Value("ActionID")) + "\r\n\r\n");
+  // Out of her last queue: logged out.
+  peer_.Send(MemberEvent("QueueMemberRemoved", kAnnInterface, 1, false, "", false, "sales"));
+  EXPECT_EQ(WaitForAnn([](const json::object& a) { return StateIs(a, "logged_out"); })
+                .at("state")
+                .as_string(),
+            "logged_out");
+
+  // Every attempt is audited, the refused one too.
+  ClientResponse audit = Request("GET", "/api/v1/audit?action=agent.queue_add", "", admin_h_);
+  ASSERT_EQ(audit.status, 200) << audit.body;
+  EXPECT_EQ(Json(audit).at("items").as_array().size(), 2u) << audit.body;
+  audit = Request("GET", "/api/v1/audit?action=agent.queue_remove", "", admin_h_);
+  ASSERT_EQ(audit.status, 200) << audit.body;
+  EXPECT_EQ(Json(audit).at("items").as_array().size(), 1u) << audit.body;
+  EXPECT_NE(audit.body.find("sales"), std::string::npos) << audit.body;
+}
+
 TEST_F(AmiLive, EachMonitorModeOriginatesChanSpyOnTheSupervisorsPhone) {
   Connect();
   struct Case {
@@ -337,6 +424,32 @@ TEST_F(AmiLive, MonitorWithoutARunningLinkIsUnavailable) {
                              R"({"mode":"listen","supervisor_extension":"2001"})", sup_h_);
   EXPECT_EQ(r.status, 503) << r.body;
   EXPECT_EQ(peer_.actions("Originate").size(), 0u);
+}
+
+class AmiLiveSilentPause : public AmiLive {
+ protected:
+  AmiLiveSilentPause() : AmiLive(AmiTestPeerOptions{.silent_actions = {"QueuePause"}}) {}
+};
+
+TEST_F(AmiLiveSilentPause, AStatusChangeDoesNotWaitForAPbxThatNeverAnswers) {
+  Connect();
+  // The PBX would be waited for up to its 10 s action timeout; the request is answered at
+  // once, long before this client gives up.
+  client_.set_timeout(std::chrono::seconds(3));
+  ClientResponse r =
+      Request("PUT", "/api/v1/agents/" + std::to_string(ann_) + "/status",
+              R"({"state":"paused","reason":"Lunch","override_reason":"break"})", sup_h_);
+  ASSERT_EQ(r.status, 204) << r.body;
+  r = Request("PUT", "/api/v1/agents/" + std::to_string(ann_) + "/status",
+              R"({"state":"available","override_reason":"back"})", sup_h_);
+  ASSERT_EQ(r.status, 204) << r.body;
+  EXPECT_EQ(WaitForAnn([](const json::object& a) { return StateIs(a, "available"); })
+                .at("state")
+                .as_string(),
+            "available");
+  // The PBX was asked, in order; the second request waits behind the unanswered first.
+  ASSERT_TRUE(peer_.WaitForActions("QueuePause", 1));
+  EXPECT_EQ(peer_.actions("QueuePause")[0].message.Value("Paused"), "true");
 }
 
 class AmiLiveRefused : public AmiLive {

@@ -104,6 +104,10 @@ const std::vector<Case> kTable = {
     {"PUT", "/api/v1/agents/{id}/status", {false, true, false, true, true, false}, 204},
     // Monitoring needs monitor_calls; the test tenant runs no PBX link, so it is unavailable.
     {"POST", "/api/v1/agents/{id}/monitor", {false, true, false, true, true, false}, 503},
+    // Agent allocation needs override_agent_status; unavailable without a PBX link too.
+    {"PUT", "/api/v1/agents/{id}/queues/{queue_id}", {false, true, false, true, true, false}, 503},
+    {"DELETE", "/api/v1/agents/{id}/queues/{queue_id}", {false, true, false, true, true, false},
+     503},
     {"GET", "/api/v1/pause-reasons", {true, true, true, true, true, true}, 200},
     {"POST", "/api/v1/pause-reasons", {false, false, false, true, true, false}, 201},
     {"PATCH", "/api/v1/pause-reasons/{id}", {false, false, false, true, true, false}, 200},
@@ -208,6 +212,13 @@ std::string QueryOf(const std::string& pattern) {
 std::string Noun(const std::string& pattern) {
   const std::string rest = pattern.substr(std::string("/api/v1/").size());
   return rest.substr(0, rest.find('/'));
+}
+
+// Puts `queue` in place of a route's {queue_id}.
+void FillQueueId(std::string& path, int64_t queue) {
+  if (const size_t at = path.find("{queue_id}"); at != std::string::npos) {
+    path.replace(at, 10, std::to_string(queue));
+  }
 }
 
 class Authorization : public ::testing::Test {
@@ -363,6 +374,7 @@ TEST_F(Authorization, EveryRoleOnEveryRoute) {
       if (const size_t at = path.find("{kind}"); at != std::string::npos) {
         path.replace(at, 6, "long_wait");
       }
+      FillQueueId(path, a.queue);
       path += QueryOf(c.pattern);
       HttpClient client = server_.Client();
       ClientResponse r = client.Request(
@@ -392,6 +404,7 @@ TEST_F(Authorization, RequestsWithoutCredentialsAreUnauthenticated) {
       path.replace(at, 8, "asterisk-queue-log");
     if (const size_t at = path.find("{kind}"); at != std::string::npos)
       path.replace(at, 6, "long_wait");
+    FillQueueId(path, 1);
     ClientResponse r = c.Request(cs.method, path, "{}", {{"Content-Type", "application/json"}});
     EXPECT_EQ(r.status, 401) << cs.method << " " << path;
     EXPECT_EQ(Json(r).at("error").at("code").as_string(), "unauthenticated");
@@ -441,6 +454,7 @@ TEST_F(Authorization, OtherTenantsObjectsAreNotFoundOnEveryRouteWithAnId) {
     if (cs.pattern.find("{id}") == std::string::npos) continue;
     std::string path = cs.pattern;
     path.replace(path.find("{id}"), 4, std::to_string(a_ids.at(Noun(cs.pattern))));
+    FillQueueId(path, a.queue);
     auto headers = admin_b;
     headers.emplace_back("Content-Type", "application/json");
     ClientResponse r = c.Request(cs.method, path, Body(cs.method, cs.pattern, b, 0), headers);
@@ -448,7 +462,7 @@ TEST_F(Authorization, OtherTenantsObjectsAreNotFoundOnEveryRouteWithAnId) {
     EXPECT_EQ(Json(r).at("error").at("code").as_string(), "not_found");
     ++probes;
   }
-  EXPECT_EQ(probes, 29);
+  EXPECT_EQ(probes, 31);
   // Nothing of A changed: its objects are all still there under their names.
   const auto admin_a = Bearer(server_.Login(a.emails.at(Role::kAdmin)));
   EXPECT_EQ(Json(c.Request("GET", "/api/v1/sites/" + std::to_string(a.site), "", admin_a))

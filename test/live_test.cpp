@@ -262,6 +262,53 @@ TEST_F(Live, IngestedEventsMoveQueuesAndAgentsAndAnAgentSeesOnlyTotals) {
   }
 }
 
+TEST_F(Live, ACompressingClientGetsTheSameMessagesAsRawDeflate) {
+  WsClient plain, packed;
+  const json::object snapshot = Open(plain, blue_h_);
+  const json::object packed_snapshot = Open(packed, blue_h_, "?compress=deflate-raw");
+  EXPECT_EQ(packed_snapshot, snapshot);
+  // Two agents and no queue yet: under 512 bytes, so text.
+  EXPECT_LT(json::serialize(snapshot).size(), 512u);
+  EXPECT_EQ(packed.binary_messages(), 0);
+
+  // A batch of callers makes a delta message large enough to be compressed; both clients
+  // read the same JSON.
+  std::string lines;
+  for (int i = 0; i < 20; ++i) {
+    lines += std::to_string(kNine - 30 + i) + "|c" + std::to_string(i) +
+             "|support|NONE|ENTERQUEUE||+1555000" + std::to_string(1000 + i) + "|" +
+             std::to_string(i + 1) + "\n";
+  }
+  Ingest(lines, "packed");
+  const json::object a = NextItem(plain, "queue", std::nullopt);
+  const json::object b = NextItem(packed, "queue", std::nullopt);
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(b.at("queue").at("waiting_count").as_int64(), 20);
+  EXPECT_EQ(b.at("queue").at("waiting").at(19).at("caller").as_string(), "+15550001019");
+  EXPECT_EQ(packed.binary_messages(), 1);
+
+  // Small messages stay text: a pause is one agent item.
+  ASSERT_EQ(SetStatus(ann_, R"({"state":"paused","reason":"Lunch"})", ann_h_).status, 204);
+  EXPECT_EQ(NextItem(packed, "agent", ann_).at("agent").at("state").as_string(), "paused");
+  EXPECT_EQ(packed.binary_messages(), 1);
+
+  // Only raw DEFLATE is offered.
+  WsClient other;
+  Status refused = other.Connect(server_.port(), "/api/v1/live/ws?compress=gzip", blue_h_);
+  EXPECT_FALSE(refused.ok());
+  EXPECT_NE(refused.ToString().find("400"), std::string::npos) << refused.ToString();
+}
+
+TEST(LiveMessage, RawDeflateRoundTripsAndRefusesOtherBytes) {
+  const std::string text = R"({"type":"deltas","items":[)" + std::string(2000, ' ') + "]}";
+  const LiveMessage m(text);
+  EXPECT_LT(m.deflated()->size(), text.size() / 10);
+  EXPECT_EQ(m.deflated().get(), m.deflated().get());  // made once
+  EXPECT_EQ(InflateRaw(*m.deflated()), text);
+  EXPECT_EQ(InflateRaw("not deflate at all"), std::nullopt);
+  EXPECT_EQ(InflateRaw(*m.deflated(), 100), std::nullopt);  // over the limit
+}
+
 TEST_F(Live, AReconnectingClientResumesFromItsLastSequenceNumber) {
   int64_t last = 0;
   {

@@ -359,11 +359,10 @@ class WsSession final : public SessionBase,
     });
   }
 
-  void Send(std::shared_ptr<const std::string> text) override {
-    net::post(ws_.get_executor(),
-              [self = this->shared_from_this(), text = std::move(text)]() mutable {
-                self->Enqueue(std::move(text));
-              });
+  void Send(std::shared_ptr<const std::string> text) override { Post({std::move(text), false}); }
+
+  void SendBinary(std::shared_ptr<const std::string> bytes) override {
+    Post({std::move(bytes), true});
   }
 
   void Close(uint16_t code, std::string reason) override {
@@ -411,23 +410,35 @@ class WsSession final : public SessionBase,
     });
   }
 
-  void Enqueue(std::shared_ptr<const std::string> text) {
+  struct Outgoing {
+    std::shared_ptr<const std::string> bytes;
+    bool binary = false;
+  };
+
+  void Post(Outgoing message) {
+    net::post(ws_.get_executor(),
+              [self = this->shared_from_this(), message = std::move(message)]() mutable {
+                self->Enqueue(std::move(message));
+              });
+  }
+
+  void Enqueue(Outgoing message) {
     if (closed_ || closing_) return;
     if (queue_.size() >= core_.options.websocket_queue_limit) {
       // Too slow: keep the message being written, replace the backlog by a fresh state.
       while (queue_.size() > (writing_ ? 1u : 0u)) queue_.pop_back();
       std::string fresh = handler_ ? handler_->Resync() : std::string();
       if (fresh.empty()) return;
-      text = std::make_shared<const std::string>(std::move(fresh));
+      message = {std::make_shared<const std::string>(std::move(fresh)), false};
     }
-    queue_.push_back(std::move(text));
+    queue_.push_back(std::move(message));
     if (!writing_) DoWrite();
   }
 
   void DoWrite() {
     writing_ = true;
-    ws_.text(true);
-    ws_.async_write(net::buffer(*queue_.front()),
+    ws_.binary(queue_.front().binary);
+    ws_.async_write(net::buffer(*queue_.front().bytes),
                     [self = this->shared_from_this()](beast::error_code ec, size_t) {
                       self->writing_ = false;
                       if (!self->queue_.empty()) self->queue_.pop_front();
@@ -459,7 +470,7 @@ class WsSession final : public SessionBase,
   net::steady_timer timer_;
   std::shared_ptr<WebSocketHandler> handler_;
   beast::flat_buffer buffer_;
-  std::deque<std::shared_ptr<const std::string>> queue_;
+  std::deque<Outgoing> queue_;
   bool writing_ = false;
   bool closing_ = false;
   bool closed_ = false;

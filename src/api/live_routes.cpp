@@ -1,5 +1,6 @@
-// Routes: live operations — the live snapshot, agent status (own and override), pause
-// reasons, alert rules and alerts. The WebSocket at /api/v1/live/ws is in live_socket.cpp.
+// Routes: live operations — the live snapshot, agent status (own and override), monitoring,
+// queue membership (agent allocation), pause reasons, alert rules and alerts. The WebSocket at
+// /api/v1/live/ws is in live_socket.cpp.
 
 #include <algorithm>
 #include <boost/json.hpp>
@@ -161,6 +162,51 @@ void AddLiveRoutes(Router& router, ApiDeps& deps) {
                             if (!s.ok()) return ErrorResponse(s, req.request_id);
                             return NoContent();
                           }),
+  });
+  // Agent allocation: PUT joins the queue, DELETE leaves it.
+  const auto membership = [live](bool member) {
+    return WhenLive(live, [member](RequestContext& ctx, LiveService& live) {
+      const HttpRequest& req = ctx.request;
+      auto id = PathId(req);
+      if (!id) return ErrorResponse(id.error(), req.request_id);
+      auto queue = PathId(req, "queue_id");
+      if (!queue) return ErrorResponse(queue.error(), req.request_id);
+      QueueMembershipChange change{.member = member};
+      if (member && !req.body.empty()) {
+        auto body = JsonBody::Parse(req.body);
+        if (!body) return ErrorResponse(body.error(), req.request_id);
+        if (auto v = body->Int("penalty", false)) change.penalty = static_cast<int>(*v);
+        if (Status s = body->Finish(); !s.ok()) return ErrorResponse(s, req.request_id);
+      }
+      Status s = live.SetQueueMembership(*ctx.principal, *id, *queue, change, ctx.audit);
+      if (!s.ok()) return ErrorResponse(s, req.request_id);
+      return NoContent();
+    });
+  };
+  const std::vector<ParamDoc> membership_params = {
+      {"id", "path", "integer", true, "agent id"},
+      {"queue_id", "path", "integer", true, "queue id (GET /api/v1/queues)"}};
+  router.Add({
+      .method = "PUT",
+      .pattern = "/api/v1/agents/{id}/queues/{queue_id}",
+      .summary = "Add the agent to the queue at the phone system (QueueAdd of the agent's first "
+                 "PBX identity). Audited (agent.queue_add). 503 when no asterisk-ami source of "
+                 "the tenant is running; 409 with the phone system's message when it refuses.",
+      .permission = Permission::kOverrideAgentStatus,
+      .params = membership_params,
+      .body = {{"penalty", "integer", false, "0..1000, default 0 (lower gets calls first)"}},
+      .success_status = 204,
+      .handler = membership(true),
+  });
+  router.Add({
+      .method = "DELETE",
+      .pattern = "/api/v1/agents/{id}/queues/{queue_id}",
+      .summary = "Remove the agent from the queue at the phone system (QueueRemove). Audited "
+                 "(agent.queue_remove); 503 and 409 as for PUT.",
+      .permission = Permission::kOverrideAgentStatus,
+      .params = membership_params,
+      .success_status = 204,
+      .handler = membership(false),
   });
   router.Add({
       .method = "GET",

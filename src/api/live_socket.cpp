@@ -6,6 +6,11 @@
 // headers — a first message {"type":"auth","token":"…"} within 10 s. Never a token in the URL.
 // Resuming: ?after=SEQ (or "after" in the auth message) replays the deltas missed since SEQ
 // when they are still held, else sends a snapshot.
+// Compression: ?compress=deflate-raw asks for every message of at least kCompressFrom bytes
+// as a binary message holding the JSON text in raw DEFLATE (a browser reads it with
+// DecompressionStream("deflate-raw")); smaller ones stay text. The compressed form of a delta
+// message is made once and shared by every socket that carries it, which is what permessage
+// -deflate (compressing per connection) cannot do.
 
 #include <spdlog/spdlog.h>
 
@@ -26,6 +31,7 @@ constexpr auto kAuthWait = std::chrono::seconds(10);
 constexpr uint16_t kCloseUnauthenticated = 4401;
 constexpr uint16_t kCloseForbidden = 4403;
 constexpr uint16_t kCloseUnavailable = 4503;
+constexpr size_t kCompressFrom = 512;
 
 std::optional<int64_t> ParseSeq(std::string_view text) {
   int64_t v = 0;
@@ -37,8 +43,12 @@ std::optional<int64_t> ParseSeq(std::string_view text) {
 class LiveSocket final : public WebSocketHandler {
  public:
   LiveSocket(LiveService& live, AuthService& auth, std::optional<Principal> principal,
-             std::optional<int64_t> after)
-      : live_(live), auth_(auth), principal_(std::move(principal)), after_(after) {}
+             std::optional<int64_t> after, bool compress)
+      : live_(live),
+        auth_(auth),
+        principal_(std::move(principal)),
+        after_(after),
+        compress_(compress) {}
 
   void OnOpen(const std::shared_ptr<WebSocketPeer>& peer) override {
     peer_ = peer;
@@ -94,8 +104,14 @@ class LiveSocket final : public WebSocketHandler {
     std::weak_ptr<WebSocketPeer> weak = peer_;
     auto sub = live_.Subscribe(
         p,
-        [weak](const std::shared_ptr<const std::string>& message) {
-          if (auto peer = weak.lock()) peer->Send(message);
+        [weak, compress = compress_](const std::shared_ptr<const LiveMessage>& message) {
+          auto peer = weak.lock();
+          if (!peer) return;
+          if (compress && message->text()->size() >= kCompressFrom) {
+            peer->SendBinary(message->deflated());
+          } else {
+            peer->Send(message->text());
+          }
         },
         after);
     if (!sub) {
@@ -111,6 +127,7 @@ class LiveSocket final : public WebSocketHandler {
   AuthService& auth_;
   std::optional<Principal> principal_;
   std::optional<int64_t> after_;
+  const bool compress_;
   std::weak_ptr<WebSocketPeer> peer_;
   std::mutex mu_;
   std::unique_ptr<LiveService::Subscription> subscription_;
@@ -153,6 +170,16 @@ WebSocketAccept Api::Upgrade(HttpRequest& req) {
       return out;
     }
   }
+  bool compress = false;
+  if (auto c = req.Query("compress")) {
+    if (*c != "deflate-raw") {
+      out.refusal = ErrorResponse(
+          Status::Invalid({{"compress", "invalid", "deflate-raw, or leave it out"}}),
+          req.request_id);
+      return out;
+    }
+    compress = true;
+  }
   std::optional<Principal> principal;
   const bool has_credentials = req.Header("authorization") || req.Header("cookie");
   if (has_credentials) {
@@ -174,7 +201,8 @@ WebSocketAccept Api::Upgrade(HttpRequest& req) {
     out.refusal.user_id = principal->user_id;
   }
   out.refusal.route = "/api/v1/live/ws";
-  out.handler = std::make_shared<LiveSocket>(*deps_.live, deps_.auth, std::move(principal), after);
+  out.handler = std::make_shared<LiveSocket>(*deps_.live, deps_.auth, std::move(principal), after,
+                                              compress);
   return out;
 }
 

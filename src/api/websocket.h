@@ -1,8 +1,8 @@
 #pragma once
 // WebSockets between the HTTP transport and what a socket is for. The transport (HttpServer)
 // accepts an upgrade when the WebSocketUpgrade function returns a handler, then runs the
-// socket: ping/pong and idle timeout, a message size limit, one write in flight with a
-// bounded queue — a peer too slow to keep up has its backlog replaced by the handler's
+// socket: ping/pong and idle timeout, a message size limit, text and binary messages in the
+// order they were queued, one write in flight with a bounded queue — a peer too slow to keep up has its backlog replaced by the handler's
 // Resync() message instead of an ever-growing queue.
 //
 // Thread-safety: WebSocketPeer methods may be called from any thread. Handler methods are
@@ -24,6 +24,8 @@ class WebSocketPeer {
   virtual ~WebSocketPeer() = default;
   // Queues a text message. Shared: one message sent to many sockets is held once.
   virtual void Send(std::shared_ptr<const std::string> text) = 0;
+  // Queues a binary message, shared likewise.
+  virtual void SendBinary(std::shared_ptr<const std::string> bytes) = 0;
   // Sends a close frame with `code` (e.g. 4401) and `reason`, then closes.
   virtual void Close(uint16_t code, std::string reason) = 0;
   // Closes with `code` unless CancelDeadline is called within `after`.

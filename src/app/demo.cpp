@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <sstream>
 
 #include "app/app.h"
@@ -62,7 +63,11 @@ Status DemoTraffic::Backfill(int days) {
   return Status::Ok();
 }
 
-Status DemoTraffic::FeedHour(int64_t hour_start_s) {
+DemoTraffic::Hour& DemoTraffic::HourAt(int64_t hour_start_s) {
+  auto it = hours_.find(hour_start_s);
+  if (it != hours_.end()) return it->second;
+  std::erase_if(hours_, [&](const auto& h) { return h.first < hour_start_s - 3600; });
+  Hour& hour = hours_[hour_start_s];
   SimulationOptions options;
   options.format = SourceFormat::kAsteriskQueueLog;
   options.queues = kDemoQueues;
@@ -73,16 +78,40 @@ Status DemoTraffic::FeedHour(int64_t hour_start_s) {
   options.start = FromUnixMillis(hour_start_s * 1000);
   options.time_zone = "Europe/Berlin";
   std::ostringstream text;
-  CB_RETURN_IF_ERROR(WriteSimulation(options, text));
-  const int64_t now_s = ToUnixMillis(app_.clock().Now()) / 1000;
-  std::istringstream in(LinesUntil(text.str(), now_s));
-  ImportOptions import;
-  import.format = SourceFormat::kAsteriskQueueLog;
-  import.source_name = kDemoSource;
-  // One stream per hour: each run re-reads the hour's due lines and ingests the new ones.
-  auto summary =
-      app_.importer().Import(tenant_, import, in, "demo-live-" + std::to_string(hour_start_s));
-  return summary ? Status::Ok() : summary.error();
+  if (Status s = WriteSimulation(options, text); !s.ok()) {
+    spdlog::warn("demo feed: {}", s.ToString());
+    return hour;
+  }
+  hour.text = std::move(text).str();
+  for (size_t at = 0; at < hour.text.size();) {
+    size_t end = hour.text.find('\n', at);
+    end = end == std::string::npos ? hour.text.size() : end + 1;
+    hour.times.push_back(std::atoll(hour.text.c_str() + at));
+    hour.ends.push_back(end);
+    at = end;
+  }
+  return hour;
+}
+
+Result<std::optional<int64_t>> DemoTraffic::FeedHour(int64_t hour_start_s, int64_t now_s) {
+  Hour& hour = HourAt(hour_start_s);
+  // queue_log lines are in time order: the first line not yet due.
+  const auto next = std::upper_bound(hour.times.begin(), hour.times.end(), now_s);
+  const size_t due = next == hour.times.begin() ? 0 : hour.ends[next - hour.times.begin() - 1];
+  if (due > hour.fed) {
+    // One stream per hour, given the whole due prefix: the importer resumes from the
+    // stream's checkpoint, so after a restart nothing is ingested twice.
+    std::istringstream in(hour.text.substr(0, due));
+    ImportOptions import;
+    import.format = SourceFormat::kAsteriskQueueLog;
+    import.source_name = kDemoSource;
+    auto summary =
+        app_.importer().Import(tenant_, import, in, "demo-live-" + std::to_string(hour_start_s));
+    if (!summary) return summary.error();
+    hour.fed = due;
+  }
+  if (next == hour.times.end()) return std::optional<int64_t>();
+  return std::optional<int64_t>(*next);
 }
 
 void DemoTraffic::Start() {
@@ -103,13 +132,21 @@ void DemoTraffic::Stop() {
 
 void DemoTraffic::Run() {
   for (;;) {
-    const int64_t hour = HourStart(app_.clock().Now());
+    const TimePoint now = app_.clock().Now();
+    const int64_t now_s = ToUnixMillis(now) / 1000;
+    const int64_t hour = HourStart(now);
+    int64_t next_s = now_s + 1;  // at least once a second
     // The previous hour's calls may still be draining.
     for (int64_t h : {hour - 3600, hour}) {
-      if (Status s = FeedHour(h); !s.ok()) spdlog::warn("demo feed: {}", s.ToString());
+      auto next = FeedHour(h, now_s);
+      if (!next) spdlog::warn("demo feed: {}", next.error().ToString());
+      if (next && *next) next_s = std::min(next_s, **next);
     }
+    // Until the next line comes due: queue_log times are whole seconds.
+    const auto wait = std::chrono::milliseconds(
+        std::clamp<int64_t>(next_s * 1000 - ToUnixMillis(app_.clock().Now()), 1, 1000));
     std::unique_lock lock(mutex_);
-    if (wake_.wait_for(lock, std::chrono::seconds(1), [this] { return stop_; })) return;
+    if (wake_.wait_for(lock, wait, [this] { return stop_; })) return;
   }
 }
 

@@ -1,6 +1,10 @@
 #include <gtest/gtest.h>
 
+#include <future>
+#include <vector>
+
 #include "core/clock.h"
+#include "core/serial_worker.h"
 #include "core/sha256.h"
 
 namespace callboard {
@@ -37,6 +41,29 @@ TEST(Sha256, MatchesKnownVectors) {
   // RFC 4231 test case 2.
   EXPECT_EQ(HmacSha256Hex("Jefe", "what do ya want for nothing?"),
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
+TEST(SerialWorker, RunsJobsInOrderRefusesOverCapacityAndDrainsOnDestruction) {
+  std::vector<int> ran;  // written by the worker only
+  std::promise<void> release;
+  std::shared_future<void> gate = release.get_future().share();
+  int posted = 0;
+  {
+    SerialWorker worker(2);
+    worker.Post([&, gate] {
+      gate.wait();  // holds the worker until the queue is full
+      ran.push_back(1);
+    });
+    posted = 1;
+    // The first job may still wait in the queue or already run: fill up to the capacity.
+    while (worker.Post([&, n = posted + 1] { ran.push_back(n); })) ++posted;
+    release.set_value();
+  }  // the destructor runs what was given, then joins
+  EXPECT_GE(posted, 2);
+  EXPECT_LE(posted, 3);  // two waiting at most, besides the running one
+  std::vector<int> want;
+  for (int i = 1; i <= posted; ++i) want.push_back(i);
+  EXPECT_EQ(ran, want);
 }
 
 }  // namespace

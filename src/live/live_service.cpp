@@ -22,6 +22,10 @@ namespace json = boost::json;
 
 namespace {
 
+Status NoPbx() {
+  return Status::Unavailable("no phone system link (asterisk-ami source) runs for the tenant");
+}
+
 // A status change a person may ask for.
 bool IsSettableState(AgentState s) {
   return s == AgentState::kAvailable || s == AgentState::kPaused || s == AgentState::kLoggedOut;
@@ -404,9 +408,9 @@ Result<std::unique_ptr<LiveService::Subscription>> LiveService::Subscribe(
   Subscriber& s = sub->subscriber();
   if (resume_after && *resume_after <= tenant.seq && *resume_after >= oldest - 1) {
     std::string missed = DeltasMessage(s.view, tenant.history, *resume_after);
-    if (!missed.empty()) s.deliver(std::make_shared<const std::string>(std::move(missed)));
+    if (!missed.empty()) s.deliver(std::make_shared<const LiveMessage>(std::move(missed)));
   } else {
-    s.deliver(std::make_shared<const std::string>(SnapshotLocked(tenant, s.view, clock_.Now())));
+    s.deliver(std::make_shared<const LiveMessage>(SnapshotLocked(tenant, s.view, clock_.Now())));
   }
   tenant.subscribers.push_back(&s);
   return std::unique_ptr<Subscription>(std::move(sub));
@@ -423,9 +427,9 @@ void LiveService::PublishLocked(Tenant& t, std::vector<LiveDelta> deltas) {
   }
   while (t.history.size() > options_.history) t.history.pop_front();
   // Viewers with the same view get the same text: built once per distinct view, shared.
-  std::vector<std::pair<const LiveView*, std::shared_ptr<const std::string>>> built;
+  std::vector<std::pair<const LiveView*, std::shared_ptr<const LiveMessage>>> built;
   for (Subscriber* s : t.subscribers) {
-    const std::shared_ptr<const std::string>* message = nullptr;
+    const std::shared_ptr<const LiveMessage>* message = nullptr;
     for (auto& [view, text] : built) {
       if (view->caller_details == s->view.caller_details && view->agents == s->view.agents) {
         message = &text;
@@ -434,10 +438,10 @@ void LiveService::PublishLocked(Tenant& t, std::vector<LiveDelta> deltas) {
     }
     if (message == nullptr) {
       built.emplace_back(
-          &s->view, std::make_shared<const std::string>(DeltasMessage(s->view, batch, before)));
+          &s->view, std::make_shared<const LiveMessage>(DeltasMessage(s->view, batch, before)));
       message = &built.back().second;
     }
-    if (!(*message)->empty()) s->deliver(*message);
+    if (!(*message)->text()->empty()) s->deliver(*message);
   }
 }
 
@@ -590,17 +594,26 @@ Status LiveService::SetStatus(const Principal& p, int64_t agent_id, const Status
     PublishLocked(tenant, std::move(deltas));
     EvaluateLocked(tenant, p.tenant(), now);
   }
-  // After the commit and outside the tenant's lock: the PBX may take seconds to answer.
+  // After the commit, outside the tenant's lock and off the request: the PBX may take
+  // seconds to answer.
   if (change.state == AgentState::kPaused || change.state == AgentState::kAvailable) {
     const bool paused = change.state == AgentState::kPaused;
-    for (const std::string& interface : agent->pbx_ids) {
-      Status s = WithPbx(p.tenant_id, [&](PbxControl& pbx) {
-        return pbx.Pause({.interface = interface, .paused = paused, .reason = reason});
-      });
-      if (!s.ok()) {
-        spdlog::warn("live: the phone system was not told that agent {} ({}) is {}: {}", agent_id,
-                     interface, AgentStateName(change.state), s.ToString());
+    const int64_t tenant_id = p.tenant_id;
+    const bool queued = pbx_calls_.Post([this, tenant_id, agent_id, paused, reason,
+                                         interfaces = agent->pbx_ids] {
+      for (const std::string& interface : interfaces) {
+        Status s = WithPbx(tenant_id, [&](PbxControl& pbx) {
+          return pbx.Pause({.interface = interface, .paused = paused, .reason = reason});
+        });
+        if (!s.ok()) {
+          spdlog::warn("live: the phone system was not told that agent {} ({}) is {}: {}",
+                       agent_id, interface, paused ? "paused" : "available", s.ToString());
+        }
       }
+    });
+    if (!queued) {
+      spdlog::warn("live: the phone system was not told that agent {} is {}: too many waiting",
+                   agent_id, paused ? "paused" : "available");
     }
   }
   return Status::Ok();
@@ -620,19 +633,8 @@ Status LiveService::Monitor(const Principal& p, int64_t agent_id, const MonitorC
                              "the supervisor's extension: 1 to 40 letters, digits, *, #, +, _, "
                              "- or ."}});
   }
-  auto agent = VisibleAgent(p, agent_id);
+  auto agent = VisiblePbxAgent(p, agent_id, "monitor");
   if (!agent) return agent.error();
-  {
-    std::lock_guard lock(pbx_mu_);
-    auto it = pbx_.find(p.tenant_id);
-    if (it == pbx_.end() || it->second.empty()) {
-      return Status::Unavailable("no phone system link (asterisk-ami source) runs for the tenant");
-    }
-  }
-  if (agent->pbx_ids.empty()) {
-    return Status(StatusCode::kFailedPrecondition,
-                  "agent " + std::to_string(agent_id) + " has no PBX identity to monitor");
-  }
   // The attempt is audited before the PBX is asked: listening in is what must be on record.
   CB_RETURN_IF_ERROR(db_.Write([&](Transaction& tx) -> Status {
     json::object after = {{"mode", MonitorModeName(change.mode)},
@@ -646,6 +648,62 @@ Status LiveService::Monitor(const Principal& p, int64_t agent_id, const MonitorC
                         .agent_channel = agent->pbx_ids.front(),
                         .mode = change.mode});
   });
+}
+
+Status LiveService::SetQueueMembership(const Principal& p, int64_t agent_id, int64_t queue_id,
+                                       const QueueMembershipChange& change,
+                                       const AuditContext& ctx) {
+  if (!Can(p, Permission::kOverrideAgentStatus)) {
+    return Status::Denied("moving agents between queues needs override_agent_status");
+  }
+  if (change.member && (change.penalty < 0 || change.penalty > 1000)) {
+    return Status::Invalid({{"penalty", "out_of_range", "0 to 1000"}});
+  }
+  auto agent = VisiblePbxAgent(p, agent_id, "move between queues");
+  if (!agent) return agent.error();
+  std::optional<QueueConfig> queue;
+  CB_RETURN_IF_ERROR(db_.Read([&](Transaction& tx) -> Status {
+    auto q = tx.Kpi().GetQueue(p.tenant(), queue_id);
+    if (!q) return q.error();
+    queue = std::move(*q);
+    return Status::Ok();
+  }));
+  const std::string& interface = agent->pbx_ids.front();
+  // Audited before the PBX is asked, like monitoring: the attempt is what must be on record.
+  CB_RETURN_IF_ERROR(db_.Write([&](Transaction& tx) -> Status {
+    json::object after = {{"queue_id", queue_id}, {"queue", queue->name}, {"interface", interface}};
+    if (change.member) after["penalty"] = change.penalty;
+    return audit_.Record(
+        tx, p.tenant(), ctx,
+        {change.member ? "agent.queue_add" : "agent.queue_remove", "agent", agent_id, "",
+         JsonText(after)});
+  }));
+  return WithPbx(p.tenant_id, [&](PbxControl& pbx) {
+    if (!change.member) return pbx.RemoveMember({.queue = queue->name, .interface = interface});
+    return pbx.AddMember({.queue = queue->name,
+                          .interface = interface,
+                          .penalty = change.penalty,
+                          .member_name = agent->name});
+  });
+}
+
+Result<Agent> LiveService::VisiblePbxAgent(const Principal& p, int64_t agent_id,
+                                           const char* action) {
+  auto agent = VisibleAgent(p, agent_id);
+  if (!agent) return agent.error();
+  CB_RETURN_IF_ERROR(PbxAttached(p.tenant_id));
+  if (agent->pbx_ids.empty()) {
+    return Status(StatusCode::kFailedPrecondition, "agent " + std::to_string(agent_id) +
+                                                       " has no PBX identity to " + action);
+  }
+  return agent;
+}
+
+Status LiveService::PbxAttached(int64_t tenant_id) {
+  std::lock_guard lock(pbx_mu_);
+  auto it = pbx_.find(tenant_id);
+  if (it == pbx_.end() || it->second.empty()) return NoPbx();
+  return Status::Ok();
 }
 
 void LiveService::Attach(int64_t tenant_id, PbxControl* control) {
@@ -671,9 +729,7 @@ Status LiveService::WithPbx(int64_t tenant_id, const std::function<Status(PbxCon
   {
     std::lock_guard lock(pbx_mu_);
     auto it = pbx_.find(tenant_id);
-    if (it == pbx_.end() || it->second.empty()) {
-      return Status::Unavailable("no phone system link (asterisk-ami source) runs for the tenant");
-    }
+    if (it == pbx_.end() || it->second.empty()) return NoPbx();
     PbxEntry& e = it->second.front();
     ++e.users;
     control = e.control;

@@ -33,11 +33,13 @@
 #include "audit/audit_log.h"
 #include "auth/permission.h"
 #include "core/clock.h"
+#include "core/serial_worker.h"
 #include "core/status.h"
 #include "ingest/ami/pbx_control.h"
 #include "ingest/ingest_observer.h"
 #include "live/alert_rules.h"
 #include "live/live_board.h"
+#include "live/live_message.h"
 #include "live/live_store.h"
 #include "org/org_types.h"
 
@@ -60,6 +62,12 @@ struct MonitorChange {
   std::string supervisor_extension;  // the supervisor's phone, rung first
 };
 
+// What a supervisor asks for to move an agent into or out of a queue (agent allocation).
+struct QueueMembershipChange {
+  bool member = true;  // true: join the queue (QueueAdd); false: leave it (QueueRemove)
+  int penalty = 0;     // queue penalty when joining, 0..1000 (lower is offered calls first)
+};
+
 struct LiveOptions {
   size_t history = 4096;                 // deltas kept for resuming clients
   std::chrono::milliseconds tick{1000};  // alert evaluation period
@@ -68,7 +76,7 @@ struct LiveOptions {
 class LiveService final : public IngestObserver, public PbxRegistry {
  public:
   // One message may go to many subscribers: it is shared, not copied.
-  using Deliver = std::function<void(const std::shared_ptr<const std::string>& message)>;
+  using Deliver = std::function<void(const std::shared_ptr<const LiveMessage>& message)>;
 
   class Subscription {
    public:
@@ -102,8 +110,9 @@ class LiveService final : public IngestObserver, public PbxRegistry {
   // Errors: kPermissionDenied, kNotFound, kInvalidArgument (state, unknown reason).
   // The phone system is told after the change is stored (PbxControl::Pause for each of the
   // agent's PBX identities: paused → Paused true with the reason, available → Paused false,
-  // logged_out → nothing, as queue membership is the PBX's configuration). A PBX that is not
-  // connected or refuses is logged; the change stands either way.
+  // logged_out → nothing, as queue membership is the PBX's configuration), in the background
+  // and in order: a slow or silent PBX does not hold the request. A PBX that is not connected
+  // or refuses is logged; the change stands either way.
   Status SetStatus(const Principal& p, int64_t agent_id, const StatusChange& change,
                    const AuditContext& ctx);
 
@@ -114,6 +123,15 @@ class LiveService final : public IngestObserver, public PbxRegistry {
   // kFailedPrecondition (the PBX's message) when the PBX refuses.
   Status Monitor(const Principal& p, int64_t agent_id, const MonitorChange& change,
                  const AuditContext& ctx);
+
+  // A supervisor moves agent `agent_id` into or out of queue `queue_id` at the phone system
+  // (QueueAdd / QueueRemove of the agent's first PBX identity). Needs override_agent_status
+  // and the agent in scope (kNotFound otherwise, and for a queue of another tenant); audited
+  // as agent.queue_add / agent.queue_remove. kUnavailable when the tenant has no connected PBX
+  // control; kFailedPrecondition (the PBX's message) when the PBX refuses, e.g. "Already
+  // there". The live board follows from the PBX's own member events.
+  Status SetQueueMembership(const Principal& p, int64_t agent_id, int64_t queue_id,
+                            const QueueMembershipChange& change, const AuditContext& ctx);
 
   // PbxRegistry: the running PBX links of each tenant (the first attached one is used).
   void Attach(int64_t tenant_id, PbxControl* control) override;
@@ -154,6 +172,10 @@ class LiveService final : public IngestObserver, public PbxRegistry {
   // Runs `use` with the tenant's PBX control, kept attached meanwhile; kUnavailable when
   // the tenant has none.
   Status WithPbx(int64_t tenant_id, const std::function<Status(PbxControl&)>& use);
+  // kUnavailable when the tenant has no PBX control attached right now.
+  Status PbxAttached(int64_t tenant_id);
+  // The agent `agent_id` if `p` may see it and it has a PBX identity to act on.
+  Result<Agent> VisiblePbxAgent(const Principal& p, int64_t agent_id, const char* action);
 
   Database& db_;
   const Clock& clock_;
@@ -177,6 +199,10 @@ class LiveService final : public IngestObserver, public PbxRegistry {
   std::condition_variable wake_;
   bool stop_ = false;
   std::thread thread_;
+
+  // Tells the PBX of stored status changes without holding the request that made them.
+  // Last member: destroyed first, after the calls already given have run.
+  SerialWorker pbx_calls_{1000};
 };
 
 // The pause reasons a tenant starts with: Lunch, Bathroom, Smoke, On Leave, Case Work,

@@ -7,6 +7,8 @@
 #include <boost/beast/websocket.hpp>
 #include <deque>
 
+#include "live/live_message.h"
+
 namespace callboard {
 
 namespace net = boost::asio;
@@ -23,6 +25,7 @@ struct WsClient::Impl {
   bool reading = false;
   std::deque<std::string> inbox;
   int receive_buffer = 0;
+  int binary_messages = 0;
 
   // Runs the io_context until `done` or the timeout; false on timeout.
   bool RunUntil(const bool& done, std::chrono::milliseconds timeout) {
@@ -99,6 +102,8 @@ Status WsClient::Send(const std::string& text) {
   return result ? Status::Unavailable(result.message()) : Status::Ok();
 }
 
+int WsClient::binary_messages() const { return impl_->binary_messages; }
+
 std::optional<std::string> WsClient::Next(std::chrono::milliseconds timeout) {
   Impl& s = *impl_;
   // A read left pending by an earlier timeout continues; reads are never cancelled (that
@@ -112,8 +117,13 @@ std::optional<std::string> WsClient::Next(std::chrono::milliseconds timeout) {
         s.close_code = s.ws->reason().code;
         return;
       }
-      s.inbox.push_back(beast::buffers_to_string(s.buffer.data()));
+      std::string message = beast::buffers_to_string(s.buffer.data());
       s.buffer.consume(n);
+      if (!s.ws->got_text()) {  // a compressed live message (?compress=deflate-raw)
+        ++s.binary_messages;
+        message = InflateRaw(message).value_or("<not raw DEFLATE>");
+      }
+      s.inbox.push_back(std::move(message));
     });
   }
   bool ready = !s.inbox.empty() || s.closed;

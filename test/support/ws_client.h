@@ -35,9 +35,11 @@ class WsClient {
   // SO_RCVBUF for the next Connect (0: the system's); a small one makes a slow consumer.
   void set_receive_buffer(int bytes);
   Status Send(const std::string& text);
-  // The next text message; empty when none came within `timeout` or the socket closed
-  // (closed() tells which, close_code() with what).
+  // The next message; empty when none came within `timeout` or the socket closed (closed()
+  // tells which, close_code() with what). A binary message is taken as raw DEFLATE and
+  // returned inflated (counted by binary_messages()).
   std::optional<std::string> Next(std::chrono::milliseconds timeout);
+  int binary_messages() const;
   bool closed() const;
   int close_code() const;
   // Sends a close frame and waits briefly for the server's.

@@ -73,8 +73,24 @@ const EXPECTED_NAV = {
   agent: ['My day', 'Calls'],
   supervisor: ['Wallboard', 'Calls', 'Queue report', 'Agent report'],
   qa: ['Calls', 'Queue report', 'Agent report'],
-  manager: ['Wallboard', 'Calls', 'Queue report', 'Agent report', 'Queues'],
-  admin: ['Wallboard', 'Calls', 'Queue report', 'Agent report', 'Data quality', 'Users', 'Teams', 'Sites', 'Queues', 'Sources', 'API tokens', 'Audit log'],
+  manager: ['Wallboard', 'Calls', 'Queue report', 'Agent report', 'Queues', 'Pause reasons'],
+  admin: [
+    'Wallboard',
+    'Calls',
+    'Queue report',
+    'Agent report',
+    'Data quality',
+    'Users',
+    'Agents',
+    'Teams',
+    'Sites',
+    'Lines of business',
+    'Queues',
+    'Pause reasons',
+    'Sources',
+    'API tokens',
+    'Audit log',
+  ],
   client_viewer: [],
 };
 
@@ -262,9 +278,12 @@ const tests = [
       await checkA11y(page, 'data quality');
       for (const [path, heading] of [
         ['/admin/users', 'Users'],
+        ['/admin/agents', 'Agents'],
         ['/admin/teams', 'Teams'],
         ['/admin/sites', 'Sites'],
+        ['/admin/lobs', 'Lines of business'],
         ['/admin/queues', 'Queues'],
+        ['/admin/pause-reasons', 'Pause reasons'],
         ['/admin/sources', 'Sources'],
         ['/admin/tokens', 'API tokens'],
         ['/admin/audit', 'Audit log'],
@@ -320,6 +339,232 @@ const tests = [
       await signIn(page, 'new.agent@demo.callboard.test', 'Fresh-Password-42');
       await page.locator('.topbar').waitFor();
       assertEqual(await navLabels(page), EXPECTED_NAV.supervisor, 'navigation of the new supervisor');
+    },
+  ],
+  [
+    'an administrator adds a pause reason with a maximum, and an agent pauses with it',
+    async ({ page, browser, base }) => {
+      await signInAs(page, 'admin');
+      await page.locator('#nav').getByRole('link', { name: 'Pause reasons' }).click();
+      await page.waitForURL(/\/admin\/pause-reasons$/);
+      await page.getByRole('cell', { name: 'Lunch', exact: true }).waitFor();
+      const row = (name) => page.locator('table tbody tr', { has: page.getByRole('cell', { name, exact: true }) });
+      assertEqual((await row('Lunch').locator('td').allInnerTexts()).slice(0, 4), ['Lunch', '#2f7ed8', 'No', '60 min'], 'the Lunch row');
+      await checkA11y(page, 'pause reasons');
+
+      // The server's field errors appear beside the fields.
+      await page.getByRole('button', { name: 'New pause reason' }).click();
+      const drawer = page.getByRole('dialog', { name: 'New pause reason' });
+      await drawer.waitFor();
+      await page.locator('#pr-name').fill('Coaching');
+      await page.locator('#pr-colour').fill('teal');
+      await page.locator('#pr-max').fill('2000');
+      await drawer.getByRole('button', { name: 'Add pause reason' }).click();
+      assertEqual(await page.locator('#pr-max-error').innerText(), '1 to 1440 minutes, or null', 'maximum minutes error');
+      assertEqual(await page.locator('#pr-colour-error').innerText(), 'a colour like #1f77b4', 'colour error');
+      assertEqual(await page.locator('#pr-max').getAttribute('aria-invalid'), 'true', 'maximum marked invalid');
+      await checkA11y(page, 'pause reason form with errors');
+      await page.locator('#pr-colour').fill('#0f766e');
+      await page.locator('#pr-max').fill('45');
+      await page.locator('#pr-productive').check();
+      await drawer.getByRole('button', { name: 'Add pause reason' }).click();
+      await drawer.waitFor({ state: 'hidden' });
+      await page.getByText('Pause reason Coaching was added; agents can pause with it now.').waitFor();
+      await row('Coaching').waitFor();
+      assertEqual((await row('Coaching').locator('td').allInnerTexts()).slice(0, 4), ['Coaching', '#0f766e', 'Yes', '45 min'], 'the new row');
+
+      // Keyboard: Enter on "Edit Coaching" opens the drawer with the values; save a new maximum.
+      await page.getByRole('button', { name: 'Edit Coaching' }).focus();
+      await page.keyboard.press('Enter');
+      await page.getByRole('dialog', { name: 'Pause reason Coaching' }).waitFor();
+      assertEqual(await page.locator('#pr-max').inputValue(), '45', 'maximum in the edit form');
+      assertEqual(await page.locator('#pr-productive').isChecked(), true, 'productive in the edit form');
+      await page.locator('#pr-max').fill('40');
+      await page.locator('#pr-max').press('Enter');
+      await page.getByText('Pause reason Coaching was saved.').waitFor();
+      await row('Coaching').getByRole('cell', { name: '40 min' }).waitFor();
+
+      await page.screenshot({ path: join(outDir, 'admin-pause-reasons-1280.png'), fullPage: true });
+      await page.setViewportSize({ width: 390, height: 844 });
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert(overflow <= 0, `pause reasons: no horizontal page scrolling at 390 px (overflow ${overflow} px)`);
+      await page.screenshot({ path: join(outDir, 'admin-pause-reasons-390.png'), fullPage: true });
+      await checkA11y(page, 'pause reasons at 390 px');
+      await page.getByRole('button', { name: 'New pause reason' }).click();
+      await page.screenshot({ path: join(outDir, 'admin-pause-reason-form-390.png') });
+      await checkA11y(page, 'pause reason form at 390 px');
+      await page.keyboard.press('Escape');
+      await page.setViewportSize({ width: 1280, height: 900 });
+
+      // The agent's status control offers it, with its limit, and the agent pauses with it.
+      const agentContext = await browser.newContext({ baseURL: base, viewport: { width: 1280, height: 900 } });
+      try {
+        const home = await agentContext.newPage();
+        await signInAs(home, 'agent');
+        await waitLive(home);
+        const coaching = home.getByRole('group', { name: 'Set my status' }).getByRole('button', { name: 'Coaching' });
+        assertEqual(await coaching.getAttribute('title'), 'Pause: Coaching (up to 40 min), productive', 'status option tooltip');
+        await coaching.click();
+        await home.waitForFunction(() => document.querySelector('[data-testid="my-state"] .chip-reason')?.textContent === '· Coaching');
+        assertEqual(await coaching.getAttribute('aria-pressed'), 'true', 'Coaching marked as current');
+        await home.getByRole('group', { name: 'Set my status' }).getByRole('button', { name: 'Available', exact: true }).click();
+        await home.waitForFunction(() => document.querySelector('[data-testid="my-state"] .chip-state')?.textContent === 'Available');
+      } finally {
+        await agentContext.close();
+      }
+
+      // Delete, after confirming; the reason is gone from the list the agents get.
+      page.once('dialog', (d) => void d.accept());
+      await page.getByRole('button', { name: 'Delete Coaching' }).click();
+      await page.getByText('Pause reason Coaching was deleted.').waitFor();
+      await row('Coaching').waitFor({ state: 'detached' });
+      const reasons = (await (await apiAs(base, 'agent'))('GET', '/api/v1/pause-reasons')).body.items.map((r) => r.name);
+      assert(!reasons.includes('Coaching') && reasons.includes('Lunch'), `pause reasons after the delete: ${reasons}`);
+    },
+  ],
+  [
+    'an administrator adds an agent linked to a user with PBX identities',
+    async ({ page, base }) => {
+      const admin = await apiAs(base, 'admin');
+      const user = await admin('POST', '/api/v1/users', { email: 'priya@demo.callboard.test', name: 'Priya Raman', role: 'agent', password: 'Agent-Password-42' });
+      assertEqual(user.status, 201, `user created: ${JSON.stringify(user.body)}`);
+      await signInAs(page, 'admin');
+      await page.locator('#nav').getByRole('link', { name: 'Agents' }).click();
+      await page.waitForURL(/\/admin\/agents$/);
+      await page.getByRole('cell', { name: 'Demo agent', exact: true }).waitFor();
+      await checkA11y(page, 'agents');
+
+      await page.getByRole('button', { name: 'New agent' }).click();
+      const drawer = page.getByRole('dialog', { name: 'New agent' });
+      await drawer.waitFor();
+      await page.locator('#ag-name').fill('Priya Raman');
+      await page.locator('#ag-user').selectOption({ label: 'Priya Raman (priya@demo.callboard.test)' });
+      await page.locator('#ag-team').selectOption({ label: 'Blue' });
+      // Checked in the form: a duplicate; by the server: an identity another agent has.
+      await page.locator('#ag-pbx').fill('SIP/1001, SIP/1001');
+      await drawer.getByRole('button', { name: 'Add agent' }).click();
+      assertEqual(await page.locator('#ag-pbx-error').innerText(), '"SIP/1001" is listed twice.', 'duplicate found in the form');
+      await page.locator('#ag-pbx').fill('SIP/1001\nLocal/a1001@agents/n');
+      await drawer.getByRole('button', { name: 'Add agent' }).click();
+      await page.locator('#ag-pbx-error').waitFor();
+      assertEqual(await page.locator('#ag-pbx-error').innerText(), 'already in use', "the server's answer beside the field");
+      await checkA11y(page, 'agent form with an error');
+      await page.locator('#ag-pbx').fill('SIP/1001\nLocal/1001@agents, 101');
+      assertEqual(await drawer.locator('.pbx-preview code').allInnerTexts(), ['SIP/1001', 'Local/1001@agents', '101'], 'identities preview');
+      await drawer.getByRole('button', { name: 'Add agent' }).click();
+      await drawer.waitFor({ state: 'hidden' });
+      await page.getByText('Agent Priya Raman was added.').waitFor();
+      const row = page.locator('table tbody tr', { has: page.getByRole('cell', { name: 'Priya Raman', exact: true }) });
+      await row.waitFor();
+      assertEqual(await row.locator('td:nth-child(2)').innerText(), 'Priya Raman\npriya@demo.callboard.test', 'linked user');
+      assertEqual(await row.locator('td:nth-child(3)').innerText(), 'Blue', 'team');
+      assertEqual(await row.locator('.pbx-id').allInnerTexts(), ['101', 'Local/1001@agents', 'SIP/1001'], 'stored identities, sorted');
+
+      // Search narrows the list on the server.
+      await page.locator('#agf-search').fill('priya');
+      await page.waitForFunction(() => document.querySelectorAll('table tbody tr').length === 1);
+      await page.locator('#agf-search').fill('nobody-by-this-name');
+      await page.getByText('No agents match the filters.').waitFor();
+      await page.locator('#agf-search').fill('');
+      await row.waitFor();
+
+      await page.screenshot({ path: join(outDir, 'admin-agents-1280.png'), fullPage: true });
+      await page.setViewportSize({ width: 390, height: 844 });
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert(overflow <= 0, `agents: no horizontal page scrolling at 390 px (overflow ${overflow} px)`);
+      await page.screenshot({ path: join(outDir, 'admin-agents-390.png') });
+      await checkA11y(page, 'agents at 390 px');
+      await row.scrollIntoViewIfNeeded();
+      await page.screenshot({ path: join(outDir, 'admin-agents-row-390.png') });
+      await row.getByRole('button', { name: 'Edit Priya Raman' }).click();
+      await page.getByRole('dialog', { name: 'Agent Priya Raman' }).waitFor();
+      assertEqual(await page.locator('#ag-pbx').inputValue(), '101\nLocal/1001@agents\nSIP/1001', 'identities in the edit form');
+      await page.screenshot({ path: join(outDir, 'admin-agent-form-390.png') });
+      await checkA11y(page, 'agent form at 390 px');
+      await page.keyboard.press('Escape');
+      await page.setViewportSize({ width: 1280, height: 900 });
+
+      // The linked user now has an agent: their day is offered after sign-in.
+      const priya = await fetch(base + '/api/v1/auth/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email: 'priya@demo.callboard.test', password: 'Agent-Password-42' }) });
+      const { token } = await priya.json();
+      const me = await (await fetch(base + '/api/v1/auth/me', { headers: { Authorization: 'Bearer ' + token } })).json();
+      const stored = (await admin('GET', '/api/v1/agents?search=Priya')).body.items;
+      assertEqual(stored.length, 1, 'one agent named Priya');
+      assertEqual(me.agent_id, stored[0].id, "the user's agent");
+
+      await row.getByRole('button', { name: 'Deactivate Priya Raman' }).click();
+      await page.getByText('Priya Raman was deactivated; the wallboard no longer shows them.').waitFor();
+      await row.getByText('Deactivated').waitFor();
+    },
+  ],
+  [
+    'lines of business are created and given to a team',
+    async ({ page }) => {
+      await signInAs(page, 'admin');
+      await page.goto('/admin/lobs');
+      await page.locator('#l-name').fill('Retail banking');
+      await page.locator('#l-desc').fill('Card and account questions');
+      await page.getByRole('button', { name: 'Create line of business' }).click();
+      await page.getByText('Line of business Retail banking was created.').waitFor();
+      await page.getByRole('cell', { name: 'Card and account questions' }).waitFor();
+      await checkA11y(page, 'lines of business');
+      await page.goto('/admin/teams');
+      const select = page.getByRole('combobox', { name: 'Line of business of Blue' });
+      await select.selectOption({ label: 'Retail banking' });
+      await page.getByText("Team Blue's line of business was changed.").waitFor();
+      await page.locator('#t-name').fill('Green');
+      await page.locator('#t-lob').selectOption({ label: 'Retail banking' });
+      await page.getByRole('button', { name: 'Create team' }).click();
+      await page.getByText('Team Green was created.').waitFor();
+      await page.getByRole('combobox', { name: 'Line of business of Green' }).waitFor();
+      assertEqual(await page.getByRole('combobox', { name: 'Line of business of Green' }).locator('option:checked').innerText(), 'Retail banking', "Green's line of business");
+      await page.reload();
+      assertEqual(await page.getByRole('combobox', { name: 'Line of business of Blue' }).locator('option:checked').innerText(), 'Retail banking', "Blue's line of business, stored");
+      await checkA11y(page, 'teams');
+    },
+  ],
+  [
+    'an Asterisk AMI source shows its own fields and never shows its secret',
+    async ({ page, base }) => {
+      await signInAs(page, 'admin');
+      await page.goto('/admin/sources');
+      await page.locator('#src-path').waitFor();
+      await page.locator('#src-kind').selectOption('asterisk-ami');
+      await page.locator('#src-username').waitFor();
+      assertEqual(await page.locator('#src-path').count(), 0, 'no file path for AMI');
+      assertEqual(await page.locator('#src-format').count(), 0, 'no format choice for AMI');
+      assertEqual(await page.locator('#src-port').getAttribute('placeholder'), '5038', 'default port shown');
+      await page.locator('#src-name').fill('pbx-ami');
+      await page.locator('#src-host').fill('127.0.0.1');
+      await page.getByRole('button', { name: 'Add source' }).click();
+      assertEqual(await page.locator('#src-username-error').innerText(), 'the manager.conf user is required', 'user required');
+      assertEqual(await page.locator('#src-secret-error').innerText(), 'the manager.conf secret is required', 'secret required');
+      await checkA11y(page, 'source form with AMI errors');
+      await page.locator('#src-username').fill('callboard');
+      await page.locator('#src-secret').fill('Manager-Secret-1');
+      await page.getByRole('button', { name: 'Add source' }).click();
+      await page.getByText('Source pbx-ami was added.').waitFor();
+      const row = page.locator('table tbody tr', { has: page.getByRole('cell', { name: 'pbx-ami', exact: true }) });
+      await row.getByRole('cell', { name: 'callboard@127.0.0.1:5038' }).waitFor();
+
+      await row.getByRole('button', { name: 'Change pbx-ami' }).click();
+      await page.getByRole('dialog', { name: 'Source pbx-ami' }).waitFor();
+      assertEqual(await page.locator('#src-secret').inputValue(), '', 'the secret is not shown');
+      assertEqual(await page.locator('#src-secret-hint').innerText(), 'A secret is stored and never shown. Leave empty to keep it.', 'secret hint');
+      await page.locator('#src-port').fill('5039');
+      await page.getByRole('button', { name: 'Save and restart' }).click();
+      await page.getByText('pbx-ami was changed and restarts with it.').waitFor();
+      await row.getByRole('cell', { name: 'callboard@127.0.0.1:5039' }).waitFor();
+      const admin = await apiAs(base, 'admin');
+      const stored = (await admin('GET', '/api/v1/sources')).body.items.find((s) => s.name === 'pbx-ami');
+      assertEqual([stored.port, stored.username, stored.secret_set, 'secret' in stored], [5039, 'callboard', true, false], 'stored AMI source');
+
+      page.once('dialog', (d) => void d.accept());
+      await row.getByRole('button', { name: 'Remove pbx-ami' }).click();
+      await page.getByText('pbx-ami was removed.').waitFor();
+      // Its data stays: the name lives on as a push source without a configuration.
+      await row.getByRole('cell', { name: 'push', exact: true }).waitFor();
+      assertEqual(await row.getByRole('button', { name: 'Change pbx-ami' }).count(), 0, 'nothing to change on a push source');
     },
   ],
   [

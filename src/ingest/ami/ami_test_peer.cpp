@@ -150,6 +150,7 @@ struct AmiTestPeer::Impl {
       }
       return true;
     }
+    if (options.silent_actions.count(std::string(action)) != 0) return true;  // a hung PBX
     if (action == "Logoff") {
       Write(s, Reply("Goodbye", id, "Thanks for all the fish."));
       Close(s);

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <charconv>
 #include <condition_variable>
 #include <deque>
@@ -125,7 +126,9 @@ std::optional<AmiLiveItem> MapAmiEvent(const AmiEvent& event, TimePoint now) {
                       std::is_same_v<T, QueueMemberAddedEvent>) {
           return StateItem(e.member, AmiMemberState(e.member), now);
         } else if constexpr (std::is_same_v<T, QueueMemberRemovedEvent>) {
-          return StateItem(e.member, AgentState::kLoggedOut, now);
+          AmiLiveItem item = StateItem(e.member, AgentState::kLoggedOut, now);
+          item.removed = true;
+          return item;
         } else if constexpr (std::is_same_v<T, QueueCallerJoinEvent>) {
           return EventItem("ENTERQUEUE", e.queue, e.caller.uniqueid, "",
                            {"", e.caller.caller_id_num, N(e.position)}, now);
@@ -156,6 +159,20 @@ std::optional<AmiLiveItem> MapAmiEvent(const AmiEvent& event, TimePoint now) {
         }
       },
       event);
+}
+
+bool AmiMemberships::Keep(const AmiLiveItem& item) {
+  if (!item.state || item.interface.empty() || item.queue.empty()) return true;
+  if (!item.removed) {
+    queues_[item.interface].insert(item.queue);
+    return true;
+  }
+  auto it = queues_.find(item.interface);
+  if (it == queues_.end()) return true;
+  it->second.erase(item.queue);
+  if (!it->second.empty()) return false;
+  queues_.erase(it);
+  return true;
 }
 
 namespace {
@@ -262,6 +279,8 @@ Status AmiSource::Run() {
   const std::string where = c.host + ":" + std::to_string(link.port);
 
   EventInbox inbox;
+  AmiMemberships memberships;        // source thread only
+  std::atomic<bool> relogged{false};  // set on the I/O thread at each login
   AmiLinkState last_state = AmiLinkState::kStopped;
   AmiClient* link_client = nullptr;  // set before Start; used on the I/O thread
   SourceStatusCell& status = ctx_.status;
@@ -274,6 +293,7 @@ Status AmiSource::Run() {
     last_state = s.state;
     // After each login, the members' current states (QueueMember events) for the board;
     // later changes arrive as events.
+    if (logged_in) relogged = true;
     if (logged_in && link_client != nullptr) {
       link_client->Send(AmiAction{"QueueStatus"}, [where](Result<AmiMessage> r) {
         if (!r) spdlog::warn("AMI {}: QueueStatus not answered: {}", where, r.error().ToString());
@@ -315,8 +335,10 @@ Status AmiSource::Run() {
     if (events.empty() && dropped == 0) continue;
     const TimePoint now = clock.Now();
     std::vector<AmiLiveItem> items;
+    if (relogged.exchange(false)) memberships.Clear();
     for (const AmiEvent& e : events) {
-      if (auto item = MapAmiEvent(e, now)) items.push_back(std::move(*item));
+      auto item = MapAmiEvent(e, now);
+      if (item && memberships.Keep(*item)) items.push_back(std::move(*item));
     }
     status.Update([&](SourceStatus& st) {
       st.lines += static_cast<int64_t>(events.size());
@@ -342,8 +364,11 @@ Status AmiSource::Run() {
     }
     if (ctx_.observer != nullptr && !batch->empty()) ctx_.observer->OnCommitted(ctx_.scope, *batch);
   }
-  if (ctx_.pbx != nullptr) ctx_.pbx->Detach(ctx_.scope.tenant_id(), &control);
+  // The client first: stopping fails its unanswered actions at once, so a call on the control
+  // waiting for a silent PBX returns and Detach (which waits for such calls) does not wait
+  // out the action timeout. Calls after it are answered "not running".
   client.Stop();
+  if (ctx_.pbx != nullptr) ctx_.pbx->Detach(ctx_.scope.tenant_id(), &control);
   return Status::Ok();
 }
 

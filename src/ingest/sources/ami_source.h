@@ -19,7 +19,8 @@
 //     (paused → paused with PausedReason; else by device Status: unavailable/invalid →
 //     logged_out, ringing/ring in use → ringing, on hold → on_hold, in use/busy or InCall →
 //     on_call, otherwise available)
-//   QueueMemberRemoved → logged_out
+//   QueueMemberRemoved → logged_out, unless the member is still in another queue
+//                        (AmiMemberships; the item is dropped then)
 //   QueueCallerJoin    → ENTERQUEUE  data: "", CallerIDNum, Position   (call id: Uniqueid)
 //   QueueCallerAbandon → ABANDON     data: Position, OriginalPosition, HoldTime
 //   QueueCallerLeave   → LEAVEQUEUE  data: Position, Count (the caller left the queue, answered
@@ -33,7 +34,9 @@
 // Thread-safety: Run on one thread; stop it with the context's StopSignal.
 
 #include <chrono>
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "core/agent_state.h"
@@ -53,12 +56,27 @@ struct AmiLiveItem {
   std::string interface;                  // the member's interface; "" when the item names none
   std::optional<CommittedEvent> event;    // a queue event (queue_id, agent_id not yet set) …
   std::optional<AgentStateChange> state;  // … or a member's state
+  bool removed = false;                   // the member left `queue` (QueueMemberRemoved)
 };
 
 // What `e` means for live views at `now`; nullopt for events they do not follow.
 std::optional<AmiLiveItem> MapAmiEvent(const AmiEvent& e, TimePoint now);
 // The live state of a queue member as its event describes it.
 AgentState AmiMemberState(const AmiQueueMember& m);
+
+// The queues each member interface is in, as its member events tell, so that a member removed
+// from one of several queues stays logged in. Cleared at each login: QueueStatus then tells
+// every membership afresh.
+class AmiMemberships {
+ public:
+  // Records what `item` tells; false when it is a removal that leaves the member in other
+  // queues (the caller drops it).
+  bool Keep(const AmiLiveItem& item);
+  void Clear() { queues_.clear(); }
+
+ private:
+  std::map<std::string, std::set<std::string>> queues_;  // interface → queue names
+};
 
 class AmiSource {
  public:

@@ -152,5 +152,38 @@ TEST(AmiSourceConfig, DefaultsAndFieldErrors) {
   EXPECT_EQ(SourceKindName(SourceKind::kAsteriskAmi), "asterisk-ami");
 }
 
+// A member event of `interface` in `queue`, mapped at kNow: added, paused or removed.
+AmiLiveItem Member(const std::string& kind, const std::string& queue,
+                   const std::string& interface) {
+  AmiQueueMember m{.queue = queue, .interface = interface};
+  m.status = AmiDeviceState::kNotInUse;
+  AmiEvent e = QueueMemberAddedEvent{m};
+  if (kind == "removed") e = QueueMemberRemovedEvent{m};
+  if (kind == "paused") {
+    m.paused = true;
+    e = QueueMemberPauseEvent{m};
+  }
+  return MapAmiEvent(e, kNow).value();
+}
+
+TEST(AmiMemberships, ARemovalLogsOutOnlyWhenTheLastQueueIsLeft) {
+  AmiMemberships m;
+  const std::string ann = "PJSIP/1001";
+  EXPECT_TRUE(m.Keep(Member("added", "support", ann)));
+  EXPECT_TRUE(m.Keep(Member("paused", "sales", ann)));  // a pause tells membership too
+  const AmiLiveItem removed = Member("removed", "support", ann);
+  EXPECT_TRUE(removed.removed);
+  EXPECT_EQ(removed.state->state, AgentState::kLoggedOut);
+  EXPECT_FALSE(m.Keep(removed));  // still in sales
+  EXPECT_TRUE(m.Keep(Member("removed", "sales", ann)));
+  // Another member's removal is its own; an unknown member's removal logs it out.
+  EXPECT_TRUE(m.Keep(Member("removed", "support", "PJSIP/1002")));
+  // After a new login the memberships start again from QueueStatus.
+  EXPECT_TRUE(m.Keep(Member("added", "support", ann)));
+  EXPECT_TRUE(m.Keep(Member("added", "sales", ann)));
+  m.Clear();
+  EXPECT_TRUE(m.Keep(Member("removed", "support", ann)));
+}
+
 }  // namespace
 }  // namespace callboard

@@ -51,6 +51,16 @@ describe('errorFromResponse', () => {
     expect(e.fieldMessage('email')).toBe('must be a valid e-mail address');
     expect(e.fieldMessage('name')).toBeUndefined();
   });
+  it('reads the field a conflict names in its message', () => {
+    const e = errorFromResponse(409, JSON.stringify({ error: { code: 'already_exists', message: 'pbx_ids already in use', trace_id: 't' } }), null);
+    expect(e.status).toBe(409);
+    expect(e.fieldErrors).toEqual([{ field: 'pbx_ids', code: 'already_exists', message: 'already in use' }]);
+    expect(e.fieldMessage('pbx_ids')).toBe('already in use');
+    const other = errorFromResponse(409, JSON.stringify({ error: { code: 'failed_precondition', message: 'name already in use' } }), null);
+    expect(other.fieldErrors).toEqual([]);
+    const prose = errorFromResponse(409, JSON.stringify({ error: { code: 'already_exists', message: 'the team Blue already exists' } }), null);
+    expect(prose.fieldErrors).toEqual([]);
+  });
   it('falls back for bodies that are not the error shape', () => {
     const e = errorFromResponse(502, '<html>bad gateway</html>', '7');
     expect(e.code).toBe('http_502');

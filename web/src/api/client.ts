@@ -58,6 +58,9 @@ export function errorFromResponse(status: number, bodyText: string, retryAfter: 
   } catch {
     // not JSON: keep the generic message
   }
+  // A taken unique value (409) names its field only in the message: "<field> already in use".
+  const taken = code === 'already_exists' && fields.length === 0 ? /^([a-z_]+) already in use$/.exec(message) : null;
+  if (taken) fields = [{ field: taken[1]!, code, message: 'already in use' }];
   const retry = retryAfter !== null && /^\d+$/.test(retryAfter) ? Number(retryAfter) : null;
   return new ApiError(status, code, message, traceId, fields, retry);
 }

@@ -60,12 +60,26 @@ export interface Team {
   lob_id: number | null;
   supervisor_ids: number[];
 }
+export interface Lob {
+  id: number;
+  name: string;
+  description: string;
+}
 export interface Agent {
   id: number;
   name: string;
   user_id: number | null;
   team_id: number | null;
   pbx_ids: string[];
+  active: boolean;
+}
+
+export interface PauseReason {
+  id: number;
+  name: string;
+  colour: string;
+  productive: boolean;
+  max_minutes: number | null;
   active: boolean;
 }
 
@@ -196,6 +210,9 @@ export interface Source {
   host?: string | null;
   port?: number | null;
   time_zone?: string | null;
+  username?: string | null;
+  secret_set?: boolean | null;
+  channel_template?: string | null;
   status?: SourceStatus | null;
   [key: string]: unknown;
 }

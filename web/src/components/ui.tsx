@@ -95,11 +95,13 @@ export function DataTable<T>(props: {
   caption: string;
   initialSort?: SortState;
   onRowOpen?: (row: T) => void;
+  // On narrow screens, each row becomes a card of "label: value" lines instead of scrolling.
+  stack?: boolean;
 }) {
   const [sort, setSort] = useState<SortState>(props.initialSort ?? null);
   const rows = sortRows(props.rows, props.columns, sort);
   return (
-    <div class="table-wrap" tabIndex={0} role="region" aria-label={props.caption}>
+    <div class={'table-wrap' + (props.stack ? ' table-stack' : '')} tabIndex={0} role="region" aria-label={props.caption}>
       <table>
         <caption class="visually-hidden">{props.caption}</caption>
         <thead>
@@ -132,8 +134,8 @@ export function DataTable<T>(props: {
           {rows.map((r) => (
             <tr key={props.rowKey(r)} class={props.onRowOpen ? 'clickable' : undefined} onClick={props.onRowOpen ? () => props.onRowOpen!(r) : undefined}>
               {props.columns.map((c) => (
-                <td key={c.key} class={c.align === 'end' ? 'num' : undefined}>
-                  {c.render(r)}
+                <td key={c.key} class={c.align === 'end' ? 'num' : undefined} data-label={c.label}>
+                  {props.stack ? <div class="cell">{c.render(r)}</div> : c.render(r)}
                 </td>
               ))}
             </tr>
@@ -188,6 +190,18 @@ export function Field(props: { label: string; id: string; error?: string | undef
       )}
     </div>
   );
+}
+
+// The attributes that tie an input to its Field's hint or error message.
+export function fieldProps(id: string, error: string | undefined, hasHint = false): { 'aria-invalid'?: true; 'aria-describedby'?: string } {
+  if (error) return { 'aria-invalid': true, 'aria-describedby': id + '-error' };
+  return hasHint ? { 'aria-describedby': id + '-hint' } : {};
+}
+
+// A small colour square beside a name (pause reasons); decorative, the name carries the meaning.
+export function Swatch(props: { colour: string | undefined }) {
+  if (!props.colour) return null;
+  return <span class="swatch" aria-hidden="true" style={{ background: props.colour }} />;
 }
 
 // Moves focus to the page title when a view mounts, so keyboard and screen-reader users

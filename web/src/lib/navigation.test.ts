@@ -13,7 +13,23 @@ describe('navigation by role', () => {
   });
   it('offers an administrator the admin sections', () => {
     const paths = sectionsFor(['manage_users', 'manage_org', 'manage_tokens', 'view_audit', 'manage_sources', 'configure_metrics'], null).map((s) => s.path);
-    expect(paths).toEqual(['/data-quality', '/admin/users', '/admin/teams', '/admin/sites', '/admin/queues', '/admin/sources', '/admin/tokens', '/admin/audit']);
+    expect(paths).toEqual([
+      '/data-quality',
+      '/admin/users',
+      '/admin/agents',
+      '/admin/teams',
+      '/admin/sites',
+      '/admin/lobs',
+      '/admin/queues',
+      '/admin/pause-reasons',
+      '/admin/sources',
+      '/admin/tokens',
+      '/admin/audit',
+    ]);
+  });
+  it('offers queue settings and pause reasons, not the organisation, to metric configurers', () => {
+    const labels = sectionsFor(['configure_metrics', 'read_org'], null).map((s) => s.label);
+    expect(labels).toEqual(['Queues', 'Pause reasons']);
   });
   it('sends a user with nothing to open to the welcome page', () => {
     expect(homePath(['view_approved_insights'], null)).toBe('/welcome');

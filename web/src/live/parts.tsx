@@ -1,18 +1,14 @@
 // Pieces shared by the agent home and the wallboard: the connection indicator, pause reasons,
 // the state chip with its time in state, and setting an agent's status.
 import { api } from '../api/client';
+import type { PauseReason } from '../api/types';
+import { Swatch } from '../components/ui';
 import { formatDuration, formatTime } from '../lib/format';
 import type { Connection, LiveView } from './source';
 import { secondsSince, stateLabel, type LiveAgent } from './snapshot';
 
-export interface PauseReason {
-  id: number;
-  name: string;
-  colour: string;
-  productive: boolean;
-  max_minutes: number | null;
-  active: boolean;
-}
+export type { PauseReason };
+export { Swatch };
 
 export async function fetchPauseReasons(signal: AbortSignal): Promise<PauseReason[]> {
   const answer = await api.get<{ items: PauseReason[] }>('/api/v1/pause-reasons', signal);
@@ -62,11 +58,6 @@ export function ConnectionIndicator(props: { view: LiveView; tz: string; onRecon
       )}
     </p>
   );
-}
-
-export function Swatch(props: { colour: string | undefined }) {
-  if (!props.colour) return null;
-  return <span class="swatch" aria-hidden="true" style={{ background: props.colour }} />;
 }
 
 // The agent's state (and pause reason) with the time in state, marked when over the limit.

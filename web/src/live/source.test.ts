@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { canInflateRaw } from './inflate';
 import { ApiClient } from '../api/client';
 import { applyMessage, parseMessage, type LiveSnapshot } from './snapshot';
 import { backoffDelay, connectLive, FAILURES_BEFORE_POLLING, liveSocketUrl, POLL_MS, SOCKET_RETRY_WHILE_POLLING_MS, type LiveView, type SocketLike } from './source';
@@ -70,6 +71,8 @@ describe('backoff and addresses', () => {
   });
   it('builds the socket address on the page origin with the resume seq', () => {
     expect(liveSocketUrl({ protocol: 'https:', host: 'cb.example:8443' }, 42)).toBe('wss://cb.example:8443/api/v1/live/ws?after=42');
+    expect(liveSocketUrl({ protocol: 'http:', host: 'h' }, 7, true)).toBe('ws://h/api/v1/live/ws?after=7&compress=deflate-raw');
+    expect(liveSocketUrl({ protocol: 'http:', host: 'h' }, null, true)).toBe('ws://h/api/v1/live/ws?compress=deflate-raw');
     expect(liveSocketUrl({ protocol: 'http:', host: '127.0.0.1:8080' }, null)).toBe('ws://127.0.0.1:8080/api/v1/live/ws');
   });
 });
@@ -93,6 +96,9 @@ class FakeSocket implements SocketLike {
   }
   message(m: unknown) {
     this.onmessage?.({ data: JSON.stringify(m) });
+  }
+  binary(data: ArrayBuffer) {
+    this.onmessage?.({ data });
   }
   drop(code = 1006) {
     this.onclose?.({ code });
@@ -156,6 +162,29 @@ describe('the WebSocket live source', () => {
     expect(last()).toMatchObject({ connection: 'live', snapshot: { seq: 12 } });
     c.stop();
     expect(sockets[1]!.closed).toBe(true);
+  });
+
+  it('inflates binary messages and applies text ones behind them in order', async () => {
+    expect(canInflateRaw()).toBe(true);
+    // As the server sends a large message to ?compress=deflate-raw: raw DEFLATE, binary.
+    const packed = (m: unknown) =>
+      new Response(new Blob([JSON.stringify(m)]).stream().pipeThrough(new CompressionStream('deflate-raw' as CompressionFormat))).arrayBuffer();
+    const first = await packed(snap(10, [agent(1, 'available'), agent(2, 'available')]));
+    const third = await packed(deltas(12, [{ type: 'agent', seq: 12, agent: agent(1, 'paused', 'Lunch') }]));
+    start();
+    sockets[0]!.open();
+    sockets[0]!.binary(first);
+    // A text message arriving while the snapshot still inflates waits for it.
+    sockets[0]!.message(deltas(11, [{ type: 'agent', seq: 11, agent: agent(2, 'acw') }]));
+    sockets[0]!.binary(third);
+    expect(last().connection).toBe('connecting');
+    await vi.waitFor(() => expect(last().snapshot?.seq).toBe(12));
+    expect(last().snapshot!.agents.map((a) => a.state)).toEqual(['paused', 'acw']);
+    // Bytes that are not raw DEFLATE are skipped; the connection stays live.
+    sockets[0]!.binary(new Uint8Array([1, 2, 3]).buffer);
+    sockets[0]!.message(deltas(13, [{ type: 'agent', seq: 13, agent: agent(2, 'available') }]));
+    await vi.waitFor(() => expect(last().snapshot?.seq).toBe(13));
+    expect(last().connection).toBe('live');
   });
 
   it('accepts the first snapshot of a new connection even with a lower seq (server restart)', async () => {

@@ -2,6 +2,7 @@
 // with backoff (resuming with ?after=<last seq>), and falls back to polling GET /api/v1/live
 // when the WebSocket fails repeatedly, trying the WebSocket again now and then.
 import type { ApiClient } from '../api/client';
+import { messageText } from './inflate';
 import { applyMessage, fetchSnapshot, parseMessage, type LiveSnapshot, type LiveSource } from './snapshot';
 
 export type Connection = 'connecting' | 'live' | 'reconnecting' | 'polling';
@@ -54,10 +55,15 @@ export function backoffDelay(attempt: number, random: () => number = Math.random
   return Math.round(base * (0.8 + 0.4 * random()));
 }
 
-// The WebSocket address on the page's own origin (cookie authentication needs the same origin).
-export function liveSocketUrl(loc: { protocol: string; host: string }, after: number | null): string {
+// The WebSocket address on the page's own origin (cookie authentication needs the same origin);
+// `compress` asks for large messages as raw DEFLATE (see inflate.ts).
+export function liveSocketUrl(loc: { protocol: string; host: string }, after: number | null, compress = false): string {
   const scheme = loc.protocol === 'https:' ? 'wss:' : 'ws:';
-  return `${scheme}//${loc.host}/api/v1/live/ws${after !== null ? `?after=${after}` : ''}`;
+  const query = new URLSearchParams();
+  if (after !== null) query.set('after', String(after));
+  if (compress) query.set('compress', 'deflate-raw');
+  const q = query.toString();
+  return `${scheme}//${loc.host}/api/v1/live/ws${q ? `?${q}` : ''}`;
 }
 
 export interface LiveConnection extends LiveSource {
@@ -124,12 +130,34 @@ export function connectLive(opts: LiveOptions, onView: (v: LiveView) => void): L
       if (token) s.send(JSON.stringify({ type: 'auth', token, ...(view.snapshot ? { after: view.snapshot.seq } : {}) }));
       pingTimer = setInterval(() => s.send('{"type":"ping"}'), PING_MS);
     };
+    // Binary (compressed) messages inflate asynchronously; messages behind one wait for it, so
+    // they apply in the order they came.
+    let inflating: Promise<void> | null = null;
     s.onmessage = (ev) => {
       if (socket !== s) return;
       armSilence(SILENCE_MS);
+      if (typeof ev.data === 'string' && !inflating) {
+        handle(ev.data);
+        return;
+      }
+      const data = ev.data;
+      const done: Promise<void> = (inflating ?? Promise.resolve())
+        .then(() => messageText(data))
+        .then(
+          (text) => {
+            if (socket === s) handle(text);
+          },
+          () => undefined, // one unreadable message does not end the connection
+        )
+        .then(() => {
+          if (inflating === done) inflating = null;
+        });
+      inflating = done;
+    };
+    const handle = (text: string) => {
       let msg;
       try {
-        msg = parseMessage(String(ev.data));
+        msg = parseMessage(text);
       } catch {
         return; // one unreadable message does not end the connection
       }

@@ -125,6 +125,7 @@ export default function Audit() {
       ) : (
         <>
           <DataTable
+            stack
             caption="Audit log"
             rows={rows}
             rowKey={(a) => a.seq}

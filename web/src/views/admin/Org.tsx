@@ -1,45 +1,48 @@
-// Teams and sites: list, create, delete.
+// Teams, sites and lines of business: list, create, change a team's site and line of business,
+// delete.
 import { useState } from 'preact/hooks';
 import { api } from '../../api/client';
-import type { Page, Site, Team } from '../../api/types';
-import { useAsync } from '../../components/async';
-import { DataTable, Empty, ErrorBox, Field, Loading } from '../../components/ui';
+import type { Lob, Site, Team } from '../../api/types';
+import { DataTable, Field, fieldProps } from '../../components/ui';
 import { isValidTimeZone } from '../../lib/format';
 import { zoneChoices } from '../../state/prefs';
-import { FormCard, SaveStatus, fieldError, useSave } from './common';
+import { ConfirmButton, FormCard, ListView, RefSelect, SaveStatus, fieldError, nameOf, useList, useSave } from './common';
 
 export function Teams() {
-  const teams = useAsync((s) => api.get<Page<Team>>('/api/v1/teams?limit=500', s), []);
-  const sites = useAsync((s) => api.get<Page<Site>>('/api/v1/sites?limit=500', s).then((p) => p.items), []);
-  const [name, setName] = useState('');
-  const [siteId, setSiteId] = useState('');
+  const teams = useList<Team>('/api/v1/teams');
+  const sites = useList<Site>('/api/v1/sites');
+  const lobs = useList<Lob>('/api/v1/lobs');
+  const [form, setForm] = useState<{ name: string; site_id: number | null; lob_id: number | null }>({ name: '', site_id: null, lob_id: null });
   const save = useSave();
-  const siteName = (id: number | null) => (id === null ? '—' : (sites.data?.find((s) => s.id === id)?.name ?? `#${id}`));
+  const row = useSave();
+  const err = (field: string) => fieldError(save.error, field);
+  const update = (t: Team, patch: Partial<Team>, message: string) =>
+    void row.run(async () => {
+      await api.patch(`/api/v1/teams/${t.id}`, patch);
+      teams.reload();
+      return message;
+    });
   return (
     <>
       <FormCard
         title="New team"
         onSubmit={() =>
           void save.run(async () => {
-            const t = await api.post<Team>('/api/v1/teams', { name: name.trim(), site_id: siteId ? Number(siteId) : null });
-            setName('');
+            const t = await api.post<Team>('/api/v1/teams', { name: form.name.trim(), site_id: form.site_id, lob_id: form.lob_id });
+            setForm({ ...form, name: '' });
             teams.reload();
             return `Team ${t.name} was created.`;
           })
         }
       >
-        <Field label="Name" id="t-name" error={fieldError(save.error, 'name')}>
-          <input id="t-name" required value={name} onInput={(e) => setName(e.currentTarget.value)} />
+        <Field label="Name" id="t-name" error={err('name')}>
+          <input id="t-name" required value={form.name} onInput={(e) => setForm({ ...form, name: e.currentTarget.value })} {...fieldProps('t-name', err('name'))} />
         </Field>
-        <Field label="Site" id="t-site" error={fieldError(save.error, 'site_id')}>
-          <select id="t-site" value={siteId} onChange={(e) => setSiteId(e.currentTarget.value)}>
-            <option value="">No site</option>
-            {(sites.data ?? []).map((s) => (
-              <option key={s.id} value={String(s.id)}>
-                {s.name}
-              </option>
-            ))}
-          </select>
+        <Field label="Site" id="t-site" error={err('site_id')}>
+          <RefSelect id="t-site" items={sites.data} value={form.site_id} none="No site" onChange={(site_id) => setForm({ ...form, site_id })} />
+        </Field>
+        <Field label="Line of business" id="t-lob" error={err('lob_id')}>
+          <RefSelect id="t-lob" items={lobs.data} value={form.lob_id} none="No line of business" onChange={(lob_id) => setForm({ ...form, lob_id })} />
         </Field>
         <div class="form-actions">
           <button class="btn btn-primary" type="submit" disabled={save.busy}>
@@ -48,50 +51,67 @@ export function Teams() {
         </div>
         <SaveStatus save={save} />
       </FormCard>
-      {teams.error ? (
-        <ErrorBox error={teams.error} onRetry={teams.reload} />
-      ) : !teams.data ? (
-        <Loading />
-      ) : teams.data.items.length === 0 ? (
-        <Empty>No teams yet.</Empty>
-      ) : (
-        <DataTable
-          caption="Teams"
-          rows={teams.data.items}
-          rowKey={(t) => t.id}
-          columns={[
-            { key: 'name', label: 'Name', sort: (t) => t.name, render: (t) => t.name },
-            { key: 'site', label: 'Site', sort: (t) => siteName(t.site_id), render: (t) => siteName(t.site_id) },
-            { key: 'sup', label: 'Supervisors', align: 'end', render: (t) => t.supervisor_ids.length },
-            {
-              key: 'del',
-              label: 'Actions',
-              render: (t) => (
-                <button
-                  type="button"
-                  class="btn btn-small btn-danger"
-                  onClick={() => {
-                    if (!confirm(`Delete the team ${t.name}?`)) return;
-                    void save.run(async () => {
-                      await api.del(`/api/v1/teams/${t.id}`);
-                      teams.reload();
-                      return `Team ${t.name} was deleted.`;
-                    });
-                  }}
-                >
-                  Delete
-                </button>
-              ),
-            },
-          ]}
-        />
-      )}
+      <SaveStatus save={row} />
+      <ListView list={teams} empty="No teams yet.">
+        {(rows) => (
+          <DataTable
+            stack
+            caption="Teams"
+            rows={rows}
+            rowKey={(t) => t.id}
+            columns={[
+              { key: 'name', label: 'Name', sort: (t) => t.name, render: (t) => t.name },
+              {
+                key: 'site',
+                label: 'Site',
+                sort: (t) => nameOf(sites.data, t.site_id),
+                render: (t) => (
+                  <RefSelect label={`Site of ${t.name}`} items={sites.data} value={t.site_id} none="No site" onChange={(site_id) => update(t, { site_id }, `Team ${t.name}'s site was changed.`)} />
+                ),
+              },
+              {
+                key: 'lob',
+                label: 'Line of business',
+                sort: (t) => nameOf(lobs.data, t.lob_id),
+                render: (t) => (
+                  <RefSelect
+                    label={`Line of business of ${t.name}`}
+                    items={lobs.data}
+                    value={t.lob_id}
+                    none="None"
+                    onChange={(lob_id) => update(t, { lob_id }, `Team ${t.name}'s line of business was changed.`)}
+                  />
+                ),
+              },
+              { key: 'sup', label: 'Supervisors', align: 'end', render: (t) => t.supervisor_ids.length },
+              {
+                key: 'del',
+                label: 'Actions',
+                render: (t) => (
+                  <ConfirmButton
+                    question={`Delete the team ${t.name}?`}
+                    onConfirm={() =>
+                      void row.run(async () => {
+                        await api.del(`/api/v1/teams/${t.id}`);
+                        teams.reload();
+                        return `Team ${t.name} was deleted.`;
+                      })
+                    }
+                  >
+                    Delete<span class="visually-hidden"> {t.name}</span>
+                  </ConfirmButton>
+                ),
+              },
+            ]}
+          />
+        )}
+      </ListView>
     </>
   );
 }
 
 export function Sites() {
-  const sites = useAsync((s) => api.get<Page<Site>>('/api/v1/sites?limit=500', s), []);
+  const sites = useList<Site>('/api/v1/sites');
   const [name, setName] = useState('');
   const [tz, setTz] = useState('');
   const save = useSave();
@@ -119,7 +139,7 @@ export function Sites() {
           <input id="s-name" required value={name} onInput={(e) => setName(e.currentTarget.value)} />
         </Field>
         <Field label="Time zone" id="s-tz" error={tzProblem ?? fieldError(save.error, 'time_zone')} hint="IANA name, e.g. Europe/Berlin">
-          <input id="s-tz" list="s-tz-list" required value={tz} onInput={(e) => setTz(e.currentTarget.value)} aria-describedby="s-tz-hint" />
+          <input id="s-tz" list="s-tz-list" required value={tz} onInput={(e) => setTz(e.currentTarget.value)} {...fieldProps('s-tz', tzProblem ?? fieldError(save.error, 'time_zone'), true)} />
           <datalist id="s-tz-list">
             {zoneChoices().map((z) => (
               <option key={z} value={z} />
@@ -133,23 +153,90 @@ export function Sites() {
         </div>
         <SaveStatus save={save} />
       </FormCard>
-      {sites.error ? (
-        <ErrorBox error={sites.error} onRetry={sites.reload} />
-      ) : !sites.data ? (
-        <Loading />
-      ) : sites.data.items.length === 0 ? (
-        <Empty>No sites yet.</Empty>
-      ) : (
-        <DataTable
-          caption="Sites"
-          rows={sites.data.items}
-          rowKey={(s) => s.id}
-          columns={[
-            { key: 'name', label: 'Name', sort: (s) => s.name, render: (s) => s.name },
-            { key: 'tz', label: 'Time zone', sort: (s) => s.time_zone, render: (s) => s.time_zone },
-          ]}
-        />
-      )}
+      <ListView list={sites} empty="No sites yet.">
+        {(rows) => (
+          <DataTable
+            stack
+            caption="Sites"
+            rows={rows}
+            rowKey={(s) => s.id}
+            columns={[
+              { key: 'name', label: 'Name', sort: (s) => s.name, render: (s) => s.name },
+              { key: 'tz', label: 'Time zone', sort: (s) => s.time_zone, render: (s) => s.time_zone },
+            ]}
+          />
+        )}
+      </ListView>
+    </>
+  );
+}
+
+export function Lobs() {
+  const lobs = useList<Lob>('/api/v1/lobs');
+  const [form, setForm] = useState({ name: '', description: '' });
+  const save = useSave();
+  const row = useSave();
+  const err = (field: string) => fieldError(save.error, field);
+  return (
+    <>
+      <FormCard
+        title="New line of business"
+        onSubmit={() =>
+          void save.run(async () => {
+            const l = await api.post<Lob>('/api/v1/lobs', { name: form.name.trim(), description: form.description.trim() });
+            setForm({ name: '', description: '' });
+            lobs.reload();
+            return `Line of business ${l.name} was created.`;
+          })
+        }
+      >
+        <Field label="Name" id="l-name" error={err('name')}>
+          <input id="l-name" required value={form.name} onInput={(e) => setForm({ ...form, name: e.currentTarget.value })} {...fieldProps('l-name', err('name'))} />
+        </Field>
+        <Field label="Description" id="l-desc" error={err('description')}>
+          <input id="l-desc" maxLength={2000} value={form.description} onInput={(e) => setForm({ ...form, description: e.currentTarget.value })} {...fieldProps('l-desc', err('description'))} />
+        </Field>
+        <div class="form-actions">
+          <button class="btn btn-primary" type="submit" disabled={save.busy}>
+            Create line of business
+          </button>
+        </div>
+        <SaveStatus save={save} />
+      </FormCard>
+      <SaveStatus save={row} />
+      <ListView list={lobs} empty="No lines of business yet.">
+        {(rows) => (
+          <DataTable
+            stack
+            caption="Lines of business"
+            rows={rows}
+            rowKey={(l) => l.id}
+            initialSort={{ key: 'name', dir: 1 }}
+            columns={[
+              { key: 'name', label: 'Name', sort: (l) => l.name.toLowerCase(), render: (l) => l.name },
+              { key: 'desc', label: 'Description', render: (l) => l.description || <span class="muted">—</span> },
+              {
+                key: 'del',
+                label: 'Actions',
+                render: (l) => (
+                  <ConfirmButton
+                    question={`Delete the line of business ${l.name}?`}
+                    onConfirm={() =>
+                      void row.run(async () => {
+                        await api.del(`/api/v1/lobs/${l.id}`);
+                        lobs.reload();
+                        return `Line of business ${l.name} was deleted.`;
+                      })
+                    }
+                  >
+                    Delete<span class="visually-hidden"> {l.name}</span>
+                  </ConfirmButton>
+                ),
+              },
+            ]}
+          />
+        )}
+      </ListView>
     </>
   );
 }

@@ -1,12 +1,11 @@
 // Queue KPI settings: service-level threshold, short abandon, formula, target.
 import { useState } from 'preact/hooks';
 import { api } from '../../api/client';
-import type { Page, Queue, SlFormula } from '../../api/types';
+import type { Queue, SlFormula } from '../../api/types';
 import { SL_FORMULAS } from '../../api/types';
-import { useAsync } from '../../components/async';
-import { Drawer, Empty, ErrorBox, Field, Loading, DataTable } from '../../components/ui';
+import { DataTable, Drawer, Field } from '../../components/ui';
 import { formatPercent, humanize } from '../../lib/format';
-import { SaveStatus, fieldError, useSave } from './common';
+import { DrawerForm, ListView, fieldError, useList, useSave } from './common';
 
 function QueueForm(props: { queue: Queue; onSaved: () => void }) {
   const q = props.queue;
@@ -18,9 +17,11 @@ function QueueForm(props: { queue: Queue; onSaved: () => void }) {
   });
   const save = useSave();
   return (
-    <form
-      onSubmit={(e) => {
-        e.preventDefault();
+    <DrawerForm
+      label={`Settings of ${q.name}`}
+      submit="Save settings"
+      save={save}
+      onSubmit={() =>
         void save.run(async () => {
           await api.patch(`/api/v1/queues/${q.id}`, {
             sl_threshold_s: Number(f.sl_threshold_s),
@@ -30,8 +31,8 @@ function QueueForm(props: { queue: Queue; onSaved: () => void }) {
           });
           props.onSaved();
           return 'Saved as a new settings version.';
-        });
-      }}
+        })
+      }
     >
       <Field label="Service-level threshold (s)" id="q-threshold" error={fieldError(save.error, 'sl_threshold_s')}>
         <input id="q-threshold" type="number" min={1} step={1} required value={f.sl_threshold_s} onInput={(e) => setF({ ...f, sl_threshold_s: e.currentTarget.value })} />
@@ -51,45 +52,41 @@ function QueueForm(props: { queue: Queue; onSaved: () => void }) {
       <Field label="Target service level (%)" id="q-target" error={fieldError(save.error, 'target_sl')} hint="Empty for no target.">
         <input id="q-target" type="number" min={0} max={100} step={0.1} value={f.target} onInput={(e) => setF({ ...f, target: e.currentTarget.value })} aria-describedby="q-target-hint" />
       </Field>
-      <div class="form-actions">
-        <button type="submit" class="btn btn-primary" disabled={save.busy}>
-          Save settings
-        </button>
-      </div>
-      <SaveStatus save={save} />
-    </form>
+    </DrawerForm>
   );
 }
 
 export default function Queues() {
-  const queues = useAsync((s) => api.get<Page<Queue>>('/api/v1/queues?limit=500', s), []);
+  const queues = useList<Queue>('/api/v1/queues');
   const [editing, setEditing] = useState<Queue | null>(null);
-  if (queues.error) return <ErrorBox error={queues.error} onRetry={queues.reload} />;
-  if (!queues.data) return <Loading />;
-  if (queues.data.items.length === 0) return <Empty>No queues yet: they appear with the first imported calls.</Empty>;
   return (
     <>
-      <DataTable
-        caption="Queues"
-        rows={queues.data.items}
-        rowKey={(q) => q.id}
-        columns={[
-          { key: 'name', label: 'Queue', sort: (q) => q.name, render: (q) => q.name },
-          { key: 'th', label: 'Threshold', align: 'end', sort: (q) => q.sl_threshold_s, render: (q) => `${q.sl_threshold_s} s` },
-          { key: 'sa', label: 'Short abandon', align: 'end', render: (q) => `${q.short_abandon_s} s` },
-          { key: 'f', label: 'Formula', render: (q) => humanize(q.sl_formula) },
-          { key: 't', label: 'Target', align: 'end', render: (q) => formatPercent(q.target_sl) },
-          {
-            key: 'edit',
-            label: 'Actions',
-            render: (q) => (
-              <button type="button" class="btn btn-small" onClick={() => setEditing(q)}>
-                Edit<span class="visually-hidden"> {q.name}</span>
-              </button>
-            ),
-          },
-        ]}
-      />
+      <ListView list={queues} empty="No queues yet: they appear with the first imported calls.">
+        {(rows) => (
+          <DataTable
+            stack
+            caption="Queues"
+            rows={rows}
+            rowKey={(q) => q.id}
+            columns={[
+              { key: 'name', label: 'Queue', sort: (q) => q.name, render: (q) => q.name },
+              { key: 'th', label: 'Threshold', align: 'end', sort: (q) => q.sl_threshold_s, render: (q) => `${q.sl_threshold_s} s` },
+              { key: 'sa', label: 'Short abandon', align: 'end', render: (q) => `${q.short_abandon_s} s` },
+              { key: 'f', label: 'Formula', render: (q) => humanize(q.sl_formula) },
+              { key: 't', label: 'Target', align: 'end', render: (q) => formatPercent(q.target_sl) },
+              {
+                key: 'edit',
+                label: 'Actions',
+                render: (q) => (
+                  <button type="button" class="btn btn-small" onClick={() => setEditing(q)}>
+                    Edit<span class="visually-hidden"> {q.name}</span>
+                  </button>
+                ),
+              },
+            ]}
+          />
+        )}
+      </ListView>
       <Drawer title={editing ? `Queue ${editing.name}` : 'Queue'} open={editing !== null} onClose={() => setEditing(null)}>
         {editing && <QueueForm queue={editing} onSaved={queues.reload} />}
       </Drawer>

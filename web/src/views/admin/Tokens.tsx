@@ -1,17 +1,16 @@
 // API tokens: create (the token is shown once), list, revoke.
 import { useState } from 'preact/hooks';
 import { api } from '../../api/client';
-import type { ApiToken, Page } from '../../api/types';
-import { useAsync } from '../../components/async';
-import { DataTable, Empty, ErrorBox, Field, Loading, Notice } from '../../components/ui';
+import type { ApiToken } from '../../api/types';
+import { DataTable, Field, Notice } from '../../components/ui';
 import { formatDateTime } from '../../lib/format';
 import { timeZone } from '../../state/prefs';
 import { useStore } from '../../state/store';
-import { FormCard, SaveStatus, fieldError, useSave } from './common';
+import { ConfirmButton, FormCard, ListView, SaveStatus, fieldError, useList, useSave } from './common';
 
 export default function Tokens() {
   const tz = useStore(timeZone);
-  const tokens = useAsync((s) => api.get<Page<ApiToken>>('/api/v1/tokens?limit=500', s), []);
+  const tokens = useList<ApiToken>('/api/v1/tokens');
   const [name, setName] = useState('');
   const [scopes, setScopes] = useState<string[]>(['ingest']);
   const [created, setCreated] = useState<string | null>(null);
@@ -53,48 +52,43 @@ export default function Tokens() {
           The new token — shown only now, copy it: <code class="secret">{created}</code>
         </Notice>
       )}
-      {tokens.error ? (
-        <ErrorBox error={tokens.error} onRetry={tokens.reload} />
-      ) : !tokens.data ? (
-        <Loading />
-      ) : tokens.data.items.length === 0 ? (
-        <Empty>No API tokens.</Empty>
-      ) : (
-        <DataTable
-          caption="API tokens"
-          rows={tokens.data.items}
-          rowKey={(t) => t.id}
-          columns={[
-            { key: 'name', label: 'Name', sort: (t) => t.name, render: (t) => t.name },
-            { key: 'scopes', label: 'Scopes', render: (t) => t.scopes.join(', ') },
-            { key: 'created', label: 'Created', sort: (t) => t.created_at, render: (t) => formatDateTime(t.created_at, tz) },
-            { key: 'used', label: 'Last used', render: (t) => formatDateTime(t.last_used_at, tz) },
-            {
-              key: 'state',
-              label: 'Status',
-              render: (t) =>
-                t.revoked_at ? (
-                  <span class="badge badge-failed">Revoked</span>
-                ) : (
-                  <button
-                    type="button"
-                    class="btn btn-small btn-danger"
-                    onClick={() => {
-                      if (!confirm(`Revoke the token ${t.name}? Systems using it stop working.`)) return;
-                      void save.run(async () => {
-                        await api.del(`/api/v1/tokens/${t.id}`);
-                        tokens.reload();
-                        return `${t.name} was revoked.`;
-                      });
-                    }}
-                  >
-                    Revoke
-                  </button>
-                ),
-            },
-          ]}
-        />
-      )}
+      <ListView list={tokens} empty="No API tokens.">
+        {(rows) => (
+          <DataTable
+            stack
+            caption="API tokens"
+            rows={rows}
+            rowKey={(t) => t.id}
+            columns={[
+              { key: 'name', label: 'Name', sort: (t) => t.name, render: (t) => t.name },
+              { key: 'scopes', label: 'Scopes', render: (t) => t.scopes.join(', ') },
+              { key: 'created', label: 'Created', sort: (t) => t.created_at, render: (t) => formatDateTime(t.created_at, tz) },
+              { key: 'used', label: 'Last used', render: (t) => formatDateTime(t.last_used_at, tz) },
+              {
+                key: 'state',
+                label: 'Status',
+                render: (t) =>
+                  t.revoked_at ? (
+                    <span class="badge badge-failed">Revoked</span>
+                  ) : (
+                    <ConfirmButton
+                      question={`Revoke the token ${t.name}? Systems using it stop working.`}
+                      onConfirm={() =>
+                        void save.run(async () => {
+                          await api.del(`/api/v1/tokens/${t.id}`);
+                          tokens.reload();
+                          return `${t.name} was revoked.`;
+                        })
+                      }
+                    >
+                      Revoke<span class="visually-hidden"> {t.name}</span>
+                    </ConfirmButton>
+                  ),
+              },
+            ]}
+          />
+        )}
+      </ListView>
     </>
   );
 }

@@ -1,36 +1,38 @@
+// Users: create (with an initial password), search and filter, change role and team,
+// deactivate (which ends their sessions) and reactivate.
 import { useState } from 'preact/hooks';
 import { api } from '../../api/client';
-import type { Page, Team, User } from '../../api/types';
+import type { Team, User } from '../../api/types';
 import { ROLES } from '../../api/types';
-import { useAsync } from '../../components/async';
-import { DataTable, Empty, ErrorBox, Field, Loading } from '../../components/ui';
+import { DataTable, Field, fieldProps } from '../../components/ui';
 import { humanize } from '../../lib/format';
-import { FormCard, SaveStatus, fieldError, useSave } from './common';
+import { ALL_PEOPLE, FormCard, ListView, PeopleFilters, RefSelect, SaveStatus, fieldError, isFiltered, nameOf, peopleQuery, useDebounced, useList, useSave } from './common';
 
-const EMPTY = { email: '', name: '', role: 'agent', team_id: '', password: '' };
+const EMPTY = { email: '', name: '', role: 'agent', team_id: null as number | null, password: '' };
 
 export default function Users() {
-  const users = useAsync((s) => api.get<Page<User>>('/api/v1/users?limit=500', s), []);
-  const teams = useAsync((s) => api.get<Page<Team>>('/api/v1/teams?limit=500', s).then((p) => p.items), []);
+  const [filter, setFilter] = useState(ALL_PEOPLE);
+  const search = useDebounced(filter.search);
+  const users = useList<User>('/api/v1/users', peopleQuery({ ...filter, search }));
+  const teams = useList<Team>('/api/v1/teams');
   const [form, setForm] = useState(EMPTY);
   const create = useSave();
   const row = useSave();
-  const teamName = (id: number | null) => (id === null ? '—' : (teams.data?.find((t) => t.id === id)?.name ?? `#${id}`));
+  const err = (field: string) => fieldError(create.error, field);
 
   const submit = () =>
-    void create
-      .run(async () => {
-        const u = await api.post<User>('/api/v1/users', {
-          email: form.email.trim(),
-          name: form.name.trim(),
-          role: form.role,
-          team_id: form.team_id ? Number(form.team_id) : null,
-          password: form.password,
-        });
-        setForm(EMPTY);
-        users.reload();
-        return `${u.name} (${u.email}) can now sign in.`;
+    void create.run(async () => {
+      const u = await api.post<User>('/api/v1/users', {
+        email: form.email.trim(),
+        name: form.name.trim(),
+        role: form.role,
+        team_id: form.team_id,
+        password: form.password,
       });
+      setForm(EMPTY);
+      users.reload();
+      return `${u.name} (${u.email}) can now sign in.`;
+    });
 
   const update = (u: User, patch: Partial<User>, message: string) =>
     void row.run(async () => {
@@ -42,13 +44,13 @@ export default function Users() {
   return (
     <>
       <FormCard title="New user" onSubmit={submit}>
-        <Field label="E-mail" id="u-email" error={fieldError(create.error, 'email')}>
-          <input id="u-email" type="email" required autocomplete="off" value={form.email} onInput={(e) => setForm({ ...form, email: e.currentTarget.value })} />
+        <Field label="E-mail" id="u-email" error={err('email')}>
+          <input id="u-email" type="email" required autocomplete="off" value={form.email} onInput={(e) => setForm({ ...form, email: e.currentTarget.value })} {...fieldProps('u-email', err('email'))} />
         </Field>
-        <Field label="Name" id="u-name" error={fieldError(create.error, 'name')}>
-          <input id="u-name" required value={form.name} onInput={(e) => setForm({ ...form, name: e.currentTarget.value })} />
+        <Field label="Name" id="u-name" error={err('name')}>
+          <input id="u-name" required value={form.name} onInput={(e) => setForm({ ...form, name: e.currentTarget.value })} {...fieldProps('u-name', err('name'))} />
         </Field>
-        <Field label="Role" id="u-role" error={fieldError(create.error, 'role')}>
+        <Field label="Role" id="u-role" error={err('role')}>
           <select id="u-role" value={form.role} onChange={(e) => setForm({ ...form, role: e.currentTarget.value })}>
             {ROLES.map((r) => (
               <option key={r} value={r}>
@@ -57,18 +59,18 @@ export default function Users() {
             ))}
           </select>
         </Field>
-        <Field label="Team" id="u-team" error={fieldError(create.error, 'team_id')}>
-          <select id="u-team" value={form.team_id} onChange={(e) => setForm({ ...form, team_id: e.currentTarget.value })}>
-            <option value="">No team</option>
-            {(teams.data ?? []).map((t) => (
-              <option key={t.id} value={String(t.id)}>
-                {t.name}
-              </option>
-            ))}
-          </select>
+        <Field label="Team" id="u-team" error={err('team_id')}>
+          <RefSelect id="u-team" items={teams.data} value={form.team_id} none="No team" onChange={(team_id) => setForm({ ...form, team_id })} />
         </Field>
-        <Field label="Initial password" id="u-password" error={fieldError(create.error, 'password')} hint="12+ characters with an upper-case letter, a digit and a special character.">
-          <input id="u-password" type="password" autocomplete="new-password" value={form.password} onInput={(e) => setForm({ ...form, password: e.currentTarget.value })} aria-describedby="u-password-hint" />
+        <Field label="Initial password" id="u-password" error={err('password')} hint="12+ characters with an upper-case letter, a digit and a special character.">
+          <input
+            id="u-password"
+            type="password"
+            autocomplete="new-password"
+            value={form.password}
+            onInput={(e) => setForm({ ...form, password: e.currentTarget.value })}
+            {...fieldProps('u-password', err('password'), true)}
+          />
         </Field>
         <div class="form-actions">
           <button class="btn btn-primary" type="submit" disabled={create.busy}>
@@ -77,73 +79,60 @@ export default function Users() {
         </div>
         <SaveStatus save={create} title="The user was not created." />
       </FormCard>
+      <PeopleFilters label="Filter users" searchLabel="Search by name or e-mail" idPrefix="uf" value={filter} teams={teams.data} onChange={setFilter} />
       <SaveStatus save={row} />
-      {users.error ? (
-        <ErrorBox error={users.error} onRetry={users.reload} />
-      ) : !users.data ? (
-        <Loading />
-      ) : users.data.items.length === 0 ? (
-        <Empty>No users.</Empty>
-      ) : (
-        <DataTable
-          caption="Users"
-          rows={users.data.items}
-          rowKey={(u) => u.id}
-          initialSort={{ key: 'name', dir: 1 }}
-          columns={[
-            { key: 'name', label: 'Name', sort: (u) => u.name.toLowerCase(), render: (u) => u.name },
-            { key: 'email', label: 'E-mail', sort: (u) => u.email, render: (u) => u.email },
-            {
-              key: 'role',
-              label: 'Role',
-              sort: (u) => u.role,
-              render: (u) => (
-                <select aria-label={`Role of ${u.name}`} value={u.role} onChange={(e) => update(u, { role: e.currentTarget.value as User['role'] }, `${u.name} is now ${humanize(e.currentTarget.value)}.`)}>
-                  {ROLES.map((r) => (
-                    <option key={r} value={r}>
-                      {humanize(r)}
-                    </option>
-                  ))}
-                </select>
-              ),
-            },
-            {
-              key: 'team',
-              label: 'Team',
-              sort: (u) => teamName(u.team_id),
-              render: (u) => (
-                <select
-                  aria-label={`Team of ${u.name}`}
-                  value={u.team_id === null ? '' : String(u.team_id)}
-                  onChange={(e) => update(u, { team_id: e.currentTarget.value ? Number(e.currentTarget.value) : null }, `${u.name}'s team was changed.`)}
-                >
-                  <option value="">No team</option>
-                  {(teams.data ?? []).map((t) => (
-                    <option key={t.id} value={String(t.id)}>
-                      {t.name}
-                    </option>
-                  ))}
-                </select>
-              ),
-            },
-            { key: 'active', label: 'Status', sort: (u) => (u.active ? 0 : 1), render: (u) => (u.active ? 'Active' : <span class="badge badge-failed">Deactivated</span>) },
-            {
-              key: 'action',
-              label: 'Actions',
-              render: (u) =>
-                u.active ? (
-                  <button type="button" class="btn btn-small" onClick={() => update(u, { active: false }, `${u.name} was deactivated; their sessions ended.`)}>
-                    Deactivate
-                  </button>
-                ) : (
-                  <button type="button" class="btn btn-small" onClick={() => update(u, { active: true }, `${u.name} was reactivated.`)}>
-                    Reactivate
-                  </button>
+      <ListView list={users} empty={isFiltered(filter) ? 'No users match the filters.' : 'No users.'}>
+        {(rows) => (
+          <DataTable
+            stack
+            caption="Users"
+            rows={rows}
+            rowKey={(u) => u.id}
+            initialSort={{ key: 'name', dir: 1 }}
+            columns={[
+              { key: 'name', label: 'Name', sort: (u) => u.name.toLowerCase(), render: (u) => u.name },
+              { key: 'email', label: 'E-mail', sort: (u) => u.email, render: (u) => u.email },
+              {
+                key: 'role',
+                label: 'Role',
+                sort: (u) => u.role,
+                render: (u) => (
+                  <select aria-label={`Role of ${u.name}`} value={u.role} onChange={(e) => update(u, { role: e.currentTarget.value as User['role'] }, `${u.name} is now ${humanize(e.currentTarget.value)}.`)}>
+                    {ROLES.map((r) => (
+                      <option key={r} value={r}>
+                        {humanize(r)}
+                      </option>
+                    ))}
+                  </select>
                 ),
-            },
-          ]}
-        />
-      )}
+              },
+              {
+                key: 'team',
+                label: 'Team',
+                sort: (u) => nameOf(teams.data, u.team_id),
+                render: (u) => (
+                  <RefSelect label={`Team of ${u.name}`} items={teams.data} value={u.team_id} none="No team" onChange={(team_id) => update(u, { team_id }, `${u.name}'s team was changed.`)} />
+                ),
+              },
+              { key: 'active', label: 'Status', sort: (u) => (u.active ? 0 : 1), render: (u) => (u.active ? 'Active' : <span class="badge badge-failed">Deactivated</span>) },
+              {
+                key: 'action',
+                label: 'Actions',
+                render: (u) =>
+                  u.active ? (
+                    <button type="button" class="btn btn-small" onClick={() => update(u, { active: false }, `${u.name} was deactivated; their sessions ended.`)}>
+                      Deactivate<span class="visually-hidden"> {u.name}</span>
+                    </button>
+                  ) : (
+                    <button type="button" class="btn btn-small" onClick={() => update(u, { active: true }, `${u.name} was reactivated.`)}>
+                      Reactivate<span class="visually-hidden"> {u.name}</span>
+                    </button>
+                  ),
+              },
+            ]}
+          />
+        )}
+      </ListView>
     </>
   );
 }
