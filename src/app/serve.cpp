@@ -152,6 +152,25 @@ Status EnsureDemoTenant(App& app) {
       if (!agent) return agent.error();
     }
   }
+  // The rest of the simulated floor (Local/a1002 … a1012 in the demo traffic), named, in two
+  // teams: the supervisor leads Blue, the manager sees both.
+  auto orange = app.org().Create(op, Team{.name = "Orange", .site_id = site->id}, ctx);
+  if (!orange) return orange.error();
+  static constexpr const char* kNames[] = {"Maria Lopez",  "James Okafor", "Sofia Rossi",
+                                           "Liam Becker",  "Aisha Khan",   "Noah Fischer",
+                                           "Emma Dubois",  "Lukas Novak",  "Chloe Martin",
+                                           "Mateo Silva",  "Hana Sato"};
+  int number = 1002;
+  for (const char* name : kNames) {
+    const int64_t team_id = number <= 1006 ? team->id : orange->id;
+    auto agent = app.org().Create(
+        op,
+        Agent{.name = name,
+              .team_id = team_id,
+              .pbx_ids = {"Local/a" + std::to_string(number++) + "@agents/n"}},
+        ctx);
+    if (!agent) return agent.error();
+  }
   std::fflush(stdout);
   return Status::Ok();
 }

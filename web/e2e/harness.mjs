@@ -2,7 +2,7 @@
 // directory, launches Debian's Chromium through playwright-core, runs the tests in order and
 // prints "N passed, N failed". Output (screenshots, downloads) goes to build/web-e2e/.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -101,6 +101,8 @@ export async function runTests(allTests) {
   const only = process.env.CALLBOARD_E2E_ONLY;
   const tests = only ? allTests.filter(([name]) => name.includes(only)) : allTests;
   mkdirSync(outDir, { recursive: true });
+  // Failure screenshots of an earlier run would pass for this one's.
+  for (const f of readdirSync(outDir)) if (f.startsWith('failed-')) rmSync(join(outDir, f));
   let server;
   let browser;
   let passed = 0;

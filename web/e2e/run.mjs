@@ -144,6 +144,12 @@ const tests = [
           assertEqual(status, 403, 'GET /api/v1/users as agent');
           await page.goto('/home');
           await page.getByRole('heading', { name: 'Today' }).waitFor();
+          // The demo's calls carry no FCR or rating: a note, not a misleading 0 %.
+          assertEqual(
+            await page.locator('.kpi-note').allInnerTexts(),
+            ['No first-contact resolution or satisfaction data yet.', 'No first-contact resolution or satisfaction data yet.'],
+            'agent home without FCR and CSAT',
+          );
           await checkA11y(page, 'agent home');
         }
         await signOut(page);
@@ -498,15 +504,43 @@ const tests = [
     },
   ],
   [
-    'lines of business are created and given to a team',
-    async ({ page }) => {
+    'lines of business are created, edited and given to a team',
+    async ({ page, base }) => {
       await signInAs(page, 'admin');
       await page.goto('/admin/lobs');
-      await page.locator('#l-name').fill('Retail banking');
-      await page.locator('#l-desc').fill('Card and account questions');
-      await page.getByRole('button', { name: 'Create line of business' }).click();
-      await page.getByText('Line of business Retail banking was created.').waitFor();
+      const create = async (name, description) => {
+        await page.getByRole('button', { name: 'New line of business' }).click();
+        const form = page.getByRole('form', { name: 'New line of business' });
+        await form.locator('#l-name').fill(name);
+        await form.locator('#l-desc').fill(description);
+        await form.getByRole('button', { name: 'Create line of business' }).click();
+        await page.getByText(`Line of business ${name} was created.`).waitFor();
+      };
+      await create('Retail', 'Cards');
+      await create('Loans', '');
+      await page.getByRole('cell', { name: 'Cards', exact: true }).waitFor();
+
+      // Edit in the drawer with the keyboard: the fields hold the stored values.
+      await page.getByRole('button', { name: 'Edit Retail', exact: true }).focus();
+      await page.keyboard.press('Enter');
+      const edit = page.getByRole('form', { name: 'Edit Retail' });
+      await edit.waitFor();
+      assertEqual([await edit.locator('#l-name').inputValue(), await edit.locator('#l-desc').inputValue()], ['Retail', 'Cards'], 'the form shows the stored values');
+      await checkA11y(page, 'line of business form');
+      // A name another line of business has: refused by the server, shown beside the field.
+      await edit.locator('#l-name').fill('Loans');
+      await edit.getByRole('button', { name: 'Save line of business' }).click();
+      assertEqual(await edit.locator('#l-name-error').innerText(), 'already in use', 'duplicate name beside its field');
+      assertEqual(await edit.locator('#l-name').getAttribute('aria-invalid'), 'true', 'duplicate name marked invalid');
+      await edit.locator('#l-name').fill('Retail banking');
+      await edit.locator('#l-desc').fill('Card and account questions');
+      await edit.locator('#l-desc').press('Tab');
+      await page.keyboard.press('Enter');
+      await page.getByText('Line of business Retail banking was saved.').waitFor();
       await page.getByRole('cell', { name: 'Card and account questions' }).waitFor();
+      assertEqual(await page.getByRole('cell', { name: 'Retail', exact: true }).count(), 0, 'the old name is gone');
+      const stored = (await (await apiAs(base, 'admin'))('GET', '/api/v1/lobs')).body.items.map((l) => [l.name, l.description]);
+      assert(stored.some(([n, d]) => n === 'Retail banking' && d === 'Card and account questions'), `stored: ${JSON.stringify(stored)}`);
       await checkA11y(page, 'lines of business');
       await page.goto('/admin/teams');
       const select = page.getByRole('combobox', { name: 'Line of business of Blue' });
@@ -647,6 +681,8 @@ const tests = [
         await available.focus();
         await page.keyboard.press('Enter');
         await tile.locator('.chip-available').waitFor({ timeout: 2000 });
+        // The agent's own page learns it from its own socket, which may come a moment later.
+        await page.locator('[aria-pressed="true"]', { hasText: 'Available' }).waitFor({ timeout: 2000 });
         assertEqual(await available.getAttribute('aria-pressed'), 'true', 'Available marked as current');
       } finally {
         await supervisor.close();
@@ -702,6 +738,92 @@ const tests = [
     },
   ],
   [
+    'agent home: FCR, CSAT and the week chart from calls posted with their survey results',
+    async ({ page, base }) => {
+      // An ingest token, and five answered calls of the demo agent (PBX identity of the demo
+      // tenant) a few minutes ago, posted as calls-json with their FCR and CSAT.
+      const admin = await apiAs(base, 'admin');
+      const token = await admin('POST', '/api/v1/tokens', { name: 'e2e-survey', scopes: ['ingest'] });
+      assertEqual(token.status, 201, `ingest token: ${JSON.stringify(token.body)}`);
+      // Today in the browser's zone (the app's default): never before local midnight.
+      const now = Date.now();
+      const midnight = new Date(now).setHours(0, 0, 0, 0);
+      const first = Math.max(now - 10 * 60_000, midnight + 1000);
+      const survey = [
+        { fcr: true, csat: 5 },
+        { fcr: true, csat: 4 },
+        { fcr: false, csat: 2 },
+        {},
+        { fcr: true },
+      ];
+      const iso = (ms) => new Date(ms).toISOString();
+      const lines = survey.map((s, i) => {
+        const start = first + i * 60_000;
+        return JSON.stringify({
+          pbx_call_id: `e2e-survey-${now}-${i}`,
+          direction: 'inbound',
+          queue: 'sales',
+          agent: 'Local/a1001@agents/n',
+          caller: `+4930555000${i}`,
+          started_at: iso(start),
+          answered_at: iso(start + 5000),
+          ended_at: iso(start + 65_000),
+          outcome: 'answered',
+          ...s,
+        });
+      });
+      const posted = await fetch(base + '/api/v1/ingest/calls-json?source=e2e-survey', {
+        method: 'POST',
+        headers: { Authorization: 'Bearer ' + token.body.token },
+        body: lines.join('\n') + '\n',
+      });
+      const summary = await posted.json();
+      assertEqual([posted.status, summary.accepted, summary.rejected], [200, 5, 0], `calls posted: ${JSON.stringify(summary)}`);
+
+      await signInAs(page, 'agent');
+      await waitLive(page);
+      const card = (title) => page.getByRole('region', { name: title, exact: true });
+      await card('This week').waitFor();
+      // FCR 3 of the 4 calls with a known result = 75 %; CSAT (5 + 4 + 2) / 3 = 3.67. The
+      // demo's own calls have neither, so today and the week agree.
+      for (const title of ['Today', 'This week']) {
+        const fcr = (await card(title).getByTestId('fcr').locator('dd').innerText()).replace(/\s+/g, ' ');
+        assert(/^75[.,]0 ?% 3 of 4 calls$/.test(fcr), `${title}: FCR shown as "${fcr}"`);
+        const csat = (await card(title).getByTestId('csat').locator('dd').innerText()).replace(/\s+/g, ' ');
+        assert(/^3[.,]7 \/ 5 3 ratings$/.test(csat), `${title}: CSAT shown as "${csat}"`);
+        assertEqual(await card(title).locator('.kpi-note').count(), 0, `${title}: no "no data" note`);
+      }
+
+      // The week chart: drawn (a canvas), and its figures in the table for screen readers.
+      const trend = page.getByRole('region', { name: 'My week by day' });
+      await trend.locator('[data-testid="trend-plot"] canvas').first().waitFor();
+      const box = await trend.locator('[data-testid="trend-plot"]').boundingBox();
+      assert(box && box.width > 300 && box.height >= 200, `chart size ${JSON.stringify(box)}`);
+      const rows = await trend.locator('[data-testid="trend-table"] tbody tr').evaluateAll((trs) =>
+        trs.map((tr) => [...tr.children].map((c) => c.textContent.trim())),
+      );
+      assertEqual(rows.length, 7, 'seven days in the chart table');
+      const answered = async (title) => Number((await card(title).locator('dt', { hasText: 'Calls answered' }).locator('xpath=following-sibling::dd').innerText()).replace(/\D/g, ''));
+      const todayRow = rows.findIndex((r) => r[0].endsWith('(today)'));
+      assertEqual(todayRow, (new Date(now).getDay() + 6) % 7, 'today is marked on its weekday (Monday first)');
+      assertEqual(Number(rows[todayRow][1].replace(/\D/g, '')), await answered('Today'), "today's bar = today's calls answered");
+      assert(Number(rows[todayRow][1].replace(/\D/g, '')) >= 5, 'the posted calls are among today\'s');
+      const weekSum = rows.slice(0, todayRow + 1).reduce((s, r) => s + Number(r[1].replace(/\D/g, '')), 0);
+      assertEqual(weekSum, await answered('This week'), "the days add up to the week's calls answered");
+      for (const r of rows.slice(todayRow + 1)) assertEqual(r.slice(1), ['not yet', 'not yet'], `${r[0]} after today`);
+      await checkA11y(page, 'agent home with FCR, CSAT and the week chart');
+
+      // Screenshots at 1280 and 390 px; no sideways scrolling on the phone.
+      await page.screenshot({ path: join(outDir, 'agent-home-1280.png'), fullPage: true });
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.waitForFunction(() => (document.querySelector('[data-testid="trend-plot"] canvas')?.getBoundingClientRect().width ?? 999) < 360);
+      await page.screenshot({ path: join(outDir, 'agent-home-390.png'), fullPage: true });
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert(overflow <= 0, `agent home: no horizontal scrolling at 390 px (overflow ${overflow} px)`);
+      await checkA11y(page, 'agent home at 390 px');
+    },
+  ],
+  [
     'alerts appear live and are acknowledged; screenshots of the live pages',
     async ({ page, browser, base }) => {
       // A pause reason of one minute and every agent paused on it: pause-overrun alerts within
@@ -716,15 +838,11 @@ const tests = [
       }
       const pausedAt = Date.now();
 
-      // Meanwhile: the agent home with live data, at 1280 and 390 px.
+      // Meanwhile: the agent's pages on a phone (the agent home's screenshots are taken above).
       await signInAs(page, 'agent');
       await waitLive(page);
       await page.getByRole('heading', { name: 'This week' }).waitFor();
-      await page.screenshot({ path: join(outDir, 'agent-home-1280.png'), fullPage: true });
       await page.setViewportSize({ width: 390, height: 844 });
-      await page.screenshot({ path: join(outDir, 'agent-home-390.png'), fullPage: true });
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-      assert(overflow <= 0, `agent home: no horizontal scrolling at 390 px (overflow ${overflow} px)`);
       await page.getByRole('button', { name: 'Menu' }).click();
       await page.locator('#nav').getByRole('link', { name: 'Calls' }).click();
       await page.locator('table tbody tr').first().waitFor();

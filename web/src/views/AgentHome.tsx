@@ -1,15 +1,20 @@
 // An agent's start page: my live status (with the control to change it), my figures today and
-// this week, my latest calls.
+// this week with a chart of the week by day, my latest calls.
+import { useMemo } from 'preact/hooks';
 import { api, queryString } from '../api/client';
 import type { Call, Page } from '../api/types';
 import { useAsync } from '../components/async';
+import { lazyView } from '../components/lazy';
 import { DataTable, Empty, ErrorBox, Loading, PageHeader, useFocusTitle } from '../components/ui';
-import { formatDate, formatDuration, formatShortDateTime, formatNumber, humanize, mondayOf, zonedDate, zonedToUtc } from '../lib/format';
+import { formatDate, formatDuration, formatShortDateTime, formatNumber, formatPercent, humanize, mondayOf, zonedDate, zonedToUtc } from '../lib/format';
 import { session } from '../state/session';
 import { timeZone } from '../state/prefs';
 import { useStore } from '../state/store';
 import { MyStatus } from '../live/MyStatus';
-import { myKpis, type MyKpis } from './home/kpis';
+import { myKpis, weekTrend, type DayTrend, type MyKpis } from './home/kpis';
+
+// uPlot stays out of this chunk: the chart loads after the figures (the reports share it).
+const TrendChart = lazyView<{ days: DayTrend[]; labels: string[] }>(() => import('./home/TrendChart'));
 
 const MAX_PAGES = 10; // 5,000 calls: more than any agent handles in a week
 
@@ -55,7 +60,91 @@ function KpiCard(props: { title: string; k: MyKpis }) {
           <dt>Callers' average wait</dt>
           <dd>{formatDuration(k.avg_wait_s)}</dd>
         </div>
+        {k.fcr_rate !== null && (
+          <div data-testid="fcr">
+            <dt>First-contact resolution</dt>
+            <dd>
+              {formatPercent(k.fcr_rate)}
+              <span class="kpi-sub">
+                {formatNumber(k.fcr_yes)} of {formatNumber(k.fcr_known)} {k.fcr_known === 1 ? 'call' : 'calls'}
+              </span>
+            </dd>
+          </div>
+        )}
+        {k.csat_avg !== null && (
+          <div data-testid="csat">
+            <dt>Satisfaction (CSAT)</dt>
+            <dd>
+              {formatNumber(k.csat_avg, undefined, 1)}
+              <span class="kpi-unit"> / 5</span>
+              <span class="kpi-sub">
+                {formatNumber(k.csat_n)} {k.csat_n === 1 ? 'rating' : 'ratings'}
+              </span>
+            </dd>
+          </div>
+        )}
       </dl>
+      {(k.fcr_rate === null || k.csat_avg === null) && (
+        <p class="muted small kpi-note">
+          {k.fcr_rate === null && k.csat_avg === null
+            ? 'No first-contact resolution or satisfaction data yet.'
+            : k.fcr_rate === null
+              ? 'No first-contact resolution data yet.'
+              : 'No satisfaction ratings yet.'}
+        </p>
+      )}
+    </section>
+  );
+}
+
+const dayLabel = (date: string, weekday: 'short' | 'long') =>
+  new Intl.DateTimeFormat(undefined, weekday === 'short' ? { weekday, timeZone: 'UTC' } : { weekday, day: 'numeric', month: 'short', timeZone: 'UTC' }).format(
+    new Date(date + 'T12:00:00Z'),
+  );
+
+// The week by day: a chart, and the same figures as a table for screen readers.
+function WeekTrend(props: { days: DayTrend[]; today: string }) {
+  // The chart is drawn again when its inputs change: keep the labels the same array.
+  const labels = useMemo(() => props.days.map((d) => dayLabel(d.date, 'short')), [props.days]);
+  return (
+    <section class="card trend" aria-labelledby="trend-title">
+      <h2 id="trend-title">My week by day</h2>
+      <ul class="chart-legend" aria-hidden="true">
+        <li>
+          <span class="key key-bar" />
+          Calls handled (left scale)
+        </li>
+        <li>
+          <span class="key key-line" />
+          Average handling time (right scale)
+        </li>
+      </ul>
+      <TrendChart days={props.days} labels={labels} />
+      {/* A table is at least as wide as its content: the hidden box around it clips it. */}
+      <div class="visually-hidden">
+        <table data-testid="trend-table">
+          <caption>My week by day: calls handled and average handling time</caption>
+          <thead>
+            <tr>
+              <th scope="col">Day</th>
+              <th scope="col">Calls handled</th>
+              <th scope="col">Average handling time</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.days.map((d) => (
+              <tr key={d.date}>
+                <th scope="row">
+                  {dayLabel(d.date, 'long')}
+                  {d.date === props.today ? ' (today)' : ''}
+                </th>
+                <td>{d.handled === null ? 'not yet' : formatNumber(d.handled)}</td>
+                <td>{d.handled === null ? 'not yet' : formatDuration(d.aht_s)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </section>
   );
 }
@@ -72,7 +161,7 @@ export default function AgentHome() {
       const dayStart = zonedToUtc(today, tz)!;
       const calls = await callsSince(weekStart, signal);
       const todays = calls.filter((c) => Date.parse(c.started_at) >= dayStart.getTime());
-      return { calls, today: myKpis(todays), week: myKpis(calls) };
+      return { calls, today: myKpis(todays), week: myKpis(calls), trend: weekTrend(calls, week, today, tz) };
     },
     [tz, today],
   );
@@ -90,6 +179,7 @@ export default function AgentHome() {
             <KpiCard title="Today" k={data.data.today} />
             <KpiCard title="This week" k={data.data.week} />
           </div>
+          <WeekTrend days={data.data.trend} today={today} />
           <section aria-labelledby="recent-title">
             <h2 id="recent-title">My latest calls</h2>
             {data.data.calls.length === 0 ? (
@@ -97,6 +187,7 @@ export default function AgentHome() {
             ) : (
               <DataTable
                 caption="My latest calls"
+                stack
                 rows={[...data.data.calls].sort((a, b) => b.started_at.localeCompare(a.started_at)).slice(0, 10)}
                 rowKey={(c) => c.id}
                 columns={[

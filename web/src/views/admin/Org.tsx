@@ -1,12 +1,12 @@
 // Teams, sites and lines of business: list, create, change a team's site and line of business,
-// delete.
+// edit a line of business in a drawer, delete.
 import { useState } from 'preact/hooks';
 import { api } from '../../api/client';
 import type { Lob, Site, Team } from '../../api/types';
-import { DataTable, Field, fieldProps } from '../../components/ui';
+import { DataTable, Drawer, Field, fieldProps } from '../../components/ui';
 import { isValidTimeZone } from '../../lib/format';
 import { zoneChoices } from '../../state/prefs';
-import { ConfirmButton, FormCard, ListView, RefSelect, SaveStatus, fieldError, nameOf, useList, useSave } from './common';
+import { ConfirmButton, DrawerForm, FormCard, ListView, RefSelect, SaveStatus, fieldError, nameOf, useList, useSave, type Editing } from './common';
 
 export function Teams() {
   const teams = useList<Team>('/api/v1/teams');
@@ -171,38 +171,53 @@ export function Sites() {
   );
 }
 
+function LobForm(props: { lob: Lob | null; onSaved: (message: string) => void }) {
+  const l = props.lob;
+  const [f, setF] = useState({ name: l?.name ?? '', description: l?.description ?? '' });
+  const save = useSave();
+  const err = (field: string) => fieldError(save.error, field);
+  const submit = () =>
+    void save.run(async () => {
+      const body = { name: f.name.trim(), description: f.description.trim() };
+      const saved = l ? await api.patch<Lob>(`/api/v1/lobs/${l.id}`, body) : await api.post<Lob>('/api/v1/lobs', body);
+      props.onSaved(l ? `Line of business ${saved.name} was saved.` : `Line of business ${saved.name} was created.`);
+    });
+  return (
+    <DrawerForm
+      label={l ? `Edit ${l.name}` : 'New line of business'}
+      submit={l ? 'Save line of business' : 'Create line of business'}
+      save={save}
+      onSubmit={submit}
+      failed="The line of business was not saved."
+    >
+      <Field label="Name" id="l-name" error={err('name')}>
+        <input id="l-name" maxLength={200} value={f.name} onInput={(e) => setF({ ...f, name: e.currentTarget.value })} {...fieldProps('l-name', err('name'))} />
+      </Field>
+      <Field label="Description" id="l-desc" error={err('description')} hint="Optional, up to 2,000 characters.">
+        <textarea
+          id="l-desc"
+          rows={3}
+          maxLength={2000}
+          value={f.description}
+          onInput={(e) => setF({ ...f, description: e.currentTarget.value })}
+          {...fieldProps('l-desc', err('description'), true)}
+        />
+      </Field>
+    </DrawerForm>
+  );
+}
+
 export function Lobs() {
   const lobs = useList<Lob>('/api/v1/lobs');
-  const [form, setForm] = useState({ name: '', description: '' });
-  const save = useSave();
+  const [editing, setEditing] = useState<Editing<Lob>>(null);
   const row = useSave();
-  const err = (field: string) => fieldError(save.error, field);
   return (
     <>
-      <FormCard
-        title="New line of business"
-        onSubmit={() =>
-          void save.run(async () => {
-            const l = await api.post<Lob>('/api/v1/lobs', { name: form.name.trim(), description: form.description.trim() });
-            setForm({ name: '', description: '' });
-            lobs.reload();
-            return `Line of business ${l.name} was created.`;
-          })
-        }
-      >
-        <Field label="Name" id="l-name" error={err('name')}>
-          <input id="l-name" required value={form.name} onInput={(e) => setForm({ ...form, name: e.currentTarget.value })} {...fieldProps('l-name', err('name'))} />
-        </Field>
-        <Field label="Description" id="l-desc" error={err('description')}>
-          <input id="l-desc" maxLength={2000} value={form.description} onInput={(e) => setForm({ ...form, description: e.currentTarget.value })} {...fieldProps('l-desc', err('description'))} />
-        </Field>
-        <div class="form-actions">
-          <button class="btn btn-primary" type="submit" disabled={save.busy}>
-            Create line of business
-          </button>
-        </div>
-        <SaveStatus save={save} />
-      </FormCard>
+      <div class="toolbar">
+        <button type="button" class="btn btn-primary" onClick={() => setEditing('new')}>
+          New line of business
+        </button>
+      </div>
       <SaveStatus save={row} />
       <ListView list={lobs} empty="No lines of business yet.">
         {(rows) => (
@@ -216,27 +231,45 @@ export function Lobs() {
               { key: 'name', label: 'Name', sort: (l) => l.name.toLowerCase(), render: (l) => l.name },
               { key: 'desc', label: 'Description', render: (l) => l.description || <span class="muted">—</span> },
               {
-                key: 'del',
+                key: 'act',
                 label: 'Actions',
                 render: (l) => (
-                  <ConfirmButton
-                    question={`Delete the line of business ${l.name}?`}
-                    onConfirm={() =>
-                      void row.run(async () => {
-                        await api.del(`/api/v1/lobs/${l.id}`);
-                        lobs.reload();
-                        return `Line of business ${l.name} was deleted.`;
-                      })
-                    }
-                  >
-                    Delete<span class="visually-hidden"> {l.name}</span>
-                  </ConfirmButton>
+                  <div class="row-actions">
+                    <button type="button" class="btn btn-small" onClick={() => setEditing(l)}>
+                      Edit<span class="visually-hidden"> {l.name}</span>
+                    </button>
+                    <ConfirmButton
+                      question={`Delete the line of business ${l.name}?`}
+                      disabled={row.busy}
+                      onConfirm={() =>
+                        void row.run(async () => {
+                          await api.del(`/api/v1/lobs/${l.id}`);
+                          lobs.reload();
+                          return `Line of business ${l.name} was deleted.`;
+                        })
+                      }
+                    >
+                      Delete<span class="visually-hidden"> {l.name}</span>
+                    </ConfirmButton>
+                  </div>
                 ),
               },
             ]}
           />
         )}
       </ListView>
+      <Drawer title={editing === 'new' ? 'New line of business' : editing ? `Line of business ${editing.name}` : 'Line of business'} open={editing !== null} onClose={() => setEditing(null)}>
+        {editing !== null && (
+          <LobForm
+            lob={editing === 'new' ? null : editing}
+            onSaved={(message) => {
+              setEditing(null);
+              lobs.reload();
+              row.announce(message);
+            }}
+          />
+        )}
+      </Drawer>
     </>
   );
 }
