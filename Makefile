@@ -43,7 +43,7 @@ test-asan:
 run: build
 	@mkdir -p $(DATA)
 	@echo "Callboard on http://$(LISTEN)  (Ctrl-C stops it)"
-	@./build/callboard serve --data $(DATA) --listen $(LISTEN) --demo
+	@./build/callboard demo --data $(DATA) --listen $(LISTEN)
 
 # Every bench/*.sh in turn (engine, http, ingest, report); sizes via env, see each script.
 bench: build

@@ -14,7 +14,7 @@ clients=${DEMO_CLIENTS:-10}
 seconds=${DEMO_SECONDS:-120}
 port=$(free_port)
 
-"$bin" serve --data "$work" --listen "127.0.0.1:$port" --demo >"$work/serve.log" 2>&1 &
+"$bin" demo --data "$work" --listen "127.0.0.1:$port" >"$work/serve.log" 2>&1 &
 server_pid=$!
 # The first start imports 30 days of history before it listens.
 for _ in $(seq 1200); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.25; done

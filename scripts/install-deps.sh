@@ -10,7 +10,7 @@ set -euo pipefail
 want=(
   build-essential g++ cmake ninja-build pkg-config ccache git ca-certificates curl
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  zlib1g-dev libsqlite3-dev sqlite3 libpq-dev postgresql-15 postgresql-client-15
+  zlib1g-dev libmimalloc-dev libsqlite3-dev sqlite3 libpq-dev postgresql-15 postgresql-client-15
   libsodium-dev libssl-dev libhowardhinnant-date-dev tzdata
   libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev

@@ -80,34 +80,38 @@ int RunCli(int argc, char** argv) {
   CommandContext s;
   int rc = 0;
 
-  // serve
+  // serve, and demo (= serve --demo)
   ServeOptions serve;
   auto* serve_cmd = cli.add_subcommand("serve", "run the HTTP server (migrates first)");
-  AddDataOption(serve_cmd, s);
-  AddTailRootOption(serve_cmd, s);
-  serve_cmd->add_option("--listen", serve.listen, "ADDR:PORT to listen on")->capture_default_str();
-  serve_cmd->add_option("--threads", serve.threads, "io threads (0: one per core)")
-      ->check(CLI::Range(0, 256));
-  serve_cmd->add_option("--tls-cert", serve.tls_cert, "PEM certificate chain: serve HTTPS");
-  serve_cmd->add_option("--tls-key", serve.tls_key, "PEM private key for --tls-cert");
-  serve_cmd->add_option("--web-root", serve.web_root, "built web app to serve")
-      ->capture_default_str();
+  auto* demo_cmd = cli.add_subcommand(
+      "demo", "serve with the demo tenant: users per role, 30 days of history, live traffic");
+  for (CLI::App* cmd : {serve_cmd, demo_cmd}) {
+    AddDataOption(cmd, s);
+    AddTailRootOption(cmd, s);
+    cmd->add_option("--listen", serve.listen, "ADDR:PORT to listen on")->capture_default_str();
+    cmd->add_option("--threads", serve.threads, "io threads (0: one per core)")
+        ->check(CLI::Range(0, 256));
+    cmd->add_option("--tls-cert", serve.tls_cert, "PEM certificate chain: serve HTTPS");
+    cmd->add_option("--tls-key", serve.tls_key, "PEM private key for --tls-cert");
+    cmd->add_option("--web-root", serve.web_root, "built web app to serve")->capture_default_str();
+    cmd->callback([&, cmd] {
+      if (cmd == demo_cmd) serve.demo = true;
+      if (serve.tls_cert.has_value() != serve.tls_key.has_value()) {
+        std::cerr << "callboard: --tls-cert and --tls-key go together\n";
+        rc = 2;
+        return;
+      }
+      if (Status st = s.Open(); !st.ok()) {
+        rc = Fail("cannot open the database", st);
+        return;
+      }
+      if (const std::string warning = ServingRoleWarning(s.config); !warning.empty()) {
+        std::cerr << "callboard: WARNING: " << warning << "\n";
+      }
+      rc = RunServe(*s.app, serve);
+    });
+  }
   serve_cmd->add_flag("--demo", serve.demo, "create the demo tenant and users when missing");
-  serve_cmd->callback([&] {
-    if (serve.tls_cert.has_value() != serve.tls_key.has_value()) {
-      std::cerr << "callboard: --tls-cert and --tls-key go together\n";
-      rc = 2;
-      return;
-    }
-    if (Status st = s.Open(); !st.ok()) {
-      rc = Fail("cannot open the database", st);
-      return;
-    }
-    if (const std::string warning = ServingRoleWarning(s.config); !warning.empty()) {
-      std::cerr << "callboard: WARNING: " << warning << "\n";
-    }
-    rc = RunServe(*s.app, serve);
-  });
 
   // migrate
   auto* migrate_cmd = cli.add_subcommand("migrate", "apply pending schema migrations");

@@ -1,4 +1,4 @@
-// End-to-end harness: starts a real `callboard serve --demo` on a free port with a fresh data
+// End-to-end harness: starts a real `callboard demo` (serve --demo) on a free port with a fresh data
 // directory, launches Debian's Chromium through playwright-core, runs the tests in order and
 // prints "N passed, N failed". Output (screenshots, downloads) goes to build/web-e2e/.
 import { spawn } from 'node:child_process';
@@ -40,7 +40,7 @@ export async function startServer() {
   if (!existsSync(join(webRoot, 'index.html'))) throw new Error(`no built app at ${webRoot}: run npm run build in web/`);
   const data = mkdtempSync(join(tmpdir(), 'callboard-e2e-'));
   const port = await freePort();
-  const child = spawn(bin, ['serve', '--data', data, '--listen', `127.0.0.1:${port}`, '--threads', '2', '--web-root', webRoot, '--demo'], {
+  const child = spawn(bin, ['demo', '--data', data, '--listen', `127.0.0.1:${port}`, '--threads', '2', '--web-root', webRoot], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';

@@ -3,6 +3,7 @@
 // reason, time in state marked past the reason's limit, current call), kept current over the
 // WebSocket. Supervisors with override_agent_status change an agent's status with a reason.
 // TV mode: full screen with large type, readable across a room.
+import { Fragment } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api/client';
 import { useAsync } from '../components/async';
@@ -252,28 +253,32 @@ function OverrideDialog(props: { agent: LiveAgent | null; reasons: PauseReason[]
   );
 }
 
-function Board(props: { snapshot: LiveSnapshot; tz: string; reasons: PauseReason[]; canOverride: boolean }) {
+// On a TV across the room the queues come first and alerts last; at a desk alerts come first,
+// as they ask for action. The DOM follows the order shown, so focus order matches it.
+function Board(props: { snapshot: LiveSnapshot; tz: string; reasons: PauseReason[]; canOverride: boolean; tv: boolean }) {
   const { snapshot, tz, reasons } = props;
   const now = useNow();
   const [target, setTarget] = useState<LiveAgent | null>(null);
   const counts = countByState(snapshot.agents);
   const agents = [...snapshot.agents].sort((x, y) => AGENT_STATES.indexOf(x.state as never) - AGENT_STATES.indexOf(y.state as never) || x.name.localeCompare(y.name));
   const overruns = snapshot.agents.filter((a) => pauseOverrun(a, reasons, now)).length;
-  return (
-    <>
-      <AlertList alerts={snapshot.alerts} tz={tz} />
-      <p class="state-summary" aria-label="Agents by state">
-        {AGENT_STATES.filter((s) => counts[s]).map((s) => (
-          <span key={s} class={'chip chip-' + s}>
-            {stateLabel(s)} <strong>{counts[s]}</strong>
-          </span>
-        ))}
-        {overruns > 0 && (
-          <span class="chip chip-over">
-            Over pause limit <strong>{overruns}</strong>
-          </span>
-        )}
-      </p>
+  const alerts = <AlertList key="alerts" alerts={snapshot.alerts} tz={tz} />;
+  const summary = (
+    <p key="summary" class="state-summary" aria-label="Agents by state">
+      {AGENT_STATES.filter((s) => counts[s]).map((s) => (
+        <span key={s} class={'chip chip-' + s}>
+          {stateLabel(s)} <strong>{counts[s]}</strong>
+        </span>
+      ))}
+      {overruns > 0 && (
+        <span class="chip chip-over">
+          Over pause limit <strong>{overruns}</strong>
+        </span>
+      )}
+    </p>
+  );
+  const queues = (
+    <Fragment key="queues">
       <h2>Queues</h2>
       {snapshot.queues.length === 0 ? (
         <Empty>No queues.</Empty>
@@ -284,6 +289,10 @@ function Board(props: { snapshot: LiveSnapshot; tz: string; reasons: PauseReason
           ))}
         </div>
       )}
+    </Fragment>
+  );
+  const agentList = (
+    <Fragment key="agents">
       <h2>Agents</h2>
       {agents.length === 0 ? (
         <Empty>No agents in your scope.</Empty>
@@ -294,6 +303,11 @@ function Board(props: { snapshot: LiveSnapshot; tz: string; reasons: PauseReason
           ))}
         </ul>
       )}
+    </Fragment>
+  );
+  return (
+    <>
+      {props.tv ? [queues, summary, agentList, alerts] : [alerts, summary, queues, agentList]}
       {props.canOverride && <OverrideDialog agent={target} reasons={reasons} onClose={() => setTarget(null)} />}
     </>
   );
@@ -352,7 +366,7 @@ export default function Wallboard() {
           <Loading label="Connecting to live data…" />
         )
       ) : (
-        <Board snapshot={view.snapshot} tz={tz} reasons={reasons.data ?? []} canOverride={canOverride} />
+        <Board snapshot={view.snapshot} tz={tz} reasons={reasons.data ?? []} canOverride={canOverride} tv={tv} />
       )}
     </div>
   );
