@@ -5,6 +5,8 @@
 # command to run and fails.
 set -euo pipefail
 
+# postgresql-15: the tests and bench/postgres_bench.sh start a throwaway cluster of their own
+# (scripts/pg-test-cluster.sh, run as `nobody` under root); no system server is needed.
 want=(
   build-essential g++ cmake ninja-build pkg-config ccache git ca-certificates curl
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev

@@ -8,21 +8,60 @@
 #include "kpi/report_service.h"
 #include "live/live_service.h"
 #include "org/org_service.h"
+#include "storage/postgres/pg_database.h"
+#include "storage/postgres/pg_source_leases.h"
 #include "storage/sqlite/sqlite_database.h"
 #include "store/transaction.h"
 
 namespace callboard {
 
+namespace {
+
+Result<std::unique_ptr<Database>> OpenDatabase(const AppConfig& config) {
+  if (config.db_url.empty()) {
+    SqliteOptions options;
+    options.path = config.data_dir / "callboard.db";
+    return OpenSqliteDatabase(options);
+  }
+  if (!IsPostgresUrl(config.db_url)) {
+    return Status::Invalid({{"db", "invalid", "must be a postgresql:// URL"}},
+                           "--db names no PostgreSQL database");
+  }
+  PostgresOptions options;
+  options.url = config.db_url;
+  options.app_role = config.app_role;
+  options.app_password = config.app_password;
+  return OpenPostgresDatabase(options);
+}
+
+}  // namespace
+
+std::string ServingRoleWarning(const AppConfig& config) {
+  if (config.db_url.empty()) return {};
+  PostgresOptions options;
+  options.url = config.db_url;
+  auto privilege = PostgresPrivilege(options);
+  if (!privilege)
+    return "cannot tell the database role's privileges: " + privilege.error().message();
+  if (privilege->empty()) return {};
+  return "SERVING AS " + *privilege +
+         ": row-level security does not isolate tenants for this role. Serve as the app role"
+         " created by `callboard migrate --app-role` (docs/operations.md).";
+}
+
 Result<std::unique_ptr<App>> App::Open(const AppConfig& config, const Clock& clock) {
   std::unique_ptr<App> app(new App(clock));
-  SqliteOptions options;
-  options.path = config.data_dir / "callboard.db";
-  auto db = OpenSqliteDatabase(options);
+  auto db = OpenDatabase(config);
   if (!db) return db.error();
   app->db_ = std::move(*db);
   auto applied = app->db_->Migrate();
   if (!applied) return applied.error();
   app->migrations_applied_ = *applied;
+  if (!config.db_url.empty()) {
+    PostgresOptions leases;
+    leases.url = config.db_url;
+    app->source_leases_ = std::make_unique<PgSourceLeases>(leases);
+  }
   app->audit_ = std::make_unique<AuditLog>(clock);
   app->auth_ = std::make_unique<AuthService>(*app->db_, clock, *app->audit_);
   app->org_ = std::make_unique<OrgService>(*app->db_, clock, *app->audit_);

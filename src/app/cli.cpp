@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 #include <boost/json.hpp>
+#include <fstream>
 #include <iostream>
 #include <sstream>
 
@@ -26,6 +27,22 @@ std::string ReadPasswordLine() {
   std::string line;
   std::getline(std::cin, line);
   while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
+  return line;
+}
+
+// The first line of a small file (a password), without its line end.
+Result<std::string> ReadFirstLine(const std::string& path) {
+  std::ifstream in(path);
+  if (!in)
+    return Status::Invalid({{"path", "unreadable", "cannot read " + path}}, "cannot read " + path);
+  std::string line;
+  std::getline(in, line);
+  while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
+  if (line.empty() || line.size() > 1024) {
+    return Status::Invalid(
+        {{"path", "invalid", path + ": the first line must hold 1 to 1024 bytes"}},
+        "bad password file " + path);
+  }
   return line;
 }
 
@@ -88,6 +105,9 @@ int RunCli(int argc, char** argv) {
         rc = Fail("cannot open the database", st);
         return;
       }
+      if (const std::string warning = ServingRoleWarning(s.config); !warning.empty()) {
+        std::cerr << "callboard: WARNING: " << warning << "\n";
+      }
       rc = RunServe(*s.app, serve);
     });
   }
@@ -96,7 +116,31 @@ int RunCli(int argc, char** argv) {
   // migrate
   auto* migrate_cmd = cli.add_subcommand("migrate", "apply pending schema migrations");
   AddDataOption(migrate_cmd, s);
+  std::string app_password_file;
+  migrate_cmd
+      ->add_option("--app-role", s.config.app_role,
+                   "PostgreSQL: create or update this login role for serve, with its grants")
+      ->envname("CALLBOARD_APP_ROLE");
+  migrate_cmd
+      ->add_option("--app-password-file", app_password_file,
+                   "PostgreSQL: file whose first line is the app role's password")
+      ->envname("CALLBOARD_APP_PASSWORD_FILE");
   migrate_cmd->callback([&] {
+    if ((!s.config.app_role.empty() || !app_password_file.empty()) && s.config.db_url.empty()) {
+      std::cerr << "callboard: --app-role and --app-password-file need --db postgresql://…\n";
+      rc = 2;
+      return;
+    }
+    if (!app_password_file.empty()) {
+      if (s.config.app_role.empty()) {
+        std::cerr << "callboard: --app-password-file needs --app-role\n";
+        rc = 2;
+        return;
+      }
+      auto password = ReadFirstLine(app_password_file);
+      if (!password) return void(rc = Fail("--app-password-file", password.error()));
+      s.config.app_password = *password;
+    }
     if (Status st = s.Open(); !st.ok()) {
       rc = Fail("migration failed", st);
       return;

@@ -22,6 +22,9 @@ void AddDataOption(CLI::App* cmd, CommandContext& s) {
   cmd->add_option("--data", s.config.data_dir, "data directory (SQLite database)")
       ->envname("CALLBOARD_DATA")
       ->default_str("./data");
+  cmd->add_option("--db", s.config.db_url,
+                  "postgresql://user:password@host:port/database: use PostgreSQL, not --data")
+      ->envname("CALLBOARD_DB");
 }
 
 int Fail(const std::string& what, const Status& s) {

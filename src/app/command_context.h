@@ -15,7 +15,7 @@ class App;
 
 namespace callboard {
 
-// Everything a command needs, opened lazily from --data.
+// Everything a command needs, opened lazily from --data or --db.
 struct CommandContext {
   AppConfig config;
   SystemClock clock;
@@ -25,7 +25,7 @@ struct CommandContext {
   Result<Tenant> FindTenant(const std::string& name);
 };
 
-// Adds --data (and CALLBOARD_DATA) to a command.
+// Adds --data (and CALLBOARD_DATA) and --db (and CALLBOARD_DB) to a command.
 void AddDataOption(CLI::App* cmd, CommandContext& s);
 
 // Prints "callboard: <what>: <message>" and each field error to stderr; returns the exit

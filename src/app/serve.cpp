@@ -82,6 +82,7 @@ int RunServe(App& app, const ServeOptions& options) {
   SourceRunnerOptions source_options;
   source_options.observer = &app.live();
   source_options.pbx = &app.live();  // asterisk-ami sources offer PBX control to live operations
+  source_options.leases = app.source_leases();  // PostgreSQL: one node runs each source
   SourceRunner sources(app.db(), app.clock(), app.sources(), source_options);
   Api api(ApiDeps{app.db(), app.clock(), app.auth(), app.org(), app.audit(), metrics, app.reports(),
                   app.importer(), &app.sources(), &sources, &app.live()},

@@ -269,11 +269,15 @@ Status StreamIngestor::Commit(const CursorAt& cursor_at) {
       return a;
     };
     std::map<AggregateKey, IntervalCounters> sums;
+    std::vector<StoredCall> batch;
+    std::vector<std::optional<QueueConfig>> queues;
+    batch.reserve(st.calls.size());
+    queues.reserve(st.calls.size());
     for (auto& [call, line] : st.calls) {
-      StoredCall stored;
+      StoredCall& stored = batch.emplace_back();
       stored.source_id = st.source.id;
       stored.call = call;
-      std::optional<QueueConfig> queue;
+      std::optional<QueueConfig>& queue = queues.emplace_back();
       if (!call.queue.empty()) {
         auto q = queue_of(call.queue);
         if (!q) return q.error();
@@ -285,9 +289,15 @@ Status StreamIngestor::Commit(const CursorAt& cursor_at) {
         if (!a) return a.error();
         stored.agent_id = *a;
       }
-      auto inserted = store.InsertCall(scope, stored);
-      if (!inserted) return inserted.error();
-      if (!*inserted) {
+    }
+    // One batch: a networked store sends it at once.
+    auto inserted = store.InsertCalls(scope, batch);
+    if (!inserted) return inserted.error();
+    for (size_t i = 0; i < batch.size(); ++i) {
+      const StoredCall& stored = batch[i];
+      const CallRecord& call = stored.call;
+      const std::optional<QueueConfig>& queue = queues[i];
+      if (!(*inserted)[i]) {
         if (OneCallPerLine(st.options.format)) ++duplicate_lines;
         continue;
       }

@@ -138,6 +138,19 @@ class KpiStore {
   // Inserts the call unless one with the same natural key (source, pbx_call_id, queue,
   // started_at) exists; true when inserted (and `call.id` set).
   virtual Result<bool> InsertCall(TenantScope scope, StoredCall& call) = 0;
+  // InsertCall for each call in order (a later duplicate of an earlier one in the batch is not
+  // inserted); element i is true when calls[i] was inserted (and its id set). Backends may
+  // send the batch at once (PostgreSQL: one statement instead of a round trip per call).
+  virtual Result<std::vector<bool>> InsertCalls(TenantScope scope, std::vector<StoredCall>& calls) {
+    std::vector<bool> out;
+    out.reserve(calls.size());
+    for (StoredCall& c : calls) {
+      auto inserted = InsertCall(scope, c);
+      if (!inserted) return inserted.error();
+      out.push_back(*inserted);
+    }
+    return out;
+  }
   virtual Result<StoredCall> GetCall(TenantScope scope, int64_t id) = 0;
   // Newest first (keyset on id, descending).
   virtual Result<Page<StoredCall>> ListCalls(TenantScope scope, const CallFilter& filter,

@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <cstdlib>
 #include <random>
+#include <string_view>
 
 #include "api/api.h"
 #include "api/http_server.h"
@@ -15,6 +17,7 @@
 #include "ingest/sources/source_service.h"
 #include "live/live_service.h"
 #include "org/org_service.h"
+#include "storage/postgres/pg_test_support.h"
 #include "store/transaction.h"
 
 namespace callboard {
@@ -34,9 +37,19 @@ std::filesystem::path MakeTempDir() {
 
 }  // namespace
 
+bool TestServerOnPostgres() {
+  const char* backend = std::getenv("CALLBOARD_TEST_DB");
+  return backend != nullptr && std::string_view(backend) == "postgres";
+}
+
 TestServer::TestServer(TestServerOptions options)
     : dir_(MakeTempDir()), clock_(FromUnixMillis(kStartMs)) {
-  auto app = App::Open(AppConfig{.data_dir = dir_}, clock_);
+  AppConfig config{.data_dir = dir_};
+  if (TestServerOnPostgres()) {  // a fresh database of the test cluster, as the app role
+    pg_database_ = PgTestCluster::Get().CreateDatabase();
+    config.db_url = PgTestCluster::Get().AppUrl(pg_database_);
+  }
+  auto app = App::Open(config, clock_);
   if (!app) throw std::runtime_error("App::Open: " + app.error().ToString());
   app_ = std::move(*app);
   app_->EnableLive();
@@ -46,6 +59,8 @@ TestServer::TestServer(TestServerOptions options)
   sources.timings.flush_after = std::chrono::milliseconds(100);
   sources.timings.poll = std::chrono::milliseconds(50);
   sources.timings.backoff_initial = std::chrono::milliseconds(300);
+  sources.leases = app_->source_leases();  // PostgreSQL: sources run under their leases
+  sources.lease_retry = std::chrono::milliseconds(300);
   sources_ = std::make_unique<SourceRunner>(app_->db(), clock_, app_->sources(), sources);
   metrics_ = std::make_unique<HttpMetrics>();
   ApiOptions api_options;
@@ -77,6 +92,7 @@ TestServer::~TestServer() {
   api_.reset();
   sources_.reset();
   app_.reset();
+  if (!pg_database_.empty()) PgTestCluster::Get().DropDatabase(pg_database_);
   std::error_code ec;
   std::filesystem::remove_all(dir_, ec);
 }

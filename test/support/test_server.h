@@ -2,6 +2,9 @@
 // TestServer: the real Callboard server in-process for integration tests — the same
 // App, Api and HttpServer that `callboard serve` wires, on 127.0.0.1 port 0 with a
 // temporary data directory and a FakeClock — plus helpers to seed tenants and users.
+// With CALLBOARD_TEST_DB=postgres the App uses a fresh database of the PostgreSQL test cluster
+// (storage/postgres/pg_test_support.h) as the app role instead of SQLite; ctest registers the
+// HTTP tests a second time that way (test/CMakeLists.txt).
 // Thread-safety: use from the test's thread; the server runs its own io threads.
 
 #include <boost/json/fwd.hpp>
@@ -31,6 +34,9 @@ struct TestServerOptions {
   int websocket_send_buffer = 0;
 };
 
+// True when CALLBOARD_TEST_DB=postgres.
+bool TestServerOnPostgres();
+
 class TestServer {
  public:
   explicit TestServer(TestServerOptions options = {});
@@ -53,6 +59,7 @@ class TestServer {
 
  private:
   std::filesystem::path dir_;
+  std::string pg_database_;  // on PostgreSQL: the test's database, dropped at the end
   FakeClock clock_;
   std::unique_ptr<App> app_;
   std::unique_ptr<SourceRunner> sources_;

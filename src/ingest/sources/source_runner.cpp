@@ -1,13 +1,17 @@
 #include "ingest/sources/source_runner.h"
 
+#include <poll.h>
 #include <spdlog/spdlog.h>
 
+#include <atomic>
+#include <cerrno>
 #include <exception>
 #include <vector>
 
 #include "ingest/sources/ami_source.h"
 #include "ingest/sources/backoff.h"
 #include "ingest/sources/file_tail.h"
+#include "ingest/sources/source_lease.h"
 #include "ingest/sources/source_service.h"
 #include "ingest/sources/stop_signal.h"
 #include "ingest/sources/threecx_tcp.h"
@@ -34,6 +38,23 @@ Status RunOnce(const SourceContext& ctx) {
   }
 }
 
+// Triggers `run_stop` when `stop` is triggered or the lease is lost (then `lost` is set);
+// returns when either is done or `run_stop` is triggered by the caller.
+void WatchLease(SourceLease& lease, const StopSignal& stop, StopSignal& run_stop,
+                std::atomic<bool>& lost, std::chrono::milliseconds every) {
+  pollfd fds[2] = {{stop.fd(), POLLIN, 0}, {run_stop.fd(), POLLIN, 0}};
+  while (!run_stop.triggered()) {
+    const int n = poll(fds, 2, static_cast<int>(every.count()));
+    if (n < 0 && errno != EINTR) break;
+    if (stop.triggered()) break;
+    if (n == 0 && !lease.Held()) {
+      lost = true;
+      break;
+    }
+  }
+  run_stop.Trigger();
+}
+
 }  // namespace
 
 struct SourceRunner::Worker {
@@ -43,23 +64,65 @@ struct SourceRunner::Worker {
   SourceStatusCell status;
   std::thread thread;
 
-  // Runs the source until stopped, retrying failures with backoff.
+  // Runs the source until stopped, retrying failures with backoff; with leases, only while
+  // holding the source's lease.
   void Loop(Database& db, const Clock& clock, const SourcePolicy& policy,
-            const SourceTimings& timings, IngestObserver* observer, PbxRegistry* pbx) {
+            const SourceRunnerOptions& options) {
+    const SourceTimings& timings = options.timings;
     Backoff backoff(timings.backoff_initial, timings.backoff_max);
-    const SourceContext ctx{
-        db, clock, TenantScope(tenant_id), config, policy, timings, stop, status, observer, pbx};
     while (!stop.triggered()) {
+      std::unique_ptr<SourceLease> lease;
+      if (options.leases != nullptr) {
+        lease = AcquireLease(*options.leases, clock, options.lease_retry);
+        if (!lease) continue;  // another node runs it: asked again after lease_retry
+      }
+      // This run ends when the worker stops or, with a lease, when the lease is lost.
+      StopSignal run_stop;
+      std::atomic<bool> lost{false};
+      std::thread watch;
+      if (lease) {
+        watch = std::thread([&] { WatchLease(*lease, stop, run_stop, lost, options.lease_retry); });
+      }
+      const SourceContext ctx{db,
+                              clock,
+                              TenantScope(tenant_id),
+                              config,
+                              policy,
+                              timings,
+                              lease ? run_stop : stop,
+                              status,
+                              options.observer,
+                              options.pbx};
       const auto started = std::chrono::steady_clock::now();
       const int64_t lines_before = status.Get().lines;
       Status s = RunOnce(ctx);
+      if (watch.joinable()) {
+        run_stop.Trigger();
+        watch.join();
+      }
+      lease.reset();  // released before any wait, so that another node may take the source
       if (stop.triggered()) break;
+      const TimePoint now = clock.Now();
+      if (lost) {
+        const std::string message =
+            "this node lost the source's lease (its database session ended); another node "
+            "may run it now";
+        status.Update([&](SourceStatus& st) {
+          if (st.state != SourceState::kWaiting) st.since = now;
+          st.state = SourceState::kWaiting;
+          st.last_error = message;
+          st.last_error_at = now;
+          st.detail = "asking for the lease again";
+        });
+        spdlog::warn("source {} (tenant {}): {}", config.name, tenant_id, message);
+        stop.WaitFor(options.lease_retry);
+        continue;
+      }
       if (s.ok()) s = Status::Unavailable("the source ended");
       const bool healthy = status.Get().lines > lines_before ||
                            std::chrono::steady_clock::now() - started >= timings.healthy_after;
       if (healthy) backoff.Reset();
       const auto delay = backoff.Next();
-      const TimePoint now = clock.Now();
       const std::string message = s.message();
       status.Update([&](SourceStatus& st) {
         const SourceState state = healthy ? SourceState::kWaiting : SourceState::kError;
@@ -80,6 +143,33 @@ struct SourceRunner::Worker {
       st.since = now;
       st.detail.clear();
     });
+  }
+
+  // The source's lease, or null after showing why not and waiting `retry` (or a stop).
+  std::unique_ptr<SourceLease> AcquireLease(SourceLeases& leases, const Clock& clock,
+                                            std::chrono::milliseconds retry) {
+    auto got =
+        leases.TryAcquire("source:" + std::to_string(tenant_id) + ":" + std::to_string(config.id));
+    if (got && *got) {
+      spdlog::info("source {} (tenant {}): runs on this node (it holds the source's lease)",
+                   config.name, tenant_id);
+      return std::move(*got);
+    }
+    const TimePoint now = clock.Now();
+    const std::string seconds = std::to_string((retry.count() + 999) / 1000);
+    status.Update([&](SourceStatus& st) {
+      if (st.state != SourceState::kWaiting) st.since = now;
+      st.state = SourceState::kWaiting;
+      if (got) {
+        st.detail = "running on another node; asking again every " + seconds + " s";
+      } else {
+        st.detail = "asking again in " + seconds + " s";
+        st.last_error = "cannot ask the database for the source's lease: " + got.error().message();
+        st.last_error_at = now;
+      }
+    });
+    stop.WaitFor(retry);
+    return nullptr;
   }
 };
 
@@ -177,9 +267,7 @@ void SourceRunner::Reconcile() {
     w->tenant_id = key.first;
     w->config = std::move(config);
     Worker* raw = w.get();
-    w->thread = std::thread([this, raw] {
-      raw->Loop(db_, clock_, service_.policy(), options_.timings, options_.observer, options_.pbx);
-    });
+    w->thread = std::thread([this, raw] { raw->Loop(db_, clock_, service_.policy(), options_); });
     workers_.emplace(key, std::move(w));
   }
 }

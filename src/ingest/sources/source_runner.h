@@ -6,6 +6,12 @@
 // 1 s after a healthy run), and its status says why. Stop ends every source cleanly: each
 // commits what it has read, with its checkpoint, before its thread ends.
 //
+// With several nodes on one database (options.leases set), a source runs only on the node
+// that holds its lease (source_lease.h): the others show it as waiting and ask again every
+// lease_retry, so that a dead owner's source is taken over within about that time plus the
+// database noticing the lost session. The owner checks every lease_retry that it still holds
+// the lease and stops the source (committing what it read) when it does not.
+//
 //   SourceRunner runner(db, clock, service, {});
 //   runner.Start();
 //   …  runner.StatusOf(tenant, id)  …
@@ -30,6 +36,7 @@ namespace callboard {
 
 class Database;
 class PbxRegistry;
+class SourceLeases;
 class SourceService;
 
 struct SourceRunnerOptions {
@@ -37,6 +44,8 @@ struct SourceRunnerOptions {
   std::chrono::milliseconds rescan{5000};
   IngestObserver* observer = nullptr;  // told about every committed batch (live views)
   PbxRegistry* pbx = nullptr;          // offered the PbxControl of each asterisk-ami source
+  SourceLeases* leases = nullptr;      // several nodes: run a source only under its lease
+  std::chrono::milliseconds lease_retry{3000};
 };
 
 class SourceRunner {

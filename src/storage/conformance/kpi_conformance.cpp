@@ -90,6 +90,59 @@ TEST_P(StoreConformance, KpiAgentsArePerTenantPbxIdentities) {
   EXPECT_EQ(agent->pbx_ids, std::vector<std::string>{"SIP/1001"});
 }
 
+TEST_P(StoreConformance, KpiCallBatchesInsertEachNewCallOnce) {
+  auto source = Write<IngestSource>(
+      [&](Transaction& tx) { return tx.Kpi().EnsureSource(a_, "pbx", "calls-json", At(0)); });
+  ASSERT_TRUE(source);
+  StoredCall old;
+  old.source_id = source->id;
+  old.call = Call("call-1", "sales", At(10), CallOutcome::kAnswered, 12000);
+  ASSERT_TRUE(Write<bool>([&](Transaction& tx) { return tx.Kpi().InsertCall(a_, old); }));
+  // Stored before, new, new with quotes and a backslash, a repeat of the batch's second call,
+  // and the same call id in another queue (another queue visit: new).
+  std::vector<StoredCall> batch(5);
+  for (StoredCall& c : batch) c.source_id = source->id;
+  batch[0].call = old.call;
+  batch[1].call = Call("call-2", "sales", At(11), CallOutcome::kAbandoned, 3000);
+  batch[2].call = Call("call-\"3\"\\", "sales", At(12), CallOutcome::kAnswered, 4000);
+  batch[2].call.caller = "{\"odd\", caller}";
+  batch[2].call.recording = "https://pbx.example/rec/\"3\".wav";
+  batch[2].call.ring_attempts = {{"Local/a 1003\\x@agents", 15000, At(12)},
+                                 {"SIP/1002", 0, At(12) + std::chrono::seconds(20)}};
+  batch[3].call = batch[1].call;
+  batch[4].call = Call("call-2", "support", At(11), CallOutcome::kAnswered, 1000);
+  batch[4].call.csat.reset();
+  batch[4].call.fcr.reset();
+  auto inserted = Write<std::vector<bool>>(
+      [&](Transaction& tx) { return tx.Kpi().InsertCalls(a_, batch); });
+  ASSERT_TRUE(inserted);
+  EXPECT_EQ(*inserted, (std::vector<bool>{false, true, true, false, true}));
+  for (int i : {1, 2, 4}) {
+    auto got = Read<StoredCall>([&](Transaction& tx) { return tx.Kpi().GetCall(a_, batch[i].id); });
+    ASSERT_TRUE(got) << i;
+    EXPECT_EQ(got->call.pbx_call_id, batch[i].call.pbx_call_id);
+    EXPECT_EQ(got->call.queue, batch[i].call.queue);
+    EXPECT_EQ(got->call.caller, batch[i].call.caller);
+    EXPECT_EQ(got->call.started_at, batch[i].call.started_at);
+    EXPECT_EQ(got->call.outcome, batch[i].call.outcome);
+    EXPECT_EQ(got->call.wait_ms, batch[i].call.wait_ms);
+    EXPECT_EQ(got->call.fcr, batch[i].call.fcr);
+    EXPECT_EQ(got->call.csat, batch[i].call.csat);
+    EXPECT_EQ(got->call.recording, batch[i].call.recording);
+    EXPECT_EQ(got->call.ring_attempts, batch[i].call.ring_attempts);
+  }
+  auto all = Read<Page<StoredCall>>(
+      [&](Transaction& tx) { return tx.Kpi().ListCalls(a_, {}, PageRequest{.limit = 10}); });
+  ASSERT_TRUE(all);
+  EXPECT_EQ(all->items.size(), 4u);
+  // An empty batch is no work.
+  std::vector<StoredCall> none;
+  auto nothing = Write<std::vector<bool>>(
+      [&](Transaction& tx) { return tx.Kpi().InsertCalls(a_, none); });
+  ASSERT_TRUE(nothing);
+  EXPECT_TRUE(nothing->empty());
+}
+
 TEST_P(StoreConformance, KpiCallsAreIdempotentByNaturalKeyAndRoundTrip) {
   auto source = Write<IngestSource>(
       [&](Transaction& tx) { return tx.Kpi().EnsureSource(a_, "pbx", "calls-json", At(0)); });

@@ -21,10 +21,11 @@ int AuthConformanceLinkAnchor();
 int AuditConformanceLinkAnchor();
 int KpiConformanceLinkAnchor();
 int SourceConformanceLinkAnchor();
+int LiveConformanceLinkAnchor();
 
 int StoreConformanceLinkAnchor() {
   return OrgConformanceLinkAnchor() + AuthConformanceLinkAnchor() + AuditConformanceLinkAnchor() +
-         KpiConformanceLinkAnchor() + SourceConformanceLinkAnchor();
+         KpiConformanceLinkAnchor() + SourceConformanceLinkAnchor() + LiveConformanceLinkAnchor();
 }
 
 // ---- Fixture ----

@@ -6,10 +6,10 @@
 //   INSTANTIATE_TEST_SUITE_P(Sqlite, StoreConformance,
 //                            testing::Values(DatabaseFactory([] { return OpenTempDb(); })));
 //
-// The suite covers every store method (org, auth, audit), tenant isolation, pagination,
-// filters, Write rollback, group commit under concurrency, reads in parallel with writes
-// and Ping. Its tests live in store_conformance.cpp (database-level), org_conformance.cpp,
-// auth_conformance.cpp and audit_conformance.cpp.
+// The suite covers every store method (org, auth, audit, kpi, sources, live), tenant
+// isolation, pagination, filters, Write rollback, group commit under concurrency, reads in
+// parallel with writes and Ping. Its tests live in store_conformance.cpp (database-level) and
+// one <store>_conformance.cpp per store.
 //
 // Thread-safety: a test fixture; one per test.
 

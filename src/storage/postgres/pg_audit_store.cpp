@@ -1,0 +1,119 @@
+#include "storage/postgres/pg_audit_store.h"
+
+#include <string>
+
+#include "storage/postgres/pg_connection.h"
+#include "storage/postgres/pg_query.h"
+
+namespace callboard {
+
+using namespace pg;  // NOLINT(google-build-using-namespace): the stores' own helpers
+
+namespace {
+
+constexpr const char* kEntryColumns =
+    "SELECT id, seq, at, actor_user_id, actor, action, object_type, object_id, before_json,"
+    " after_json, request_id, ip, prev_hash, hash FROM audit_log";
+
+AuditEntry ReadEntry(const PgStatement& s) {
+  return {.id = s.Int(0),
+          .seq = s.Int(1),
+          .at = s.Time(2),
+          .actor_user_id = s.OptInt(3),
+          .actor = s.Text(4),
+          .action = s.Text(5),
+          .object_type = s.Text(6),
+          .object_id = s.OptInt(7),
+          .before_json = s.Text(8),
+          .after_json = s.Text(9),
+          .request_id = s.Text(10),
+          .ip = s.Text(11),
+          .prev_hash = s.Text(12),
+          .hash = s.Text(13)};
+}
+
+// The first string after every string starting with `prefix`: "user." -> "user/".
+// REQUIRES: prefix is not empty and does not end in '\xff'.
+std::string PrefixEnd(std::string prefix) {
+  prefix.back() = static_cast<char>(prefix.back() + 1);
+  return prefix;
+}
+
+}  // namespace
+
+Result<std::optional<AuditEntry>> PgAuditStore::LastEntry(TenantScope scope) {
+  CB_RETURN_IF_ERROR(conn_.UseTenant(scope.tenant_id()));
+  // Writers of one tenant's chain take turns until they commit (SQLite has one writer; here
+  // nodes and connections write in parallel): LastEntry + Append never race.
+  auto lock = conn_.Prepare("SELECT pg_advisory_xact_lock(hashtext('callboard.audit'), ?::int)");
+  if (!lock) return lock.error();
+  lock->Bind(static_cast<int64_t>(scope.tenant_id() % 2147483647));
+  CB_RETURN_IF_ERROR(lock->Run());
+  PgQuery q(kEntryColumns);
+  q.Where("tenant_id = ?", scope.tenant_id()).Append(" ORDER BY seq DESC LIMIT 1");
+  auto stmt = q.Prepare(conn_);
+  if (!stmt) return stmt.error();
+  auto row = stmt->Step();
+  if (!row) return row.error();
+  if (!*row) return std::optional<AuditEntry>();
+  return std::optional<AuditEntry>(ReadEntry(*stmt));
+}
+
+Result<AuditEntry> PgAuditStore::Append(TenantScope scope, const AuditEntry& entry) {
+  CB_RETURN_IF_ERROR(conn_.UseTenant(scope.tenant_id()));
+  auto done = conn_.Execute(
+      "INSERT INTO audit_log (tenant_id, seq, at, actor_user_id, actor, action, object_type,"
+      " object_id, before_json, after_json, request_id, ip, prev_hash, hash)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+      scope.tenant_id(), entry.seq, entry.at, entry.actor_user_id, entry.actor, entry.action,
+      entry.object_type, entry.object_id, entry.before_json, entry.after_json, entry.request_id,
+      entry.ip, entry.prev_hash, entry.hash);
+  if (!done) return done.error();
+  AuditEntry out = entry;
+  out.id = conn_.LastInsertId();
+  return out;
+}
+
+Result<Page<AuditEntry>> PgAuditStore::List(TenantScope scope, const AuditFilter& filter,
+                                            const PageRequest& page) {
+  CB_RETURN_IF_ERROR(conn_.UseTenant(scope.tenant_id()));
+  PgQuery q(kEntryColumns);
+  q.Where("tenant_id = ?", scope.tenant_id());
+  if (filter.actor_user_id) q.Where("actor_user_id = ?", *filter.actor_user_id);
+  if (filter.action) {
+    const std::string& action = *filter.action;
+    if (action.size() > 1 && action.back() == '.') {
+      // A prefix as a range, so the (tenant_id, action, seq) index serves it.
+      q.Where("action >= ? AND action < ?", action, PrefixEnd(action));
+    } else {
+      q.Where("action = ?", action);
+    }
+  }
+  if (filter.object_type) q.Where("object_type = ?", *filter.object_type);
+  if (filter.object_id) q.Where("object_id = ?", *filter.object_id);
+  if (filter.from) q.Where("at >= ?", *filter.from);
+  if (filter.to) q.Where("at < ?", *filter.to);
+  return FetchPage<AuditEntry>(conn_, std::move(q), "seq", /*descending=*/true, page, ReadEntry,
+                               [](const AuditEntry& e) { return e.seq; });
+}
+
+Result<std::vector<AuditEntry>> PgAuditStore::Scan(TenantScope scope, int64_t after_seq,
+                                                   int limit) {
+  CB_RETURN_IF_ERROR(conn_.UseTenant(scope.tenant_id()));
+  std::vector<AuditEntry> out;
+  if (limit <= 0) return out;
+  PgQuery q(kEntryColumns);
+  q.Where("tenant_id = ?", scope.tenant_id())
+      .Where("seq > ?", after_seq)
+      .Append(" ORDER BY seq LIMIT ?", limit);
+  auto stmt = q.Prepare(conn_);
+  if (!stmt) return stmt.error();
+  for (;;) {
+    auto row = stmt->Step();
+    if (!row) return row.error();
+    if (!*row) return out;
+    out.push_back(ReadEntry(*stmt));
+  }
+}
+
+}  // namespace callboard

@@ -1,0 +1,158 @@
+#pragma once
+// Helpers shared by the PostgreSQL stores (namespace pg, apart from the SQLite ones): a
+// WHERE-clause builder for lists with optional filters, keyset pagination and loading of link
+// lists (team supervisors, user LOBs, PBX ids).
+//
+// Thread-safety: as PgConnection (one thread at a time).
+
+#include <algorithm>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "core/page.h"
+#include "core/status.h"
+#include "storage/postgres/pg_connection.h"
+
+namespace callboard::pg {
+
+inline PgValue ToPgValue(int64_t v) { return v; }
+inline PgValue ToPgValue(int v) { return static_cast<int64_t>(v); }
+inline PgValue ToPgValue(std::string v) { return v; }
+inline PgValue ToPgValue(TimePoint v) { return ToUnixMillis(v); }
+
+// A SELECT whose WHERE clause grows one condition at a time, with its parameters.
+class PgQuery {
+ public:
+  explicit PgQuery(std::string select) : sql_(std::move(select)) {}
+
+  // Appends "AND condition" (or "WHERE condition" first); `args` bind its '?'s in order.
+  template <typename... Args>
+  PgQuery& Where(std::string_view condition, Args... args) {
+    sql_ += has_where_ ? " AND " : " WHERE ";
+    has_where_ = true;
+    sql_ += condition;
+    (args_.push_back(ToPgValue(std::move(args))), ...);
+    return *this;
+  }
+  // Appends text without a condition (ORDER BY, LIMIT …) and its parameters.
+  template <typename... Args>
+  PgQuery& Append(std::string_view text, Args... args) {
+    sql_ += text;
+    (args_.push_back(ToPgValue(std::move(args))), ...);
+    return *this;
+  }
+
+  // Prepares the statement and binds every parameter.
+  Result<PgStatement> Prepare(PgConnection& conn) const;
+
+ private:
+  std::string sql_;
+  bool has_where_ = false;
+  std::vector<PgValue> args_;
+};
+
+// A PostgreSQL array literal: {1,NULL,3} or {"a","b \"c\""}, one element at a time; with
+// `unnest(?::bigint[], ?::text[] …)` one statement writes many rows.
+class ArrayLiteral {
+ public:
+  void Add(int64_t v) { Next() += std::to_string(v); }
+  void Add(const std::optional<int64_t>& v) {
+    if (v) {
+      Add(*v);
+    } else {
+      Next() += "NULL";
+    }
+  }
+  void Add(std::string_view v) {
+    std::string& out = Next();
+    out += '"';
+    for (char c : v) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  std::string Take() {
+    text_ += '}';
+    return std::move(text_);
+  }
+
+ private:
+  std::string& Next() {
+    text_ += text_.size() > 1 ? "," : "";
+    return text_;
+  }
+  std::string text_ = "{";
+};
+
+// The limit of a page request, clamped to 1..kMaxPageLimit.
+inline int PageLimit(const PageRequest& page) { return std::clamp(page.limit, 1, kMaxPageLimit); }
+
+// An array literal of ids ("{3,5,8}") for `x = ANY(?::bigint[])`: one statement text for
+// any number of ids.
+std::string IdArray(const std::vector<int64_t>& ids);
+
+std::vector<int64_t> SortedUnique(std::vector<int64_t> ids);
+std::vector<std::string> SortedUnique(std::vector<std::string> values);
+
+// Runs `query` for one page of rows keyed by the column `key` (ascending, or descending when
+// `descending`; page.after_id means key > after_id, or key < after_id when descending).
+// `read` makes a T of the current row; `key_of` gives its key. next_after is set when the
+// page is full.
+template <typename T, typename Read, typename KeyOf>
+Result<Page<T>> FetchPage(PgConnection& conn, PgQuery query, std::string_view key, bool descending,
+                          const PageRequest& page, Read read, KeyOf key_of) {
+  const int limit = PageLimit(page);
+  if (page.after_id) {
+    query.Where(std::string(key) + (descending ? " < ?" : " > ?"), *page.after_id);
+  }
+  query.Append(" ORDER BY " + std::string(key) + (descending ? " DESC" : "") + " LIMIT ?", limit);
+  auto stmt = query.Prepare(conn);
+  if (!stmt) return stmt.error();
+  Page<T> out;
+  for (;;) {
+    auto row = stmt->Step();
+    if (!row) return row.error();
+    if (!*row) break;
+    out.items.push_back(read(*stmt));
+  }
+  if (static_cast<int>(out.items.size()) == limit) out.next_after = key_of(out.items.back());
+  return out;
+}
+
+// Runs `sql` with parameters (tenant_id, JSON array of owner ids); each row is (owner id,
+// value). Returns the values grouped by owner, in row order.
+template <typename V>
+Result<std::unordered_map<int64_t, std::vector<V>>> LoadLinks(PgConnection& conn,
+                                                              std::string_view sql,
+                                                              int64_t tenant_id,
+                                                              const std::vector<int64_t>& owners) {
+  std::unordered_map<int64_t, std::vector<V>> out;
+  if (owners.empty()) return out;
+  auto stmt = conn.Prepare(sql);
+  if (!stmt) return stmt.error();
+  stmt->Bind(tenant_id, IdArray(owners));
+  for (;;) {
+    auto row = stmt->Step();
+    if (!row) return row.error();
+    if (!*row) break;
+    if constexpr (std::is_same_v<V, std::string>) {
+      out[stmt->Int(0)].push_back(stmt->Text(1));
+    } else {
+      out[stmt->Int(0)].push_back(stmt->Int(1));
+    }
+  }
+  return out;
+}
+
+// Checks that `id` names a live (not deleted) row of `table` in the tenant; otherwise adds a
+// field error for `field` to `errors`. `table` is a constant of the caller, never input.
+Status CheckReference(PgConnection& conn, std::string_view table, int64_t tenant_id, int64_t id,
+                      std::string_view field, std::vector<FieldError>& errors);
+
+}  // namespace callboard::pg
