@@ -128,6 +128,10 @@ class SqliteConnection {
     return Changes();
   }
 
+  // PostgreSQL sets the tenant for row-level security here; SQLite has none (every statement
+  // filters by tenant itself), so stores shared by both backends call it for nothing.
+  Status UseTenant(int64_t /*tenant_id*/) { return Status::Ok(); }
+
   int64_t LastInsertId() const;
   int Changes() const;
   // True while a transaction is open (false after COMMIT, ROLLBACK or an automatic rollback).

@@ -1,27 +1,17 @@
 #pragma once
-// SqliteSourceStore: SourceStore over one SQLite connection (schema 0003_sources.sql).
+// SqliteSourceStore: SourceStore over one SQLite connection (schema 0003_sources.sql,
+// 0010_ami_sources.sql); the SQL is SourceStoreSql's, shared with PostgreSQL.
 // Thread-safety: as its connection.
 
-#include "ingest/sources/source_store.h"
+#include "storage/common/source_store_sql.h"
+#include "storage/sqlite/sqlite_connection.h"
+#include "storage/sqlite/sqlite_query.h"
 
 namespace callboard {
 
-class SqliteConnection;
-
-class SqliteSourceStore final : public SourceStore {
+class SqliteSourceStore final : public SourceStoreSql<SqliteConnection, SqlQuery> {
  public:
-  explicit SqliteSourceStore(SqliteConnection& conn) : conn_(conn) {}
-
-  Status InsertSourceConfig(TenantScope scope, const SourceConfig& c) override;
-  Result<SourceConfig> GetSourceConfig(TenantScope scope, int64_t source_id) override;
-  Result<std::vector<SourceConfig>> ListSourceConfigs(TenantScope scope) override;
-  Status UpdateSourceConfig(TenantScope scope, const SourceConfig& c) override;
-  Status DeleteSourceConfig(TenantScope scope, int64_t source_id, TimePoint now) override;
-  Status SetWebhookSecret(TenantScope scope, int64_t source_id, const std::string& secret) override;
-  Result<std::string> GetWebhookSecret(TenantScope scope, const std::string& name) override;
-
- private:
-  SqliteConnection& conn_;
+  using SourceStoreSql::SourceStoreSql;
 };
 
 }  // namespace callboard
