@@ -160,6 +160,9 @@ class PgConnection {
 
   // The id returned by the last Execute() of an INSERT … RETURNING id.
   int64_t LastInsertId() const { return last_insert_id_; }
+  // What an INSERT appends so that LastInsertId() gives the new row's id (stores shared with
+  // SQLite, where it is empty).
+  static constexpr const char* kReturningId = " RETURNING id";
 
   // Sets app.tenant_id for the rest of the transaction (SET LOCAL), which row-level
   // security checks; a no-op when the transaction already acts for this tenant.

@@ -131,6 +131,8 @@ class SqliteConnection {
   // PostgreSQL sets the tenant for row-level security here; SQLite has none (every statement
   // filters by tenant itself), so stores shared by both backends call it for nothing.
   Status UseTenant(int64_t /*tenant_id*/) { return Status::Ok(); }
+  // What an INSERT appends so that LastInsertId() gives the new row's id: nothing here.
+  static constexpr const char* kReturningId = "";
 
   int64_t LastInsertId() const;
   int Changes() const;

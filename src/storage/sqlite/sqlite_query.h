@@ -14,6 +14,7 @@
 
 #include "core/page.h"
 #include "core/status.h"
+#include "storage/common/sql_fetch.h"
 #include "storage/sqlite/sqlite_connection.h"
 
 namespace callboard {
@@ -54,55 +55,12 @@ class SqlQuery {
   std::vector<SqlValue> args_;
 };
 
-// The limit of a page request, clamped to 1..kMaxPageLimit.
-inline int PageLimit(const PageRequest& page) { return std::clamp(page.limit, 1, kMaxPageLimit); }
-
 // A JSON array of ids ("[3,5,8]") for `x IN (SELECT value FROM json_each(?))`: one statement
 // text for any number of ids.
 std::string JsonIdArray(const std::vector<int64_t>& ids);
 
 std::vector<int64_t> SortedUnique(std::vector<int64_t> ids);
 std::vector<std::string> SortedUnique(std::vector<std::string> values);
-
-// Runs `query` for one page of rows keyed by the column `key` (ascending, or descending when
-// `descending`; page.after_id means key > after_id, or key < after_id when descending).
-// `read` makes a T of the current row; `key_of` gives its key. next_after is set when the
-// page is full.
-template <typename T, typename Read, typename KeyOf>
-Result<Page<T>> FetchPage(SqliteConnection& conn, SqlQuery query, std::string_view key,
-                          bool descending, const PageRequest& page, Read read, KeyOf key_of) {
-  const int limit = PageLimit(page);
-  if (page.after_id) {
-    query.Where(std::string(key) + (descending ? " < ?" : " > ?"), *page.after_id);
-  }
-  query.Append(" ORDER BY " + std::string(key) + (descending ? " DESC" : "") + " LIMIT ?", limit);
-  auto stmt = query.Prepare(conn);
-  if (!stmt) return stmt.error();
-  Page<T> out;
-  for (;;) {
-    auto row = stmt->Step();
-    if (!row) return row.error();
-    if (!*row) break;
-    out.items.push_back(read(*stmt));
-  }
-  if (static_cast<int>(out.items.size()) == limit) out.next_after = key_of(out.items.back());
-  return out;
-}
-
-// Every row of `query`, each turned into a T by `read`.
-template <typename T, typename Read>
-Result<std::vector<T>> FetchAll(SqliteConnection& conn, const SqlQuery& query, Read read) {
-  auto stmt = query.Prepare(conn);
-  if (!stmt) return stmt.error();
-  std::vector<T> out;
-  for (;;) {
-    auto row = stmt->Step();
-    if (!row) return row.error();
-    if (!*row) break;
-    out.push_back(read(*stmt));
-  }
-  return out;
-}
 
 // Runs `sql` with parameters (tenant_id, JSON array of owner ids); each row is (owner id,
 // value). Returns the values grouped by owner, in row order.
