@@ -29,10 +29,10 @@
 #include <boost/beast/websocket.hpp>
 #include <boost/json.hpp>
 #include <chrono>
-#include <ctime>
-#include <map>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -61,7 +61,7 @@ std::vector<double> g_latencies_ms;
 std::atomic<int64_t> g_messages{0};
 std::atomic<int> g_open{0};
 bool g_demo = false;
-bool g_compress = true;              // ?compress=deflate-raw (LIVE_COMPRESS=0 turns it off)
+bool g_compress = true;           // ?compress=deflate-raw (LIVE_COMPRESS=0 turns it off)
 std::atomic<int64_t> g_bytes{0};  // WebSocket payload bytes received
 
 // Milliseconds since the Unix epoch of an RFC 3339 UTC time ("2026-11-22T15:04:05.123Z");
@@ -70,8 +70,8 @@ int64_t ParseUtcMs(std::string_view text) {
   std::tm tm{};
   int ms = 0;
   const std::string s(text);
-  if (std::sscanf(s.c_str(), "%d-%d-%dT%d:%d:%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-                  &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6) {
+  if (std::sscanf(s.c_str(), "%d-%d-%dT%d:%d:%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
+                  &tm.tm_min, &tm.tm_sec) != 6) {
     return 0;
   }
   if (const size_t dot = s.find('.'); dot != std::string::npos) ms = std::atoi(s.c_str() + dot + 1);
@@ -104,17 +104,17 @@ class Client : public std::enable_shared_from_this<Client> {
       self->ws_.set_option(websocket::stream_base::decorator([self](websocket::request_type& r) {
         r.set(http::field::authorization, "Bearer " + self->token_);
       }));
-      self->ws_.async_handshake("127.0.0.1:" + std::to_string(ep.port()),
-                                g_compress ? "/api/v1/live/ws?compress=deflate-raw"
-                                           : "/api/v1/live/ws",
-                                [self](beast::error_code ec2) {
-                                  if (ec2) {
-                                    std::fprintf(stderr, "handshake: %s\n", ec2.message().c_str());
-                                    return;
-                                  }
-                                  ++g_open;
-                                  self->Read();
-                                });
+      self->ws_.async_handshake(
+          "127.0.0.1:" + std::to_string(ep.port()),
+          g_compress ? "/api/v1/live/ws?compress=deflate-raw" : "/api/v1/live/ws",
+          [self](beast::error_code ec2) {
+            if (ec2) {
+              std::fprintf(stderr, "handshake: %s\n", ec2.message().c_str());
+              return;
+            }
+            ++g_open;
+            self->Read();
+          });
     });
   }
 
@@ -203,8 +203,7 @@ class Client : public std::enable_shared_from_this<Client> {
       for (const auto& w : item.at("queue").at("waiting").as_array()) {
         if (!waiting_.insert(std::string(w.at("call_id").as_string())).second) continue;
         std::lock_guard lock(g_mu);
-        g_latencies_ms.push_back(
-            static_cast<double>(now - ParseUtcMs(w.at("since").as_string())));
+        g_latencies_ms.push_back(static_cast<double>(now - ParseUtcMs(w.at("since").as_string())));
       }
     }
   }
@@ -226,8 +225,7 @@ double Percentile(std::vector<double> v, double p) {
 }
 
 // Demo mode: follows the demo tenant for `seconds`, then prints the figures.
-int FollowDemo(const tcp::endpoint& ep, net::io_context& io, std::thread& io_thread,
-               int seconds) {
+int FollowDemo(const tcp::endpoint& ep, net::io_context& io, std::thread& io_thread, int seconds) {
   net::io_context probe_io;
   beast::tcp_stream stream(probe_io);
   stream.connect(ep);
@@ -250,7 +248,8 @@ int FollowDemo(const tcp::endpoint& ep, net::io_context& io, std::thread& io_thr
   std::printf("demo traffic for %d s, %d clients, %lld messages\n", seconds, g_open.load(),
               static_cast<long long>(g_messages.load()));
   std::printf(
-      "PBX event time -> client (agent state changes, callers joining): p50 %.1f ms  p99 %.1f ms  max %.1f ms  "
+      "PBX event time -> client (agent state changes, callers joining): p50 %.1f ms  p99 %.1f ms  "
+      "max %.1f ms  "
       "(%zu changes)\n",
       Percentile(g_latencies_ms, 0.5), Percentile(g_latencies_ms, 0.99),
       Percentile(g_latencies_ms, 1.0), g_latencies_ms.size());

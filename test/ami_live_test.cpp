@@ -300,17 +300,24 @@ TEST_F(AmiLive, StatusChangesInCallboardPauseAndUnpauseTheQueueMember) {
 TEST_F(AmiLive, SupervisorsMoveAgentsBetweenQueuesAtThePbx) {
   Connect();
   int64_t support = 0, sales = 0, beta_queue = 0;
-  ASSERT_TRUE(server_.app().db().Write([&](Transaction& tx) -> Status {
-    const TimePoint now = server_.clock().Now();
-    support = tx.Kpi().EnsureQueue(TenantScope(tenant_), "support", now)->id;
-    sales = tx.Kpi().EnsureQueue(TenantScope(tenant_), "sales", now)->id;
-    return Status::Ok();
-  }).ok());
+  ASSERT_TRUE(server_.app()
+                  .db()
+                  .Write([&](Transaction& tx) -> Status {
+                    const TimePoint now = server_.clock().Now();
+                    support = tx.Kpi().EnsureQueue(TenantScope(tenant_), "support", now)->id;
+                    sales = tx.Kpi().EnsureQueue(TenantScope(tenant_), "sales", now)->id;
+                    return Status::Ok();
+                  })
+                  .ok());
   const int64_t beta = server_.CreateTenant("beta");
-  ASSERT_TRUE(server_.app().db().Write([&](Transaction& tx) -> Status {
-    beta_queue = tx.Kpi().EnsureQueue(TenantScope(beta), "sales", server_.clock().Now())->id;
-    return Status::Ok();
-  }).ok());
+  ASSERT_TRUE(server_.app()
+                  .db()
+                  .Write([&](Transaction& tx) -> Status {
+                    beta_queue =
+                        tx.Kpi().EnsureQueue(TenantScope(beta), "sales", server_.clock().Now())->id;
+                    return Status::Ok();
+                  })
+                  .ok());
   const std::string ann_queues = "/api/v1/agents/" + std::to_string(ann_) + "/queues/";
 
   ClientResponse r = Request("PUT", ann_queues + std::to_string(sales), R"({"penalty":2})", sup_h_);
@@ -361,9 +368,10 @@ TEST_F(AmiLive, SupervisorsMoveAgentsBetweenQueuesAtThePbx) {
   ASSERT_EQ(r.status, 204) << r.body;
   ASSERT_TRUE(peer_.WaitForActions("QueueRemove", 1));
   const testing::AmiReceivedAction remove = peer_.actions("QueueRemove")[0];
-  EXPECT_EQ(remove.raw, "Action: QueueRemove\r\nQueue: sales\r\nInterface: Local/a1002@agents/n\r\n"
-                        "ActionID: " +
-                            std::string(remove.message.Value("ActionID")) + "\r\n\r\n");
+  EXPECT_EQ(remove.raw,
+            "Action: QueueRemove\r\nQueue: sales\r\nInterface: Local/a1002@agents/n\r\n"
+            "ActionID: " +
+                std::string(remove.message.Value("ActionID")) + "\r\n\r\n");
   // Out of her last queue: logged out.
   peer_.Send(MemberEvent("QueueMemberRemoved", kAnnInterface, 1, false, "", false, "sales"));
   EXPECT_EQ(WaitForAnn([](const json::object& a) { return StateIs(a, "logged_out"); })

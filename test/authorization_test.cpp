@@ -108,7 +108,9 @@ const std::vector<Case> kTable = {
     {"POST", "/api/v1/agents/{id}/monitor", {false, true, false, true, true, false}, 503},
     // Agent allocation needs override_agent_status; unavailable without a PBX link too.
     {"PUT", "/api/v1/agents/{id}/queues/{queue_id}", {false, true, false, true, true, false}, 503},
-    {"DELETE", "/api/v1/agents/{id}/queues/{queue_id}", {false, true, false, true, true, false},
+    {"DELETE",
+     "/api/v1/agents/{id}/queues/{queue_id}",
+     {false, true, false, true, true, false},
      503},
     {"GET", "/api/v1/pause-reasons", {true, true, true, true, true, true}, 200},
     {"POST", "/api/v1/pause-reasons", {false, false, false, true, true, false}, 201},

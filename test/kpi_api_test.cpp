@@ -12,8 +12,8 @@
 #include "app/app.h"
 #include "auth/auth_service.h"
 #include "core/sha256.h"
-#include "kpi/call_log.h"
 #include "ingest/parser_test_support.h"
+#include "kpi/call_log.h"
 #include "org/org_service.h"
 #include "test/support/test_server.h"
 

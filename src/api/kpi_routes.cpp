@@ -161,9 +161,9 @@ HttpResponse ReportResponse(ApiDeps& deps, RequestContext& ctx, bool agents) {
 constexpr size_t kMaxExportCalls = 100000;
 // The columns of GET /api/v1/calls.csv: fields of the call JSON.
 constexpr const char* kCallCsvColumns[] = {
-    "id",      "started_at", "answered_at", "ended_at", "direction", "queue",
-    "agent",   "caller",     "callee",      "wait_s",   "talk_s",    "hold_s",
-    "acw_s",   "outcome",    "transfer_count", "transferred_to", "disposition", "fcr",
+    "id",    "started_at", "answered_at",    "ended_at",       "direction",   "queue",
+    "agent", "caller",     "callee",         "wait_s",         "talk_s",      "hold_s",
+    "acw_s", "outcome",    "transfer_count", "transferred_to", "disposition", "fcr",
     "csat"};
 
 boost::json::value Seconds(int64_t ms) { return static_cast<double>(ms) / 1000.0; }
@@ -506,13 +506,14 @@ void AddKpiRoutes(Router& router, ApiDeps& deps, QueueService& queues, CallLog& 
                  "calls, a supervisor or QA those of the agents in its teams, a manager or "
                  "administrator every call.",
       .access = Access::kAuthenticated,
-      .params = [&] {
-        std::vector<ParamDoc> params = {
-            {"limit", "query", "integer", false, "page size, 1..500 (default 100)"},
-            {"cursor", "query", "string", false, "next_cursor of the previous page"}};
-        for (const ParamDoc& d : filter_params) params.push_back(d);
-        return params;
-      }(),
+      .params =
+          [&] {
+            std::vector<ParamDoc> params = {
+                {"limit", "query", "integer", false, "page size, 1..500 (default 100)"},
+                {"cursor", "query", "string", false, "next_cursor of the previous page"}};
+            for (const ParamDoc& d : filter_params) params.push_back(d);
+            return params;
+          }(),
       .handler =
           [&calls](RequestContext& ctx) {
             const HttpRequest& req = ctx.request;

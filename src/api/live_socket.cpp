@@ -173,9 +173,9 @@ WebSocketAccept Api::Upgrade(HttpRequest& req) {
   bool compress = false;
   if (auto c = req.Query("compress")) {
     if (*c != "deflate-raw") {
-      out.refusal = ErrorResponse(
-          Status::Invalid({{"compress", "invalid", "deflate-raw, or leave it out"}}),
-          req.request_id);
+      out.refusal =
+          ErrorResponse(Status::Invalid({{"compress", "invalid", "deflate-raw, or leave it out"}}),
+                        req.request_id);
       return out;
     }
     compress = true;
@@ -201,8 +201,8 @@ WebSocketAccept Api::Upgrade(HttpRequest& req) {
     out.refusal.user_id = principal->user_id;
   }
   out.refusal.route = "/api/v1/live/ws";
-  out.handler = std::make_shared<LiveSocket>(*deps_.live, deps_.auth, std::move(principal), after,
-                                              compress);
+  out.handler =
+      std::make_shared<LiveSocket>(*deps_.live, deps_.auth, std::move(principal), after, compress);
   return out;
 }
 

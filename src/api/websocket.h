@@ -2,8 +2,8 @@
 // WebSockets between the HTTP transport and what a socket is for. The transport (HttpServer)
 // accepts an upgrade when the WebSocketUpgrade function returns a handler, then runs the
 // socket: ping/pong and idle timeout, a message size limit, text and binary messages in the
-// order they were queued, one write in flight with a bounded queue — a peer too slow to keep up has its backlog replaced by the handler's
-// Resync() message instead of an ever-growing queue.
+// order they were queued, one write in flight with a bounded queue — a peer too slow to keep up has
+// its backlog replaced by the handler's Resync() message instead of an ever-growing queue.
 //
 // Thread-safety: WebSocketPeer methods may be called from any thread. Handler methods are
 // called on the socket's strand, one at a time.

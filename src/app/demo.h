@@ -53,7 +53,7 @@ class DemoTraffic {
   std::thread thread_;
   std::mutex mutex_;
   std::condition_variable wake_;
-  bool stop_ = false;  // GUARDED_BY(mutex_)
+  bool stop_ = false;              // GUARDED_BY(mutex_)
   std::map<int64_t, Hour> hours_;  // feed thread only: the current and the previous hour
 };
 

@@ -156,19 +156,18 @@ Status EnsureDemoTenant(App& app) {
   // teams: the supervisor leads Blue, the manager sees both.
   auto orange = app.org().Create(op, Team{.name = "Orange", .site_id = site->id}, ctx);
   if (!orange) return orange.error();
-  static constexpr const char* kNames[] = {"Maria Lopez",  "James Okafor", "Sofia Rossi",
-                                           "Liam Becker",  "Aisha Khan",   "Noah Fischer",
-                                           "Emma Dubois",  "Lukas Novak",  "Chloe Martin",
-                                           "Mateo Silva",  "Hana Sato"};
+  static constexpr const char* kNames[] = {
+      "Maria Lopez", "James Okafor", "Sofia Rossi",  "Liam Becker", "Aisha Khan", "Noah Fischer",
+      "Emma Dubois", "Lukas Novak",  "Chloe Martin", "Mateo Silva", "Hana Sato"};
   int number = 1002;
   for (const char* name : kNames) {
     const int64_t team_id = number <= 1006 ? team->id : orange->id;
-    auto agent = app.org().Create(
-        op,
-        Agent{.name = name,
-              .team_id = team_id,
-              .pbx_ids = {"Local/a" + std::to_string(number++) + "@agents/n"}},
-        ctx);
+    auto agent =
+        app.org().Create(op,
+                         Agent{.name = name,
+                               .team_id = team_id,
+                               .pbx_ids = {"Local/a" + std::to_string(number++) + "@agents/n"}},
+                         ctx);
     if (!agent) return agent.error();
   }
   std::fflush(stdout);

@@ -599,18 +599,18 @@ Status LiveService::SetStatus(const Principal& p, int64_t agent_id, const Status
   if (change.state == AgentState::kPaused || change.state == AgentState::kAvailable) {
     const bool paused = change.state == AgentState::kPaused;
     const int64_t tenant_id = p.tenant_id;
-    const bool queued = pbx_calls_.Post([this, tenant_id, agent_id, paused, reason,
-                                         interfaces = agent->pbx_ids] {
-      for (const std::string& interface : interfaces) {
-        Status s = WithPbx(tenant_id, [&](PbxControl& pbx) {
-          return pbx.Pause({.interface = interface, .paused = paused, .reason = reason});
+    const bool queued =
+        pbx_calls_.Post([this, tenant_id, agent_id, paused, reason, interfaces = agent->pbx_ids] {
+          for (const std::string& interface : interfaces) {
+            Status s = WithPbx(tenant_id, [&](PbxControl& pbx) {
+              return pbx.Pause({.interface = interface, .paused = paused, .reason = reason});
+            });
+            if (!s.ok()) {
+              spdlog::warn("live: the phone system was not told that agent {} ({}) is {}: {}",
+                           agent_id, interface, paused ? "paused" : "available", s.ToString());
+            }
+          }
         });
-        if (!s.ok()) {
-          spdlog::warn("live: the phone system was not told that agent {} ({}) is {}: {}",
-                       agent_id, interface, paused ? "paused" : "available", s.ToString());
-        }
-      }
-    });
     if (!queued) {
       spdlog::warn("live: the phone system was not told that agent {} is {}: too many waiting",
                    agent_id, paused ? "paused" : "available");
@@ -673,10 +673,9 @@ Status LiveService::SetQueueMembership(const Principal& p, int64_t agent_id, int
   CB_RETURN_IF_ERROR(db_.Write([&](Transaction& tx) -> Status {
     json::object after = {{"queue_id", queue_id}, {"queue", queue->name}, {"interface", interface}};
     if (change.member) after["penalty"] = change.penalty;
-    return audit_.Record(
-        tx, p.tenant(), ctx,
-        {change.member ? "agent.queue_add" : "agent.queue_remove", "agent", agent_id, "",
-         JsonText(after)});
+    return audit_.Record(tx, p.tenant(), ctx,
+                         {change.member ? "agent.queue_add" : "agent.queue_remove", "agent",
+                          agent_id, "", JsonText(after)});
   }));
   return WithPbx(p.tenant_id, [&](PbxControl& pbx) {
     if (!change.member) return pbx.RemoveMember({.queue = queue->name, .interface = interface});
@@ -693,8 +692,8 @@ Result<Agent> LiveService::VisiblePbxAgent(const Principal& p, int64_t agent_id,
   if (!agent) return agent.error();
   CB_RETURN_IF_ERROR(PbxAttached(p.tenant_id));
   if (agent->pbx_ids.empty()) {
-    return Status(StatusCode::kFailedPrecondition, "agent " + std::to_string(agent_id) +
-                                                       " has no PBX identity to " + action);
+    return Status(StatusCode::kFailedPrecondition,
+                  "agent " + std::to_string(agent_id) + " has no PBX identity to " + action);
   }
   return agent;
 }

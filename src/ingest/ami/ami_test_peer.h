@@ -30,8 +30,8 @@ struct AmiTestPeerOptions {
   std::string username = "cb";
   std::string secret = "cbsecret";
   std::string banner = "Asterisk Call Manager/13.0.0";
-  int reject_logins = 0;     // refuse the first N logins even with the right secret
-  bool answer_pings = true;  // false: Ping goes unanswered (a hung Asterisk)
+  int reject_logins = 0;                 // refuse the first N logins even with the right secret
+  bool answer_pings = true;              // false: Ping goes unanswered (a hung Asterisk)
   std::set<std::string> silent_actions;  // actions recorded but never answered
   // Queue → member interfaces, as in the captured session.
   std::map<std::string, std::set<std::string>> members = {

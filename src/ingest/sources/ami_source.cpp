@@ -279,7 +279,7 @@ Status AmiSource::Run() {
   const std::string where = c.host + ":" + std::to_string(link.port);
 
   EventInbox inbox;
-  AmiMemberships memberships;        // source thread only
+  AmiMemberships memberships;         // source thread only
   std::atomic<bool> relogged{false};  // set on the I/O thread at each login
   AmiLinkState last_state = AmiLinkState::kStopped;
   AmiClient* link_client = nullptr;  // set before Start; used on the I/O thread

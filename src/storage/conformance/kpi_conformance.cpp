@@ -113,8 +113,8 @@ TEST_P(StoreConformance, KpiCallBatchesInsertEachNewCallOnce) {
   batch[4].call = Call("call-2", "support", At(11), CallOutcome::kAnswered, 1000);
   batch[4].call.csat.reset();
   batch[4].call.fcr.reset();
-  auto inserted = Write<std::vector<bool>>(
-      [&](Transaction& tx) { return tx.Kpi().InsertCalls(a_, batch); });
+  auto inserted =
+      Write<std::vector<bool>>([&](Transaction& tx) { return tx.Kpi().InsertCalls(a_, batch); });
   ASSERT_TRUE(inserted);
   EXPECT_EQ(*inserted, (std::vector<bool>{false, true, true, false, true}));
   for (int i : {1, 2, 4}) {
@@ -137,8 +137,8 @@ TEST_P(StoreConformance, KpiCallBatchesInsertEachNewCallOnce) {
   EXPECT_EQ(all->items.size(), 4u);
   // An empty batch is no work.
   std::vector<StoredCall> none;
-  auto nothing = Write<std::vector<bool>>(
-      [&](Transaction& tx) { return tx.Kpi().InsertCalls(a_, none); });
+  auto nothing =
+      Write<std::vector<bool>>([&](Transaction& tx) { return tx.Kpi().InsertCalls(a_, none); });
   ASSERT_TRUE(nothing);
   EXPECT_TRUE(nothing->empty());
 }

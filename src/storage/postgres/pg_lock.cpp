@@ -37,9 +37,9 @@ Result<std::unique_ptr<PgNamedLock>> TryPostgresLock(const PostgresOptions& opti
   // the lock) after 3 unanswered probes, so that a holder whose machine died without closing
   // its connection frees the lock within about 6 s instead of the system default of hours.
   // Ignored on unix sockets, where the kernel reports a dead peer at once.
-  CB_RETURN_IF_ERROR((*conn)->Exec(
-      "SET tcp_keepalives_idle = 3; SET tcp_keepalives_interval = 1;"
-      " SET tcp_keepalives_count = 3"));
+  CB_RETURN_IF_ERROR(
+      (*conn)->Exec("SET tcp_keepalives_idle = 3; SET tcp_keepalives_interval = 1;"
+                    " SET tcp_keepalives_count = 3"));
   auto stmt = (*conn)->Prepare("SELECT pg_try_advisory_lock(hashtextextended(?, 0))");
   if (!stmt) return stmt.error();
   stmt->Bind(name);
