@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "live/live_store.h"
-#include "storage/common/sql_fetch.h"
+#include "storage/common/sql_helpers.h"
 
 namespace callboard {
 

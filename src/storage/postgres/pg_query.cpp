@@ -19,30 +19,4 @@ std::string IdArray(const std::vector<int64_t>& ids) {
   return out;
 }
 
-std::vector<int64_t> SortedUnique(std::vector<int64_t> ids) {
-  std::sort(ids.begin(), ids.end());
-  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-  return ids;
-}
-
-std::vector<std::string> SortedUnique(std::vector<std::string> values) {
-  std::sort(values.begin(), values.end());
-  values.erase(std::unique(values.begin(), values.end()), values.end());
-  return values;
-}
-
-Status CheckReference(PgConnection& conn, std::string_view table, int64_t tenant_id, int64_t id,
-                      std::string_view field, std::vector<FieldError>& errors) {
-  auto stmt = conn.Prepare("SELECT 1 FROM " + std::string(table) +
-                           " WHERE tenant_id = ? AND id = ? AND deleted_at IS NULL");
-  if (!stmt) return stmt.error();
-  stmt->Bind(tenant_id, id);
-  auto row = stmt->Step();
-  if (!row) return row.error();
-  if (!*row) {
-    errors.push_back({std::string(field), "not_found", "no such object: " + std::to_string(id)});
-  }
-  return Status::Ok();
-}
-
 }  // namespace callboard::pg

@@ -16,7 +16,7 @@
 
 #include "core/page.h"
 #include "core/status.h"
-#include "storage/common/sql_fetch.h"
+#include "storage/common/sql_helpers.h"
 #include "storage/postgres/pg_connection.h"
 
 namespace callboard::pg {
@@ -95,9 +95,6 @@ class ArrayLiteral {
 // any number of ids.
 std::string IdArray(const std::vector<int64_t>& ids);
 
-std::vector<int64_t> SortedUnique(std::vector<int64_t> ids);
-std::vector<std::string> SortedUnique(std::vector<std::string> values);
-
 // Runs `sql` with parameters (tenant_id, JSON array of owner ids); each row is (owner id,
 // value). Returns the values grouped by owner, in row order.
 template <typename V>
@@ -105,27 +102,7 @@ Result<std::unordered_map<int64_t, std::vector<V>>> LoadLinks(PgConnection& conn
                                                               std::string_view sql,
                                                               int64_t tenant_id,
                                                               const std::vector<int64_t>& owners) {
-  std::unordered_map<int64_t, std::vector<V>> out;
-  if (owners.empty()) return out;
-  auto stmt = conn.Prepare(sql);
-  if (!stmt) return stmt.error();
-  stmt->Bind(tenant_id, IdArray(owners));
-  for (;;) {
-    auto row = stmt->Step();
-    if (!row) return row.error();
-    if (!*row) break;
-    if constexpr (std::is_same_v<V, std::string>) {
-      out[stmt->Int(0)].push_back(stmt->Text(1));
-    } else {
-      out[stmt->Int(0)].push_back(stmt->Int(1));
-    }
-  }
-  return out;
+  return LoadLinksOf<V>(conn, sql, tenant_id, owners, IdArray(owners));
 }
-
-// Checks that `id` names a live (not deleted) row of `table` in the tenant; otherwise adds a
-// field error for `field` to `errors`. `table` is a constant of the caller, never input.
-Status CheckReference(PgConnection& conn, std::string_view table, int64_t tenant_id, int64_t id,
-                      std::string_view field, std::vector<FieldError>& errors);
 
 }  // namespace callboard::pg

@@ -14,7 +14,7 @@
 
 #include "core/page.h"
 #include "core/status.h"
-#include "storage/common/sql_fetch.h"
+#include "storage/common/sql_helpers.h"
 #include "storage/sqlite/sqlite_connection.h"
 
 namespace callboard {
@@ -59,9 +59,6 @@ class SqlQuery {
 // text for any number of ids.
 std::string JsonIdArray(const std::vector<int64_t>& ids);
 
-std::vector<int64_t> SortedUnique(std::vector<int64_t> ids);
-std::vector<std::string> SortedUnique(std::vector<std::string> values);
-
 // Runs `sql` with parameters (tenant_id, JSON array of owner ids); each row is (owner id,
 // value). Returns the values grouped by owner, in row order.
 template <typename V>
@@ -69,27 +66,7 @@ Result<std::unordered_map<int64_t, std::vector<V>>> LoadLinks(SqliteConnection& 
                                                               std::string_view sql,
                                                               int64_t tenant_id,
                                                               const std::vector<int64_t>& owners) {
-  std::unordered_map<int64_t, std::vector<V>> out;
-  if (owners.empty()) return out;
-  auto stmt = conn.Prepare(sql);
-  if (!stmt) return stmt.error();
-  stmt->Bind(tenant_id, JsonIdArray(owners));
-  for (;;) {
-    auto row = stmt->Step();
-    if (!row) return row.error();
-    if (!*row) break;
-    if constexpr (std::is_same_v<V, std::string>) {
-      out[stmt->Int(0)].push_back(stmt->Text(1));
-    } else {
-      out[stmt->Int(0)].push_back(stmt->Int(1));
-    }
-  }
-  return out;
+  return LoadLinksOf<V>(conn, sql, tenant_id, owners, JsonIdArray(owners));
 }
-
-// Checks that `id` names a live (not deleted) row of `table` in the tenant; otherwise adds a
-// field error for `field` to `errors`. `table` is a constant of the caller, never input.
-Status CheckReference(SqliteConnection& conn, std::string_view table, int64_t tenant_id, int64_t id,
-                      std::string_view field, std::vector<FieldError>& errors);
 
 }  // namespace callboard
