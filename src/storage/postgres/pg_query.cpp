@@ -9,6 +9,8 @@ Result<PgStatement> PgQuery::Prepare(PgConnection& conn) const {
   return stmt;
 }
 
+std::string PgQuery::IdList(const std::vector<int64_t>& ids) { return IdArray(ids); }
+
 std::string IdArray(const std::vector<int64_t>& ids) {
   std::string out = "{";
   for (size_t i = 0; i < ids.size(); ++i) {

@@ -9,6 +9,8 @@ Result<SqliteStatement> SqlQuery::Prepare(SqliteConnection& conn) const {
   return stmt;
 }
 
+std::string SqlQuery::IdList(const std::vector<int64_t>& ids) { return JsonIdArray(ids); }
+
 std::string JsonIdArray(const std::vector<int64_t>& ids) {
   std::string out = "[";
   for (size_t i = 0; i < ids.size(); ++i) {

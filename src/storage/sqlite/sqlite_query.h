@@ -49,6 +49,16 @@ class SqlQuery {
   // Prepares the statement and binds every parameter.
   Result<SqliteStatement> Prepare(SqliteConnection& conn) const;
 
+  // Dialect pieces of the stores shared with PostgreSQL: `column` among the ids of one bound
+  // parameter (IdList's value), and "`text` contains `part`".
+  static std::string InIds(std::string_view column) {
+    return std::string(column) + " IN (SELECT value FROM json_each(?))";
+  }
+  static std::string IdList(const std::vector<int64_t>& ids);
+  static std::string Contains(std::string_view text, std::string_view part) {
+    return "instr(" + std::string(text) + ", " + std::string(part) + ") > 0";
+  }
+
  private:
   std::string sql_;
   bool has_where_ = false;
