@@ -65,17 +65,6 @@ inline constexpr auto ReadTeam = [](const auto& s) -> Team {
           .updated_at = s.Time(5)};
 };
 
-// The single row `query` selects, read by `read`, or kNotFound naming `what`.
-template <typename T, typename Conn, typename Query, typename Read>
-Result<T> FetchOne(Conn& conn, const Query& query, Read read, const char* what) {
-  auto stmt = query.Prepare(conn);
-  if (!stmt) return stmt.error();
-  auto row = stmt->Step();
-  if (!row) return row.error();
-  if (!*row) return Status::NotFound(std::string(what) + " not found");
-  return read(*stmt);
-}
-
 // Live rows of `table` (a constant) in the tenant.
 template <class Query>
 Query Scoped(const char* select, TenantScope scope) {
@@ -179,14 +168,14 @@ class OrgStoreSql : public OrgStore {
   Result<Tenant> FindTenantByName(const std::string& name) override {
     Query q(org_sql::kTenantColumns);
     q.Where("name = ?", name);
-    return org_sql::FetchOne<Tenant>(conn_, q, org_sql::ReadTenant, "tenant");
+    return FetchOne<Tenant>(conn_, q, org_sql::ReadTenant, "tenant");
   }
 
  public:
   Result<Tenant> GetTenant(int64_t tenant_id) override {
     Query q(org_sql::kTenantColumns);
     q.Where("id = ?", tenant_id);
-    return org_sql::FetchOne<Tenant>(conn_, q, org_sql::ReadTenant, "tenant");
+    return FetchOne<Tenant>(conn_, q, org_sql::ReadTenant, "tenant");
   }
 
   // ---- Shared ----
@@ -231,9 +220,9 @@ class OrgStoreSql : public OrgStore {
  public:
   Result<Site> GetSite(TenantScope scope, int64_t id) override {
     CB_RETURN_IF_ERROR(conn_.UseTenant(scope.tenant_id()));
-    return org_sql::FetchOne<Site>(
-        conn_, org_sql::Scoped<Query>(org_sql::kSiteColumns, scope).Where("id = ?", id),
-        org_sql::ReadSite, "site");
+    return FetchOne<Site>(conn_,
+                          org_sql::Scoped<Query>(org_sql::kSiteColumns, scope).Where("id = ?", id),
+                          org_sql::ReadSite, "site");
   }
 
  public:
@@ -278,9 +267,9 @@ class OrgStoreSql : public OrgStore {
  public:
   Result<Lob> GetLob(TenantScope scope, int64_t id) override {
     CB_RETURN_IF_ERROR(conn_.UseTenant(scope.tenant_id()));
-    return org_sql::FetchOne<Lob>(
-        conn_, org_sql::Scoped<Query>(org_sql::kLobColumns, scope).Where("id = ?", id),
-        org_sql::ReadLob, "lob");
+    return FetchOne<Lob>(conn_,
+                         org_sql::Scoped<Query>(org_sql::kLobColumns, scope).Where("id = ?", id),
+                         org_sql::ReadLob, "lob");
   }
 
  public:
@@ -386,7 +375,7 @@ class OrgStoreSql : public OrgStore {
  public:
   Result<Team> GetTeam(TenantScope scope, int64_t id) override {
     CB_RETURN_IF_ERROR(conn_.UseTenant(scope.tenant_id()));
-    auto team = org_sql::FetchOne<Team>(
+    auto team = FetchOne<Team>(
         conn_, org_sql::Scoped<Query>(org_sql::kTeamColumns, scope).Where("id = ?", id),
         org_sql::ReadTeam, "team");
     if (!team) return team;

@@ -43,6 +43,17 @@ Result<Page<T>> FetchPage(Conn& conn, Query query, std::string_view key, bool de
   return out;
 }
 
+// The single row `query` selects, read by `read`, or kNotFound naming `what`.
+template <typename T, typename Conn, typename Query, typename Read>
+Result<T> FetchOne(Conn& conn, const Query& query, Read read, const char* what) {
+  auto stmt = query.Prepare(conn);
+  if (!stmt) return stmt.error();
+  auto row = stmt->Step();
+  if (!row) return row.error();
+  if (!*row) return Status::NotFound(std::string(what) + " not found");
+  return read(*stmt);
+}
+
 // Every row of `query`, each turned into a T by `read`.
 template <typename T, typename Conn, typename Query, typename Read>
 Result<std::vector<T>> FetchAll(Conn& conn, const Query& query, Read read) {

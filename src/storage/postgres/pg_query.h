@@ -57,6 +57,11 @@ class PgQuery {
     return std::string(column) + " = ANY(?::bigint[])";
   }
   static std::string IdList(const std::vector<int64_t>& ids);
+  // The texts of the JSON array bound to its one parameter, in order (column 0).
+  static const char* JsonArrayTexts() {
+    return "SELECT value FROM json_array_elements_text(?::json) WITH ORDINALITY AS t (value, key)"
+           " ORDER BY key";
+  }
   static std::string Contains(std::string_view text, std::string_view part) {
     return "strpos(" + std::string(text) + ", " + std::string(part) + ") > 0";
   }

@@ -131,6 +131,9 @@ class SqliteConnection {
   // PostgreSQL sets the tenant for row-level security here; SQLite has none (every statement
   // filters by tenant itself), so stores shared by both backends call it for nothing.
   Status UseTenant(int64_t /*tenant_id*/) { return Status::Ok(); }
+  // PostgreSQL's row-level security admits a lookup before the tenant is known through a
+  // transaction setting; SQLite has none to set.
+  Status SetLocal(const char* /*name*/, const std::string& /*value*/) { return Status::Ok(); }
   // What an INSERT appends so that LastInsertId() gives the new row's id: nothing here.
   static constexpr const char* kReturningId = "";
 

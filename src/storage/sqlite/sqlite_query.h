@@ -55,6 +55,8 @@ class SqlQuery {
     return std::string(column) + " IN (SELECT value FROM json_each(?))";
   }
   static std::string IdList(const std::vector<int64_t>& ids);
+  // The texts of the JSON array bound to its one parameter, in order (column 0).
+  static const char* JsonArrayTexts() { return "SELECT value FROM json_each(?) ORDER BY key"; }
   static std::string Contains(std::string_view text, std::string_view part) {
     return "instr(" + std::string(text) + ", " + std::string(part) + ") > 0";
   }
