@@ -203,6 +203,13 @@ Status PgConnection::SetLocal(const char* name, const std::string& value) {
   return stmt->Run();
 }
 
+Status PgConnection::LockUntilCommit(const char* name, int64_t key) {
+  auto lock = Prepare("SELECT pg_advisory_xact_lock(hashtext(?), ?::int)");
+  if (!lock) return lock.error();
+  lock->Bind(std::string(name), key % 2147483647);
+  return lock->Run();
+}
+
 Status PgConnection::SendDeferred(const PgStatement& stmt) {
   if (static_cast<int>(stmt.params_.size()) != stmt.n_params_) {
     return Status::Internal("statement bound " + std::to_string(stmt.params_.size()) +

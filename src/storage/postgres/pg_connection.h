@@ -169,6 +169,9 @@ class PgConnection {
   Status UseTenant(int64_t tenant_id);
   // Sets the transaction-local setting `name` (a constant) to `value`.
   Status SetLocal(const char* name, const std::string& value);
+  // Takes the transaction-scoped advisory lock (`name`, `key`): writers of the same key take
+  // turns until they commit (e.g. one tenant's audit chain across nodes and connections).
+  Status LockUntilCommit(const char* name, int64_t key);
   // Forgets per-transaction state; called when a transaction begins.
   void BeginTransaction() {
     tenant_id_.reset();

@@ -134,6 +134,8 @@ class SqliteConnection {
   // PostgreSQL's row-level security admits a lookup before the tenant is known through a
   // transaction setting; SQLite has none to set.
   Status SetLocal(const char* /*name*/, const std::string& /*value*/) { return Status::Ok(); }
+  // Writers that must take turns until they commit: SQLite has one writer, so they do.
+  Status LockUntilCommit(const char* /*name*/, int64_t /*key*/) { return Status::Ok(); }
   // What an INSERT appends so that LastInsertId() gives the new row's id: nothing here.
   static constexpr const char* kReturningId = "";
 
