@@ -45,21 +45,25 @@ Result<std::optional<std::vector<int64_t>>> CallLog::VisibleAgents(Transaction& 
   return Agents(std::move(ids));
 }
 
+Status CallLog::NarrowToScope(Transaction& tx, const Principal& p, CallFilter& filter) {
+  auto visible = VisibleAgents(tx, p);
+  if (!visible) return visible.error();
+  if (!*visible) return Status::Ok();
+  if (filter.agent_ids) {
+    std::erase_if(*filter.agent_ids, [&](int64_t id) {
+      return std::find((*visible)->begin(), (*visible)->end(), id) == (*visible)->end();
+    });
+  } else {
+    filter.agent_ids = std::move(**visible);
+  }
+  return Status::Ok();
+}
+
 Result<Page<StoredCall>> CallLog::List(const Principal& p, CallFilter filter,
                                        const PageRequest& page) {
   std::optional<Page<StoredCall>> out;
   CB_RETURN_IF_ERROR(db_.Read([&](Transaction& tx) -> Status {
-    auto visible = VisibleAgents(tx, p);
-    if (!visible) return visible.error();
-    if (*visible) {
-      if (filter.agent_ids) {
-        std::erase_if(*filter.agent_ids, [&](int64_t id) {
-          return std::find((*visible)->begin(), (*visible)->end(), id) == (*visible)->end();
-        });
-      } else {
-        filter.agent_ids = std::move(**visible);
-      }
-    }
+    CB_RETURN_IF_ERROR(NarrowToScope(tx, p, filter));
     auto r = tx.Kpi().ListCalls(p.tenant(), filter, page);
     if (!r) return r.error();
     out = std::move(*r);
@@ -68,23 +72,27 @@ Result<Page<StoredCall>> CallLog::List(const Principal& p, CallFilter filter,
   return std::move(*out);
 }
 
-Result<std::vector<StoredCall>> CallLog::Export(const Principal& p, const CallFilter& filter,
+Result<std::vector<StoredCall>> CallLog::Export(const Principal& p, CallFilter filter,
                                                 size_t max_rows, const std::string& description,
                                                 const AuditContext& ctx) {
   std::vector<StoredCall> out;
-  PageRequest page{.limit = kMaxPageLimit};
-  for (;;) {
-    auto r = List(p, filter, page);
-    if (!r) return r.error();
-    for (StoredCall& c : r->items) out.push_back(std::move(c));
-    if (out.size() > max_rows) {
-      return Status::Invalid({{"filters", "too_many_rows",
-                               "more than " + std::to_string(max_rows) +
-                                   " calls match; narrow the date range or the filters"}});
+  // One read: the scope is worked out once and the pages see one snapshot.
+  CB_RETURN_IF_ERROR(db_.Read([&](Transaction& tx) -> Status {
+    CB_RETURN_IF_ERROR(NarrowToScope(tx, p, filter));
+    PageRequest page{.limit = kMaxPageLimit};
+    for (;;) {
+      auto r = tx.Kpi().ListCalls(p.tenant(), filter, page);
+      if (!r) return r.error();
+      for (StoredCall& c : r->items) out.push_back(std::move(c));
+      if (out.size() > max_rows) {
+        return Status::Invalid({{"filters", "too_many_rows",
+                                 "more than " + std::to_string(max_rows) +
+                                     " calls match; narrow the date range or the filters"}});
+      }
+      if (!r->next_after) return Status::Ok();
+      page.after_id = r->next_after;
     }
-    if (!r->next_after) break;
-    page.after_id = r->next_after;
-  }
+  }));
   CB_RETURN_IF_ERROR(db_.Write([&](Transaction& tx) -> Status {
     const boost::json::object after{{"filters", description},
                                     {"calls", static_cast<int64_t>(out.size())}};

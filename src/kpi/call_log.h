@@ -35,14 +35,16 @@ class CallLog {
   // Every call of the filter in `p`'s scope, newest first, for an export: at most `max_rows`
   // (kInvalidArgument naming "filters" when more match — nothing is exported then). Audited
   // as calls.export with `description` (the filters as given) and the number of calls.
-  Result<std::vector<StoredCall>> Export(const Principal& p, const CallFilter& filter,
-                                         size_t max_rows, const std::string& description,
-                                         const AuditContext& ctx);
+  Result<std::vector<StoredCall>> Export(const Principal& p, CallFilter filter, size_t max_rows,
+                                         const std::string& description, const AuditContext& ctx);
 
   // The agents whose calls (and live state) `p` sees: nullopt for every agent of the tenant.
   Result<std::optional<std::vector<int64_t>>> VisibleAgents(Transaction& tx, const Principal& p);
 
  private:
+  // Narrows `filter.agent_ids` to the agents `p` sees (never widens it).
+  Status NarrowToScope(Transaction& tx, const Principal& p, CallFilter& filter);
+
   Database& db_;
   OrgService& org_;
   const AuditLog& audit_;
