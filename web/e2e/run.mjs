@@ -669,7 +669,11 @@ const tests = [
         const elapsed = Date.now() - clicked;
         assert(elapsed < 2000, `wallboard showed the pause after ${elapsed} ms`);
         console.log(`  # the pause reached the wallboard in ${elapsed} ms`);
+        // The agent's own page learns the new state from the response or its own socket, which
+        // may come a moment after the supervisor's.
+        await page.locator('[aria-pressed="true"]', { hasText: 'Lunch' }).waitFor({ timeout: 2000 });
         assertEqual(await lunch.getAttribute('aria-pressed'), 'true', 'Lunch marked as current');
+        await state.locator('.chip-reason', { hasText: 'Lunch' }).waitFor({ timeout: 2000 });
         assertEqual(await state.locator('.chip-reason').innerText(), '· Lunch', 'my state shows the reason');
 
         // Time in state ticks on both pages.
