@@ -394,7 +394,7 @@ TEST_F(KpiApi, TheCallLogExportsAsCsvForManagersAudited) {
   ASSERT_EQ(lines.size(), 7u) << r.body;
   EXPECT_EQ(lines[0],
             "id,started_at,answered_at,ended_at,direction,queue,agent,caller,callee,wait_s,talk_s,"
-            "hold_s,acw_s,outcome,transfer_count,transferred_to,disposition,fcr,csat\r");
+            "hold_s,acw_s,outcome,transfer_count,transferred_to,disposition,fcr,fcr_source,csat\r");
   const auto listed = Get("/api/v1/calls?" + filter, manager_).at("items").as_array();
   ASSERT_EQ(listed.size(), 6u);
   for (size_t i = 0; i < listed.size(); ++i) {
@@ -404,7 +404,8 @@ TEST_F(KpiApi, TheCallLogExportsAsCsvForManagersAudited) {
                                          ",,"))  // no answered_at
         << lines[i + 1];
     EXPECT_NE(lines[i + 1].find(",sales,,"), std::string::npos) << lines[i + 1];  // no agent
-    EXPECT_NE(lines[i + 1].find(",abandoned,0,,,,\r"), std::string::npos) << lines[i + 1];
+    // No transfer target, disposition, fcr (an abandoned call has none), fcr source or csat.
+    EXPECT_NE(lines[i + 1].find(",abandoned,0,,,,,\r"), std::string::npos) << lines[i + 1];
     // The caller's number starts with + : a spreadsheet would take it for a formula.
     EXPECT_NE(lines[i + 1].find(",'" + std::string(c.at("caller").as_string()) + ","),
               std::string::npos)

@@ -9,6 +9,7 @@
 #include "api/api.h"
 #include "api/json_body.h"
 #include "api/responses.h"
+#include "kpi/auto_fcr.h"
 #include "kpi/call_log.h"
 #include "kpi/queue_service.h"
 #include "kpi/report_json.h"
@@ -164,7 +165,7 @@ constexpr const char* kCallCsvColumns[] = {
     "id",    "started_at", "answered_at",    "ended_at",       "direction",   "queue",
     "agent", "caller",     "callee",         "wait_s",         "talk_s",      "hold_s",
     "acw_s", "outcome",    "transfer_count", "transferred_to", "disposition", "fcr",
-    "csat"};
+    "fcr_source", "csat"};
 
 boost::json::value Seconds(int64_t ms) { return static_cast<double>(ms) / 1000.0; }
 
@@ -191,8 +192,18 @@ boost::json::array RingAttemptsJson(const CallRecord& c) {
   return out;
 }
 
+// Where the call's fcr comes from: "given" by the source, "automatic" (decided), "pending"
+// (automatic, window still open; fcr null), or null when it has none.
+boost::json::value FcrSource(const StoredCall& sc) {
+  if (sc.call.fcr) return "given";
+  if (sc.fcr_auto == FcrAuto::kPending) return "pending";
+  if (sc.fcr_auto == FcrAuto::kYes || sc.fcr_auto == FcrAuto::kNo) return "automatic";
+  return nullptr;
+}
+
 boost::json::object CallJson(const StoredCall& sc) {
   const CallRecord& c = sc.call;
+  const std::optional<bool> fcr = EffectiveFcr(sc);
   return {{"id", sc.id},
           {"source_id", sc.source_id},
           {"pbx_call_id", c.pbx_call_id},
@@ -215,7 +226,8 @@ boost::json::object CallJson(const StoredCall& sc) {
           {"transferred_to", OptionalText(c.transferred_to)},
           {"disposition", OptionalText(c.disposition)},
           {"call_type", OptionalText(c.call_type)},
-          {"fcr", c.fcr ? boost::json::value(*c.fcr) : nullptr},
+          {"fcr", fcr ? boost::json::value(*fcr) : nullptr},
+          {"fcr_source", FcrSource(sc)},
           {"csat", c.csat ? boost::json::value(*c.csat) : nullptr},
           {"recording", OptionalText(c.recording)},
           {"ring_no_answer", RingAttemptsJson(c)}};

@@ -15,6 +15,7 @@
 #include "auth/password.h"
 #include "ingest/sources/source_runner.h"
 #include "ingest/sources/source_service.h"
+#include "kpi/auto_fcr.h"
 #include "live/live_service.h"
 #include "org/org_service.h"
 #include "store/transaction.h"
@@ -99,11 +100,16 @@ int RunServe(App& app, const ServeOptions& options) {
   if (demo) demo->Start();
   sources.Start();
   app.live().Start();
+  // Pending automatic FCR decided by wall-clock time too, once a minute (idempotent on every
+  // node), so a tenant whose data stopped arriving still sees its calls resolved.
+  AutoFcrSweep fcr_sweep(app.db(), app.clock());
+  fcr_sweep.Start();
   int sig = 0;
   sigwait(&stop_signals, &sig);
   spdlog::info("signal {}: finishing in-flight requests", sig);
   if (demo) demo->Stop();
   sources.Stop();  // each source commits what it read, with its checkpoint
+  fcr_sweep.Stop();
   app.live().Stop();
   server.Shutdown(options.grace);
   server.Wait();

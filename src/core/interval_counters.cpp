@@ -61,7 +61,16 @@ bool TalkEnded(const CallRecord& call) {
 
 }  // namespace
 
+bool IsHandled(const CallRecord& call) {
+  return call.outcome == CallOutcome::kAnswered && TalkEnded(call);
+}
+
 void CountCall(IntervalCounters& into, const CallRecord& call, const QueueSettings& settings) {
+  CountCall(into, call, settings, call.fcr);
+}
+
+void CountCall(IntervalCounters& into, const CallRecord& call, const QueueSettings& settings,
+               std::optional<bool> fcr) {
   const int64_t wait_ms = std::max<int64_t>(call.wait_ms, 0);
   into.offered += 1;
   into.max_wait_ms = std::max(into.max_wait_ms, wait_ms);
@@ -80,9 +89,9 @@ void CountCall(IntervalCounters& into, const CallRecord& call, const QueueSettin
         into.talk_ms += std::max<int64_t>(call.talk_ms, 0);
         into.hold_ms += std::max<int64_t>(call.hold_ms, 0);
         into.acw_ms += std::max<int64_t>(call.acw_ms, 0);
-        if (call.fcr) {
+        if (fcr) {
           into.fcr_known += 1;
-          if (*call.fcr) into.fcr_yes += 1;
+          if (*fcr) into.fcr_yes += 1;
         }
       }
       return;

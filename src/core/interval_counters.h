@@ -87,6 +87,14 @@ void Add(IntervalCounters& into, const IntervalCounters& from);
 // counts as 0. Which bucket and row the call belongs to is the caller's choice: a queue visit
 // counts in the bucket in which it entered the queue (DESIGN §3.3).
 void CountCall(IntervalCounters& into, const CallRecord& call, const QueueSettings& settings);
+// CountCall with `fcr` in place of the record's own (the effective fcr of a stored call: given,
+// else its decided automatic status; see kpi/auto_fcr.h).
+void CountCall(IntervalCounters& into, const CallRecord& call, const QueueSettings& settings,
+               std::optional<bool> fcr);
+
+// Whether CountCall counts the call as handled: answered, and its talk ended (ended_at not
+// before answered_at, or before started_at when answered_at is unknown).
+bool IsHandled(const CallRecord& call);
 
 // Milliseconds an agent spent in each state. logged_in is all logged-in time; available,
 // on_call, acw and paused are parts of it; paused_by_reason splits paused by pause reason

@@ -13,6 +13,7 @@
 #include "ingest/call_checks.h"
 #include "ingest/ingest_observer.h"
 #include "kpi/agent_state_tracker.h"
+#include "kpi/auto_fcr.h"
 #include "kpi/kpi_store.h"
 #include "store/transaction.h"
 
@@ -54,8 +55,6 @@ bool OneCallPerLine(SourceFormat f) {
   return f == SourceFormat::k3cxCdr || f == SourceFormat::kFreeswitchCc ||
          f == SourceFormat::kCallsJson || f == SourceFormat::kCallsCsv;
 }
-
-using AggregateKey = std::tuple<int64_t, int64_t, TimePoint>;  // queue, agent (0 = total), bucket
 
 }  // namespace
 
@@ -268,7 +267,7 @@ Status StreamIngestor::Commit(const CursorAt& cursor_at) {
       if (a) st.agents.emplace(pbx_id, *a);
       return a;
     };
-    std::map<AggregateKey, IntervalCounters> sums;
+    AggregateSums sums;
     std::vector<StoredCall> batch;
     std::vector<std::optional<QueueConfig>> queues;
     batch.reserve(st.calls.size());
@@ -289,6 +288,8 @@ Status StreamIngestor::Commit(const CursorAt& cursor_at) {
         if (!a) return a.error();
         stored.agent_id = *a;
       }
+      // Queued calls only: the automatic status counts in the queue's aggregates.
+      if (queue && IsAutoFcrEligible(call)) stored.fcr_auto = FcrAuto::kPending;
     }
     // One batch: a networked store sends it at once.
     auto inserted = store.InsertCalls(scope, batch);
@@ -312,6 +313,10 @@ Status StreamIngestor::Commit(const CursorAt& cursor_at) {
       if (stored.agent_id)
         CountCall(sums[{queue->id, *stored.agent_id, bucket}], call, queue->settings);
     }
+    // Automatic FCR decisions the new calls bring, counted with the batch's aggregates.
+    auto fcr_changes = UpdateAutoFcr(store, scope, batch, *inserted, now);
+    if (!fcr_changes) return fcr_changes.error();
+    AddFcrChanges(*fcr_changes, sums);
     // The tracker is applied to a copy so that a rolled-back transaction leaves it as it was.
     AgentStateTracker tracker = st.tracker;
     AgentSecondsByBucket seconds;

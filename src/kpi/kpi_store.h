@@ -47,12 +47,37 @@ struct Checkpoint {
   TimePoint updated_at;
 };
 
+// The automatic first-contact-resolution status of a stored call (DESIGN §3.4, auto_fcr.h):
+// not eligible (or its fcr was given), pending while the caller's window is open, then yes
+// (resolved) or no (the caller reached the tenant again within the window).
+enum class FcrAuto { kNone, kPending, kYes, kNo };
+
 struct StoredCall {
   int64_t id = 0;
   int64_t source_id = 0;
   std::optional<int64_t> queue_id;
   std::optional<int64_t> agent_id;
   CallRecord call;
+  FcrAuto fcr_auto = FcrAuto::kNone;  // stored with the call by InsertCall(s)
+};
+
+// An inbound call as the automatic FCR decision sees it.
+struct FcrCall {
+  int64_t id = 0;
+  std::string pbx_call_id;
+  std::string caller;
+  TimePoint started_at;
+  FcrAuto fcr_auto = FcrAuto::kNone;
+};
+
+// A change of a call's automatic FCR status, with what places it in the aggregates.
+struct FcrChange {
+  int64_t id = 0;
+  FcrAuto from = FcrAuto::kPending;
+  FcrAuto to = FcrAuto::kPending;
+  std::optional<int64_t> queue_id;
+  std::optional<int64_t> agent_id;
+  TimePoint started_at;
 };
 
 struct StoredReject {
@@ -98,6 +123,9 @@ struct AgentStateRow {
   TimePoint bucket;
   AgentStateSeconds seconds;
 };
+
+// Most calls one KpiStore::DecideFcrPending decides.
+inline constexpr int kFcrDecideLimit = 20000;
 
 struct CallFilter {
   std::optional<TimePoint> from;  // started_at >= from
@@ -158,6 +186,24 @@ class KpiStore {
   // Every call with started_at in [from, to), in id order.
   virtual Status ScanCalls(TenantScope scope, TimePoint from, TimePoint to,
                            const std::function<Status(const StoredCall&)>& visit) = 0;
+
+  // Automatic FCR (auto_fcr.h). The inbound calls from any of `callers` with started_at in
+  // [from, to), by caller then started_at then id.
+  virtual Result<std::vector<FcrCall>> ReadInboundCallsOfCallers(
+      TenantScope scope, const std::vector<std::string>& callers, TimePoint from, TimePoint to) = 0;
+  // Sets the automatic status of each call of `ids` whose status is pending or yes to no;
+  // returns one change per call changed (a call already no, or not eligible, is left alone).
+  virtual Result<std::vector<FcrChange>> MarkFcrRepeated(TenantScope scope,
+                                                         const std::vector<int64_t>& ids) = 0;
+  // Decides the pending calls with started_at <= cutoff, oldest first and at most
+  // kFcrDecideLimit of them: no when an inbound call from the same caller with another
+  // pbx_call_id started after it and before started_at + window, else yes; returns the
+  // changes (fewer than kFcrDecideLimit: none is left). A call decided by another
+  // transaction meanwhile is left as it is.
+  virtual Result<std::vector<FcrChange>> DecideFcrPending(TenantScope scope, TimePoint cutoff,
+                                                          std::chrono::milliseconds window) = 0;
+  // The latest started_at of any of the tenant's calls; empty when it has none.
+  virtual Result<std::optional<TimePoint>> NewestCallStart(TenantScope scope) = 0;
 
   // Adds each delta into the 15-minute row of its key (created when missing) and into the
   // rollup row of every unit that holds its bucket (kRollupUnits), in the caller's

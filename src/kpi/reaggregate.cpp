@@ -4,6 +4,7 @@
 #include <tuple>
 
 #include "core/intervals.h"
+#include "kpi/auto_fcr.h"
 #include "kpi/kpi_store.h"
 #include "store/transaction.h"
 
@@ -28,9 +29,10 @@ Result<ReaggregateSummary> Reaggregate(Database& db, TenantScope scope, TimePoin
           if (!c.queue_id) return Status::Ok();
           const QueueSettings& s = settings[*c.queue_id];
           const TimePoint bucket = BucketStart(c.call.started_at);
-          CountCall(sums[{*c.queue_id, 0, bucket}], c.call, s);
+          const std::optional<bool> fcr = EffectiveFcr(c);
+          CountCall(sums[{*c.queue_id, 0, bucket}], c.call, s, fcr);
           if (c.agent_id) {
-            CountCall(sums[{*c.queue_id, *c.agent_id, bucket}], c.call, s);
+            CountCall(sums[{*c.queue_id, *c.agent_id, bucket}], c.call, s, fcr);
           }
           ++summary.calls;
           return Status::Ok();

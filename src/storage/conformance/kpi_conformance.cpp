@@ -1,7 +1,9 @@
 // StoreConformance: KpiStore (queues and their settings versions, agents by PBX identity,
 // sources and checkpoints, idempotent calls (with recording and ring attempts), additive
-// aggregates and agent state seconds with their hour, day and month rollups, rejects) and its
-// tenant isolation.
+// aggregates and agent state seconds with their hour, day and month rollups, rejects, the
+// automatic FCR status and its decisions) and its tenant isolation.
+#include <map>
+
 #include "kpi/kpi_store.h"
 #include "org/org_store.h"
 #include "storage/conformance/store_conformance.h"
@@ -544,6 +546,139 @@ TEST_P(StoreConformance, KpiCheckpointsAndRejectsArePerSourceAndStream) {
       [&](Transaction& tx) { return tx.Kpi().ListRejects(b_, std::nullopt, PageRequest{}); });
   ASSERT_TRUE(b_rejects);
   EXPECT_TRUE(b_rejects->items.empty());
+}
+
+}  // namespace callboard
+
+namespace callboard {
+
+// Automatic FCR (kpi/auto_fcr.h) with a 60-minute window: the status round-trips, callers'
+// inbound calls are found by range, and decisions are taken once, by repeat or by time.
+TEST_P(StoreConformance, KpiAutomaticFcrIsDecidedOnceByRepeatOrByTime) {
+  const std::chrono::milliseconds window = std::chrono::minutes(60);
+  const std::string x = "+15550000001";
+  const std::string y = "+15550000002";
+  const std::string z = "+15550000003";
+  auto source = Write<IngestSource>(
+      [&](Transaction& tx) { return tx.Kpi().EnsureSource(a_, "pbx", "calls-json", At(0)); });
+  auto sales =
+      Write<QueueConfig>([&](Transaction& tx) { return tx.Kpi().EnsureQueue(a_, "sales", At(0)); });
+  auto agent = Write<int64_t>(
+      [&](Transaction& tx) { return tx.Kpi().EnsureAgentByPbxId(a_, "SIP/1001", At(0)); });
+  ASSERT_TRUE(source && sales && agent);
+  std::vector<StoredCall> batch(7);
+  auto set = [&](size_t i, const std::string& id, const std::string& queue, int minute,
+                 CallOutcome outcome, const std::string& caller, FcrAuto status) {
+    StoredCall& c = batch[i];
+    c.source_id = source->id;
+    c.call = Call(id, queue, At(minute), outcome, 5000);
+    c.call.caller = caller;
+    c.call.fcr.reset();
+    c.fcr_auto = status;
+    if (queue == "sales") c.queue_id = sales->id;
+    if (outcome == CallOutcome::kAnswered) c.agent_id = *agent;
+  };
+  set(0, "c1", "sales", 0, CallOutcome::kAnswered, x, FcrAuto::kPending);
+  set(1, "c2", "sales", 30, CallOutcome::kAnswered, x, FcrAuto::kPending);  // reaches c1 again
+  // c2's second queue visit: the same PBX call, so not a repeat of c2.
+  set(2, "c2", "support", 31, CallOutcome::kAnswered, x, FcrAuto::kNone);
+  set(3, "c4", "sales", 10, CallOutcome::kAnswered, y, FcrAuto::kPending);
+  set(4, "c5", "", 40, CallOutcome::kAnswered, y, FcrAuto::kNone);
+  batch[4].call.direction = CallDirection::kOutbound;  // not reaching the tenant
+  set(5, "c6", "sales", 5, CallOutcome::kAnswered, z, FcrAuto::kPending);
+  set(6, "c7", "sales", 65, CallOutcome::kAbandoned, z, FcrAuto::kNone);  // at c6's window end
+  ASSERT_TRUE(
+      Write<std::vector<bool>>([&](Transaction& tx) { return tx.Kpi().InsertCalls(a_, batch); }));
+  // Another tenant's call from y inside c4's window changes nothing for tenant a.
+  auto b_source = Write<IngestSource>(
+      [&](Transaction& tx) { return tx.Kpi().EnsureSource(b_, "pbx", "calls-json", At(0)); });
+  ASSERT_TRUE(b_source);
+  StoredCall b_call;
+  b_call.source_id = b_source->id;
+  b_call.call = Call("b1", "", At(20), CallOutcome::kAbandoned, 1000);
+  b_call.call.caller = y;
+  ASSERT_TRUE(Write<bool>([&](Transaction& tx) { return tx.Kpi().InsertCall(b_, b_call); }));
+
+  auto status = [&](size_t i) {
+    auto got = Read<StoredCall>([&](Transaction& tx) { return tx.Kpi().GetCall(a_, batch[i].id); });
+    return got ? got->fcr_auto : FcrAuto::kNone;
+  };
+  EXPECT_EQ(status(0), FcrAuto::kPending);
+  EXPECT_EQ(status(2), FcrAuto::kNone);
+
+  // Inbound calls of x and y: by caller, then start; the outbound c5 and tenant b are not.
+  auto rows = Read<std::vector<FcrCall>>([&](Transaction& tx) {
+    return tx.Kpi().ReadInboundCallsOfCallers(a_, {y, x}, At(0), At(100));
+  });
+  ASSERT_TRUE(rows);
+  std::vector<std::pair<std::string, TimePoint>> seen;
+  for (const FcrCall& r : *rows) seen.emplace_back(r.pbx_call_id, r.started_at);
+  EXPECT_EQ(seen, (std::vector<std::pair<std::string, TimePoint>>{
+                      {"c1", At(0)}, {"c2", At(30)}, {"c2", At(31)}, {"c4", At(10)}}));
+  ASSERT_EQ(rows->size(), 4u);
+  EXPECT_EQ((*rows)[0].caller, x);
+  EXPECT_EQ((*rows)[0].fcr_auto, FcrAuto::kPending);
+  EXPECT_EQ((*rows)[2].fcr_auto, FcrAuto::kNone);
+  auto later = Read<std::vector<FcrCall>>([&](Transaction& tx) {
+    return tx.Kpi().ReadInboundCallsOfCallers(a_, {x}, At(1), At(31));
+  });
+  ASSERT_TRUE(later);
+  ASSERT_EQ(later->size(), 1u);  // [from, to): c1 before, the visit at 31 at the end
+  EXPECT_EQ((*later)[0].id, batch[1].id);
+
+  auto newest = Read<std::optional<TimePoint>>(
+      [&](Transaction& tx) { return tx.Kpi().NewestCallStart(a_); });
+  ASSERT_TRUE(newest);
+  EXPECT_EQ(*newest, At(65));
+
+  // By time, up to minute 5: c1 was reached again at 30 (no); c6 only at its window's end (yes).
+  auto decided = Write<std::vector<FcrChange>>(
+      [&](Transaction& tx) { return tx.Kpi().DecideFcrPending(a_, At(5), window); });
+  ASSERT_TRUE(decided);
+  ASSERT_EQ(decided->size(), 2u);
+  EXPECT_EQ((*decided)[0].id, batch[0].id);
+  EXPECT_EQ((*decided)[0].from, FcrAuto::kPending);
+  EXPECT_EQ((*decided)[0].to, FcrAuto::kNo);
+  EXPECT_EQ((*decided)[0].queue_id, sales->id);
+  EXPECT_EQ((*decided)[0].agent_id, *agent);
+  EXPECT_EQ((*decided)[0].started_at, At(0));
+  EXPECT_EQ((*decided)[1].id, batch[5].id);
+  EXPECT_EQ((*decided)[1].to, FcrAuto::kYes);
+  auto again = Write<std::vector<FcrChange>>(
+      [&](Transaction& tx) { return tx.Kpi().DecideFcrPending(a_, At(5), window); });
+  ASSERT_TRUE(again);
+  EXPECT_TRUE(again->empty());
+
+  // Marked repeated: c6 yes → no, c2 pending → no; c1 (already no) and the second visit (not
+  // eligible) are left; another tenant marks nothing of tenant a.
+  auto none = Write<std::vector<FcrChange>>(
+      [&](Transaction& tx) { return tx.Kpi().MarkFcrRepeated(b_, {batch[3].id}); });
+  ASSERT_TRUE(none);
+  EXPECT_TRUE(none->empty());
+  auto marked = Write<std::vector<FcrChange>>([&](Transaction& tx) {
+    return tx.Kpi().MarkFcrRepeated(a_, {batch[5].id, batch[0].id, batch[2].id, batch[1].id});
+  });
+  ASSERT_TRUE(marked);
+  ASSERT_EQ(marked->size(), 2u);
+  std::map<int64_t, std::pair<FcrAuto, FcrAuto>> moves;
+  for (const FcrChange& c : *marked) moves[c.id] = {c.from, c.to};
+  EXPECT_EQ(moves, (std::map<int64_t, std::pair<FcrAuto, FcrAuto>>{
+                       {batch[1].id, {FcrAuto::kPending, FcrAuto::kNo}},
+                       {batch[5].id, {FcrAuto::kYes, FcrAuto::kNo}}}));
+  EXPECT_EQ(status(0), FcrAuto::kNo);
+  EXPECT_EQ(status(1), FcrAuto::kNo);
+  EXPECT_EQ(status(2), FcrAuto::kNone);
+  EXPECT_EQ(status(3), FcrAuto::kPending);
+  EXPECT_EQ(status(5), FcrAuto::kNo);
+
+  // c4: neither the outbound call nor tenant b's call reaches it again.
+  auto rest = Write<std::vector<FcrChange>>(
+      [&](Transaction& tx) { return tx.Kpi().DecideFcrPending(a_, At(100), window); });
+  ASSERT_TRUE(rest);
+  ASSERT_EQ(rest->size(), 1u);
+  EXPECT_EQ((*rest)[0].id, batch[3].id);
+  EXPECT_EQ((*rest)[0].to, FcrAuto::kYes);
+  EXPECT_EQ(status(3), FcrAuto::kYes);
 }
 
 }  // namespace callboard

@@ -4,6 +4,7 @@
 #include <string>
 #include <tuple>
 
+#include "storage/common/fcr_auto_code.h"
 #include "storage/postgres/pg_connection.h"
 #include "storage/postgres/pg_query.h"
 
@@ -38,7 +39,7 @@ constexpr const char* kCallColumns =
     "SELECT id, source_id, queue_id, agent_id, pbx_call_id, direction, queue_name, agent_pbx_id,"
     " caller, callee, started_at, answered_at, ended_at, wait_ms, talk_ms, hold_ms, acw_ms,"
     " outcome, transfer_count, transferred_to, disposition, call_type, fcr, csat, recording,"
-    " ring_attempts FROM calls";
+    " ring_attempts, fcr_auto FROM calls";
 
 StoredCall ReadCall(const PgStatement& s) {
   StoredCall c;
@@ -70,6 +71,7 @@ StoredCall ReadCall(const PgStatement& s) {
   r.recording = s.Text(24);
   // Written by EncodeRingAttempts; unreadable text (never written by this code) reads as none.
   r.ring_attempts = DecodeRingAttempts(s.Text(25)).value_or(std::vector<RingAttempt>());
+  c.fcr_auto = FcrAutoFromCode(s.OptInt(26));
   return c;
 }
 
@@ -238,13 +240,14 @@ Result<bool> PgKpiStore::InsertCall(TenantScope scope, StoredCall& c) {
       "INSERT INTO calls (tenant_id, source_id, pbx_call_id, queue_id, agent_id, direction,"
       " queue_name, agent_pbx_id, caller, callee, started_at, answered_at, ended_at, wait_ms,"
       " talk_ms, hold_ms, acw_ms, outcome, transfer_count, transferred_to, disposition,"
-      " call_type, fcr, csat, recording, ring_attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-      " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
+      " call_type, fcr, csat, recording, ring_attempts, fcr_auto) VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
+      " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
       scope.tenant_id(), c.source_id, r.pbx_call_id, c.queue_id, c.agent_id,
       std::string(CallDirectionName(r.direction)), r.queue, r.agent, r.caller, r.callee,
       r.started_at, r.answered_at, r.ended_at, r.wait_ms, r.talk_ms, r.hold_ms, r.acw_ms,
       std::string(CallOutcomeName(r.outcome)), r.transfer_count, r.transferred_to, r.disposition,
-      r.call_type, fcr, csat, r.recording, EncodeRingAttempts(r.ring_attempts));
+      r.call_type, fcr, csat, r.recording, EncodeRingAttempts(r.ring_attempts),
+      FcrAutoCode(c.fcr_auto));
   if (!done) return done.error();
   if (*done == 0) return false;
   c.id = conn_.LastInsertId();
@@ -269,7 +272,7 @@ Result<std::vector<bool>> PgKpiStore::InsertCalls(TenantScope scope,
     ArrayLiteral source, pbx_call_id, queue_id, agent_id, direction, queue_name, agent_pbx_id,
         caller, callee, started_at, answered_at, ended_at, wait_ms, talk_ms, hold_ms, acw_ms,
         outcome, transfer_count, transferred_to, disposition, call_type, fcr, csat, recording,
-        ring_attempts;
+        ring_attempts, fcr_auto;
     std::map<NaturalKey, size_t> first;  // the first call of the chunk with each key
     for (size_t i = begin; i < end; ++i) {
       const StoredCall& c = calls[i];
@@ -301,16 +304,17 @@ Result<std::vector<bool>> PgKpiStore::InsertCalls(TenantScope scope,
       csat.Add(r.csat ? std::optional<int64_t>(*r.csat) : std::nullopt);
       recording.Add(r.recording);
       ring_attempts.Add(EncodeRingAttempts(r.ring_attempts));
+      fcr_auto.Add(FcrAutoCode(c.fcr_auto));
     }
     auto stmt = conn_.Prepare(
         "INSERT INTO calls (tenant_id, source_id, pbx_call_id, queue_id, agent_id, direction,"
         " queue_name, agent_pbx_id, caller, callee, started_at, answered_at, ended_at, wait_ms,"
         " talk_ms, hold_ms, acw_ms, outcome, transfer_count, transferred_to, disposition,"
-        " call_type, fcr, csat, recording, ring_attempts)"
+        " call_type, fcr, csat, recording, ring_attempts, fcr_auto)"
         " SELECT ?, * FROM unnest(?::bigint[], ?::text[], ?::bigint[], ?::bigint[], ?::text[],"
         " ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[],"
         " ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::int[], ?::text[],"
-        " ?::text[], ?::text[], ?::smallint[], ?::int[], ?::text[], ?::text[])"
+        " ?::text[], ?::text[], ?::smallint[], ?::int[], ?::text[], ?::text[], ?::smallint[])"
         " ON CONFLICT DO NOTHING RETURNING id, source_id, pbx_call_id, queue_name, started_at");
     if (!stmt) return stmt.error();
     stmt->Bind(scope.tenant_id(), source.Take(), pbx_call_id.Take(), queue_id.Take(),
@@ -318,7 +322,8 @@ Result<std::vector<bool>> PgKpiStore::InsertCalls(TenantScope scope,
                caller.Take(), callee.Take(), started_at.Take(), answered_at.Take(), ended_at.Take(),
                wait_ms.Take(), talk_ms.Take(), hold_ms.Take(), acw_ms.Take(), outcome.Take(),
                transfer_count.Take(), transferred_to.Take(), disposition.Take(), call_type.Take(),
-               fcr.Take(), csat.Take(), recording.Take(), ring_attempts.Take());
+               fcr.Take(), csat.Take(), recording.Take(), ring_attempts.Take(),
+               fcr_auto.Take());
     for (;;) {
       auto row = stmt->Step();
       if (!row) return row.error();

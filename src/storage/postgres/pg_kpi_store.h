@@ -34,6 +34,15 @@ class PgKpiStore final : public KpiStore {
                                      const PageRequest& page) override;
   Status ScanCalls(TenantScope scope, TimePoint from, TimePoint to,
                    const std::function<Status(const StoredCall&)>& visit) override;
+  // Automatic FCR: pg_kpi_fcr.cpp.
+  Result<std::vector<FcrCall>> ReadInboundCallsOfCallers(TenantScope scope,
+                                                         const std::vector<std::string>& callers,
+                                                         TimePoint from, TimePoint to) override;
+  Result<std::vector<FcrChange>> MarkFcrRepeated(TenantScope scope,
+                                                 const std::vector<int64_t>& ids) override;
+  Result<std::vector<FcrChange>> DecideFcrPending(TenantScope scope, TimePoint cutoff,
+                                                  std::chrono::milliseconds window) override;
+  Result<std::optional<TimePoint>> NewestCallStart(TenantScope scope) override;
   Status AddAggregates(TenantScope scope, std::span<const AggregateRow> deltas) override;
   Status AddAgentStates(TenantScope scope, std::span<const AgentStateRow> deltas) override;
   Result<std::vector<AggregateRow>> ReadAggregates(TenantScope scope, TimePoint from, TimePoint to,

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "storage/common/fcr_auto_code.h"
 #include "storage/sqlite/sqlite_connection.h"
 #include "storage/sqlite/sqlite_query.h"
 
@@ -31,7 +32,7 @@ constexpr const char* kCallColumns =
     "SELECT id, source_id, queue_id, agent_id, pbx_call_id, direction, queue_name, agent_pbx_id,"
     " caller, callee, started_at, answered_at, ended_at, wait_ms, talk_ms, hold_ms, acw_ms,"
     " outcome, transfer_count, transferred_to, disposition, call_type, fcr, csat, recording,"
-    " ring_attempts FROM calls";
+    " ring_attempts, fcr_auto FROM calls";
 
 StoredCall ReadCall(const SqliteStatement& s) {
   StoredCall c;
@@ -63,6 +64,7 @@ StoredCall ReadCall(const SqliteStatement& s) {
   r.recording = s.Text(24);
   // Written by EncodeRingAttempts; unreadable text (never written by this code) reads as none.
   r.ring_attempts = DecodeRingAttempts(s.Text(25)).value_or(std::vector<RingAttempt>());
+  c.fcr_auto = FcrAutoFromCode(s.OptInt(26));
   return c;
 }
 
@@ -200,13 +202,14 @@ Result<bool> SqliteKpiStore::InsertCall(TenantScope scope, StoredCall& c) {
       "INSERT INTO calls (tenant_id, source_id, pbx_call_id, queue_id, agent_id, direction,"
       " queue_name, agent_pbx_id, caller, callee, started_at, answered_at, ended_at, wait_ms,"
       " talk_ms, hold_ms, acw_ms, outcome, transfer_count, transferred_to, disposition,"
-      " call_type, fcr, csat, recording, ring_attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-      " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+      " call_type, fcr, csat, recording, ring_attempts, fcr_auto) VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
+      " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
       scope.tenant_id(), c.source_id, r.pbx_call_id, c.queue_id, c.agent_id,
       std::string(CallDirectionName(r.direction)), r.queue, r.agent, r.caller, r.callee,
       r.started_at, r.answered_at, r.ended_at, r.wait_ms, r.talk_ms, r.hold_ms, r.acw_ms,
       std::string(CallOutcomeName(r.outcome)), r.transfer_count, r.transferred_to, r.disposition,
-      r.call_type, fcr, csat, r.recording, EncodeRingAttempts(r.ring_attempts));
+      r.call_type, fcr, csat, r.recording, EncodeRingAttempts(r.ring_attempts),
+      FcrAutoCode(c.fcr_auto));
   if (!done) return done.error();
   if (*done == 0) return false;
   c.id = conn_.LastInsertId();

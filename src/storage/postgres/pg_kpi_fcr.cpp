@@ -1,0 +1,109 @@
+// PgKpiStore: automatic first-contact resolution (kpi/auto_fcr.h; calls.fcr_auto of
+// migrations/postgres/0011_auto_fcr.sql). Several nodes may decide at once (ingest batches of
+// different sources, the sweep of every node): each change locks its rows and re-reads their
+// status (READ COMMITTED re-checks a locked row's condition), so a decision is never taken
+// twice and a yes turned no is seen as such.
+#include <string>
+
+#include "storage/common/fcr_auto_code.h"
+#include "storage/postgres/pg_connection.h"
+#include "storage/postgres/pg_kpi_store.h"
+#include "storage/postgres/pg_query.h"
+
+namespace callboard {
+
+using namespace pg;  // NOLINT(google-build-using-namespace): the stores' own helpers
+
+namespace {
+
+// Reads (id, fcr_auto, queue_id, agent_id, started_at) rows into changes; column 1 is the
+// old status (`to` given) or the new one (`to` empty: the old one was pending).
+Result<std::vector<FcrChange>> ReadChanges(PgStatement& stmt, std::optional<FcrAuto> to) {
+  std::vector<FcrChange> out;
+  for (;;) {
+    auto row = stmt.Step();
+    if (!row) return row.error();
+    if (!*row) return out;
+    FcrChange& c = out.emplace_back();
+    c.id = stmt.Int(0);
+    const FcrAuto status = FcrAutoFromCode(stmt.OptInt(1));
+    c.from = to ? status : FcrAuto::kPending;
+    c.to = to.value_or(status);
+    c.queue_id = stmt.OptInt(2);
+    c.agent_id = stmt.OptInt(3);
+    c.started_at = stmt.Time(4);
+  }
+}
+
+}  // namespace
+
+Result<std::vector<FcrCall>> PgKpiStore::ReadInboundCallsOfCallers(
+    TenantScope scope, const std::vector<std::string>& callers, TimePoint from, TimePoint to) {
+  CB_RETURN_IF_ERROR(conn_.UseTenant(scope.tenant_id()));
+  if (callers.empty()) return std::vector<FcrCall>{};
+  ArrayLiteral list;
+  for (const std::string& c : callers) list.Add(c);
+  // direction = 'inbound' as a literal: the partial index calls_inbound_caller serves it.
+  auto stmt = conn_.Prepare(
+      "SELECT id, pbx_call_id, caller, started_at, fcr_auto FROM calls"
+      " WHERE tenant_id = ? AND direction = 'inbound' AND caller = ANY(?::text[])"
+      " AND started_at >= ? AND started_at < ? ORDER BY caller, started_at, id");
+  if (!stmt) return stmt.error();
+  stmt->Bind(scope.tenant_id(), list.Take(), from, to);
+  std::vector<FcrCall> out;
+  for (;;) {
+    auto row = stmt->Step();
+    if (!row) return row.error();
+    if (!*row) return out;
+    out.push_back({stmt->Int(0), stmt->Text(1), stmt->Text(2), stmt->Time(3),
+                   FcrAutoFromCode(stmt->OptInt(4))});
+  }
+}
+
+Result<std::vector<FcrChange>> PgKpiStore::MarkFcrRepeated(TenantScope scope,
+                                                           const std::vector<int64_t>& ids) {
+  CB_RETURN_IF_ERROR(conn_.UseTenant(scope.tenant_id()));
+  if (ids.empty()) return std::vector<FcrChange>{};
+  // Locked in id order, so two batches marking the same calls wait rather than deadlock.
+  auto stmt = conn_.Prepare(
+      "WITH o AS (SELECT id, fcr_auto FROM calls WHERE tenant_id = ? AND id = ANY(?::bigint[])"
+      " AND fcr_auto IN (-1, 1) ORDER BY id FOR UPDATE)"
+      " UPDATE calls c SET fcr_auto = 0 FROM o WHERE c.tenant_id = ? AND c.id = o.id"
+      " RETURNING c.id, o.fcr_auto, c.queue_id, c.agent_id, c.started_at");
+  if (!stmt) return stmt.error();
+  stmt->Bind(scope.tenant_id(), IdArray(ids), scope.tenant_id());
+  return ReadChanges(*stmt, FcrAuto::kNo);
+}
+
+Result<std::vector<FcrChange>> PgKpiStore::DecideFcrPending(TenantScope scope, TimePoint cutoff,
+                                                            std::chrono::milliseconds window) {
+  CB_RETURN_IF_ERROR(conn_.UseTenant(scope.tenant_id()));
+  // fcr_auto = -1 as a literal: the partial index calls_fcr_pending serves it. A call another
+  // transaction holds is skipped: that one decides it.
+  auto stmt = conn_.Prepare(
+      "WITH p AS (SELECT id FROM calls WHERE tenant_id = ? AND fcr_auto = -1 AND started_at <= ?"
+      " ORDER BY started_at, id LIMIT ? FOR UPDATE SKIP LOCKED)"
+      " UPDATE calls c SET fcr_auto = CASE WHEN EXISTS (SELECT 1 FROM calls r"
+      " WHERE r.tenant_id = c.tenant_id AND r.direction = 'inbound' AND r.caller = c.caller"
+      " AND r.started_at > c.started_at AND r.started_at < c.started_at + ?::bigint"
+      " AND r.pbx_call_id <> c.pbx_call_id) THEN 0 ELSE 1 END"
+      " FROM p WHERE c.tenant_id = ? AND c.id = p.id AND c.fcr_auto = -1"
+      " RETURNING c.id, c.fcr_auto, c.queue_id, c.agent_id, c.started_at");
+  if (!stmt) return stmt.error();
+  stmt->Bind(scope.tenant_id(), cutoff, static_cast<int64_t>(kFcrDecideLimit),
+             static_cast<int64_t>(window.count()), scope.tenant_id());
+  return ReadChanges(*stmt, std::nullopt);
+}
+
+Result<std::optional<TimePoint>> PgKpiStore::NewestCallStart(TenantScope scope) {
+  CB_RETURN_IF_ERROR(conn_.UseTenant(scope.tenant_id()));
+  auto stmt = conn_.Prepare("SELECT max(started_at) FROM calls WHERE tenant_id = ?");
+  if (!stmt) return stmt.error();
+  stmt->Bind(scope.tenant_id());
+  auto row = stmt->Step();
+  if (!row) return row.error();
+  if (!*row) return std::optional<TimePoint>();
+  return stmt->OptTime(0);
+}
+
+}  // namespace callboard
