@@ -4,6 +4,8 @@
 // late data that turns a resolved call around, reaggregation, and the call API. Runs on SQLite
 // and (auto_fcr_test_postgres) PostgreSQL.
 
+#include "kpi/auto_fcr.h"
+
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
@@ -13,7 +15,6 @@
 
 #include "app/app.h"
 #include "ingest/importer.h"
-#include "kpi/auto_fcr.h"
 #include "kpi/kpi_store.h"
 #include "kpi/reaggregate.h"
 #include "kpi/report_service.h"
@@ -35,9 +36,12 @@ std::string Hour(int h, int minute = 0) {
 std::string Line(const std::string& id, const std::string& caller, int h, bool answered,
                  const std::string& agent = "SIP/1", const std::string& direction = "inbound",
                  const std::string& queue = "sales") {
-  boost::json::object o{{"pbx_call_id", id},      {"direction", direction},
-                        {"caller", caller},       {"callee", "800"},
-                        {"started_at", Hour(h)},  {"outcome", answered ? "answered" : "abandoned"},
+  boost::json::object o{{"pbx_call_id", id},
+                        {"direction", direction},
+                        {"caller", caller},
+                        {"callee", "800"},
+                        {"started_at", Hour(h)},
+                        {"outcome", answered ? "answered" : "abandoned"},
                         {"wait_s", answered ? 10 : 30}};
   if (!queue.empty()) o["queue"] = queue;
   const auto at = *ParseRfc3339(Hour(h));
@@ -112,7 +116,6 @@ class AutoFcr : public ::testing::Test {
   TestServer server_;
   int64_t tenant_ = 0;
 };
-
 
 // Day 1: a1 is reached again by a2 ten hours later (not resolved); d1 by d2, abandoned (not
 // resolved); b1 is alone but its 72 h have not passed (pending); c1 has fcr=false given; the
@@ -197,9 +200,9 @@ TEST_F(AutoFcr, RepeatsDataTimeLateDataAndTheSweepDecideOnce) {
   ASSERT_TRUE(server_.app()
                   .db()
                   .Read([&](Transaction& tx) -> Status {
-                    auto rows = tx.Kpi().ReadAggregates(
-                        TenantScope(tenant_), *ParseRfc3339(Hour(0)), *ParseRfc3339(Hour(11)),
-                        false);
+                    auto rows =
+                        tx.Kpi().ReadAggregates(TenantScope(tenant_), *ParseRfc3339(Hour(0)),
+                                                *ParseRfc3339(Hour(11)), false);
                     if (!rows) return rows.error();
                     for (const AggregateRow& r : *rows)
                       buckets[r.bucket] = {r.counters.fcr_yes, r.counters.fcr_known};
@@ -235,8 +238,8 @@ TEST_F(AutoFcr, TheCallApiShowsTheEffectiveFcrAndItsSource) {
   const boost::json::value body = Json(list);
   for (const boost::json::value& v : body.at("items").as_array()) {
     const boost::json::object& c = v.as_object();
-    got[std::string(c.at("pbx_call_id").as_string())] = {boost::json::serialize(c.at("fcr")),
-                                                          boost::json::serialize(c.at("fcr_source"))};
+    got[std::string(c.at("pbx_call_id").as_string())] = {
+        boost::json::serialize(c.at("fcr")), boost::json::serialize(c.at("fcr_source"))};
   }
   EXPECT_EQ(got, (std::map<std::string, std::pair<std::string, std::string>>{
                      {"a1", {"false", "\"automatic\""}},

@@ -162,9 +162,9 @@ HttpResponse ReportResponse(ApiDeps& deps, RequestContext& ctx, bool agents) {
 constexpr size_t kMaxExportCalls = 100000;
 // The columns of GET /api/v1/calls.csv: fields of the call JSON.
 constexpr const char* kCallCsvColumns[] = {
-    "id",    "started_at", "answered_at",    "ended_at",       "direction",   "queue",
-    "agent", "caller",     "callee",         "wait_s",         "talk_s",      "hold_s",
-    "acw_s", "outcome",    "transfer_count", "transferred_to", "disposition", "fcr",
+    "id",         "started_at", "answered_at",    "ended_at",       "direction",   "queue",
+    "agent",      "caller",     "callee",         "wait_s",         "talk_s",      "hold_s",
+    "acw_s",      "outcome",    "transfer_count", "transferred_to", "disposition", "fcr",
     "fcr_source", "csat"};
 
 boost::json::value Seconds(int64_t ms) { return static_cast<double>(ms) / 1000.0; }

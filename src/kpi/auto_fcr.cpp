@@ -112,12 +112,17 @@ Result<std::vector<FcrChange>> UpdateAutoFcr(KpiStore& store, TenantScope scope,
     if (!last || c.started_at > *last) last = c.started_at;
   }
   if (!any) return std::vector<FcrChange>{};
+  // No stored call starts after the newest: in data that arrives in time order, the lookup
+  // below then ends at the batch's last call instead of a window later.
+  auto newest = store.NewestCallStart(scope);
+  if (!newest) return newest.error();
+  if (!*newest) return std::vector<FcrChange>{};
   std::vector<FcrChange> changes;
   if (!callers.empty()) {
     // Every call of these callers that a stored call may reach again, or be reached by.
     auto rows = store.ReadInboundCallsOfCallers(
         scope, std::vector<std::string>(callers.begin(), callers.end()), *first - window,
-        *last + window);
+        std::min(*last + window, **newest + std::chrono::milliseconds(1)));
     if (!rows) return rows.error();
     std::vector<int64_t> repeated;
     for (size_t begin = 0; begin < rows->size();) {
@@ -138,9 +143,6 @@ Result<std::vector<FcrChange>> UpdateAutoFcr(KpiStore& store, TenantScope scope,
   }
   // Data time: what the tenant's calls tell, never beyond the clock (a call dated in the
   // future must not close every open window).
-  auto newest = store.NewestCallStart(scope);
-  if (!newest) return newest.error();
-  if (!*newest) return changes;
   return DecideUpTo(store, scope, std::min(**newest, now) - window, window, std::move(changes));
 }
 

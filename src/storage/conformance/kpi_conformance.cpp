@@ -619,15 +619,14 @@ TEST_P(StoreConformance, KpiAutomaticFcrIsDecidedOnceByRepeatOrByTime) {
   EXPECT_EQ((*rows)[0].caller, x);
   EXPECT_EQ((*rows)[0].fcr_auto, FcrAuto::kPending);
   EXPECT_EQ((*rows)[2].fcr_auto, FcrAuto::kNone);
-  auto later = Read<std::vector<FcrCall>>([&](Transaction& tx) {
-    return tx.Kpi().ReadInboundCallsOfCallers(a_, {x}, At(1), At(31));
-  });
+  auto later = Read<std::vector<FcrCall>>(
+      [&](Transaction& tx) { return tx.Kpi().ReadInboundCallsOfCallers(a_, {x}, At(1), At(31)); });
   ASSERT_TRUE(later);
   ASSERT_EQ(later->size(), 1u);  // [from, to): c1 before, the visit at 31 at the end
   EXPECT_EQ((*later)[0].id, batch[1].id);
 
-  auto newest = Read<std::optional<TimePoint>>(
-      [&](Transaction& tx) { return tx.Kpi().NewestCallStart(a_); });
+  auto newest =
+      Read<std::optional<TimePoint>>([&](Transaction& tx) { return tx.Kpi().NewestCallStart(a_); });
   ASSERT_TRUE(newest);
   EXPECT_EQ(*newest, At(65));
 

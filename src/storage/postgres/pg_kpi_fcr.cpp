@@ -43,13 +43,16 @@ Result<std::vector<FcrCall>> PgKpiStore::ReadInboundCallsOfCallers(
   if (callers.empty()) return std::vector<FcrCall>{};
   ArrayLiteral list;
   for (const std::string& c : callers) list.Add(c);
-  // direction = 'inbound' as a literal: the partial index calls_inbound_caller serves it.
+  if (to <= from) return std::vector<FcrCall>{};
+  // direction = 'inbound' as a literal and the days by the index's expression: the partial
+  // index calls_inbound_caller serves it, day by day and caller by caller.
   auto stmt = conn_.Prepare(
       "SELECT id, pbx_call_id, caller, started_at, fcr_auto FROM calls"
-      " WHERE tenant_id = ? AND direction = 'inbound' AND caller = ANY(?::text[])"
-      " AND started_at >= ? AND started_at < ? ORDER BY caller, started_at, id");
+      " WHERE tenant_id = ? AND direction = 'inbound' AND started_at / 86400000 = ANY(?::bigint[])"
+      " AND caller = ANY(?::text[]) AND started_at >= ? AND started_at < ?"
+      " ORDER BY caller, started_at, id");
   if (!stmt) return stmt.error();
-  stmt->Bind(scope.tenant_id(), list.Take(), from, to);
+  stmt->Bind(scope.tenant_id(), IdArray(StartDays(from, to)), list.Take(), from, to);
   std::vector<FcrCall> out;
   for (;;) {
     auto row = stmt->Step();
@@ -84,7 +87,9 @@ Result<std::vector<FcrChange>> PgKpiStore::DecideFcrPending(TenantScope scope, T
       "WITH p AS (SELECT id FROM calls WHERE tenant_id = ? AND fcr_auto = -1 AND started_at <= ?"
       " ORDER BY started_at, id LIMIT ? FOR UPDATE SKIP LOCKED)"
       " UPDATE calls c SET fcr_auto = CASE WHEN EXISTS (SELECT 1 FROM calls r"
-      " WHERE r.tenant_id = c.tenant_id AND r.direction = 'inbound' AND r.caller = c.caller"
+      " WHERE r.tenant_id = c.tenant_id AND r.direction = 'inbound' AND " +
+      WindowDaysIn("r.started_at", "c.started_at", window) +
+      " AND r.caller = c.caller"
       " AND r.started_at > c.started_at AND r.started_at < c.started_at + ?::bigint"
       " AND r.pbx_call_id <> c.pbx_call_id) THEN 0 ELSE 1 END"
       " FROM p WHERE c.tenant_id = ? AND c.id = p.id AND c.fcr_auto = -1"
@@ -97,7 +102,8 @@ Result<std::vector<FcrChange>> PgKpiStore::DecideFcrPending(TenantScope scope, T
 
 Result<std::optional<TimePoint>> PgKpiStore::NewestCallStart(TenantScope scope) {
   CB_RETURN_IF_ERROR(conn_.UseTenant(scope.tenant_id()));
-  auto stmt = conn_.Prepare("SELECT max(started_at) FROM calls WHERE tenant_id = ?");
+  auto stmt = conn_.Prepare(
+      "SELECT started_at FROM calls WHERE tenant_id = ? ORDER BY started_at DESC LIMIT 1");
   if (!stmt) return stmt.error();
   stmt->Bind(scope.tenant_id());
   auto row = stmt->Step();

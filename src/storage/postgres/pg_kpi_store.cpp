@@ -241,7 +241,8 @@ Result<bool> PgKpiStore::InsertCall(TenantScope scope, StoredCall& c) {
       " queue_name, agent_pbx_id, caller, callee, started_at, answered_at, ended_at, wait_ms,"
       " talk_ms, hold_ms, acw_ms, outcome, transfer_count, transferred_to, disposition,"
       " call_type, fcr, csat, recording, ring_attempts, fcr_auto) VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
-      " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
+      " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+      " ON CONFLICT DO NOTHING RETURNING id",
       scope.tenant_id(), c.source_id, r.pbx_call_id, c.queue_id, c.agent_id,
       std::string(CallDirectionName(r.direction)), r.queue, r.agent, r.caller, r.callee,
       r.started_at, r.answered_at, r.ended_at, r.wait_ms, r.talk_ms, r.hold_ms, r.acw_ms,
@@ -322,8 +323,7 @@ Result<std::vector<bool>> PgKpiStore::InsertCalls(TenantScope scope,
                caller.Take(), callee.Take(), started_at.Take(), answered_at.Take(), ended_at.Take(),
                wait_ms.Take(), talk_ms.Take(), hold_ms.Take(), acw_ms.Take(), outcome.Take(),
                transfer_count.Take(), transferred_to.Take(), disposition.Take(), call_type.Take(),
-               fcr.Take(), csat.Take(), recording.Take(), ring_attempts.Take(),
-               fcr_auto.Take());
+               fcr.Take(), csat.Take(), recording.Take(), ring_attempts.Take(), fcr_auto.Take());
     for (;;) {
       auto row = stmt->Step();
       if (!row) return row.error();

@@ -58,14 +58,17 @@ Result<std::vector<FcrChange>> ReadChanges(SqliteStatement& stmt, std::optional<
 Result<std::vector<FcrCall>> SqliteKpiStore::ReadInboundCallsOfCallers(
     TenantScope scope, const std::vector<std::string>& callers, TimePoint from, TimePoint to) {
   if (callers.empty()) return std::vector<FcrCall>{};
-  // direction = 'inbound' as a literal: the partial index calls_inbound_caller serves it.
+  if (to <= from) return std::vector<FcrCall>{};
+  // direction = 'inbound' as a literal and the days by the index's expression: the partial
+  // index calls_inbound_caller serves it, day by day and caller by caller.
   auto stmt = conn_.Prepare(
       "SELECT id, pbx_call_id, caller, started_at, fcr_auto FROM calls"
       " WHERE tenant_id = ? AND direction = 'inbound'"
+      " AND started_at / 86400000 IN (SELECT value FROM json_each(?))"
       " AND caller IN (SELECT value FROM json_each(?)) AND started_at >= ? AND started_at < ?"
       " ORDER BY caller, started_at, id");
   if (!stmt) return stmt.error();
-  stmt->Bind(scope.tenant_id(), JsonTextArray(callers), from, to);
+  stmt->Bind(scope.tenant_id(), JsonIdArray(StartDays(from, to)), JsonTextArray(callers), from, to);
   std::vector<FcrCall> out;
   for (;;) {
     auto row = stmt->Step();
@@ -79,31 +82,35 @@ Result<std::vector<FcrCall>> SqliteKpiStore::ReadInboundCallsOfCallers(
 Result<std::vector<FcrChange>> SqliteKpiStore::MarkFcrRepeated(TenantScope scope,
                                                                const std::vector<int64_t>& ids) {
   if (ids.empty()) return std::vector<FcrChange>{};
-  const std::string list = JsonIdArray(ids);
+  // The ids drive the join (CROSS JOIN keeps json_each outside): a lookup by rowid each,
+  // where a condition on tenant_id alone would have the planner scan the tenant's calls.
   auto stmt = conn_.Prepare(
-      "SELECT id, fcr_auto, queue_id, agent_id, started_at FROM calls WHERE tenant_id = ?"
-      " AND id IN (SELECT value FROM json_each(?)) AND fcr_auto IN (-1, 1) ORDER BY id");
+      "SELECT c.id, c.fcr_auto, c.queue_id, c.agent_id, c.started_at FROM json_each(?) AS j"
+      " CROSS JOIN calls AS c ON c.id = j.value WHERE c.tenant_id = ? AND c.fcr_auto IN (-1, 1)"
+      " ORDER BY c.id");
   if (!stmt) return stmt.error();
-  stmt->Bind(scope.tenant_id(), list);
+  stmt->Bind(JsonIdArray(ids), scope.tenant_id());
   auto changes = ReadChanges(*stmt, FcrAuto::kNo);
   if (!changes) return changes.error();
   if (changes->empty()) return changes;
-  auto done = conn_.Execute(
-      "UPDATE calls SET fcr_auto = 0 WHERE tenant_id = ? AND id IN (SELECT value FROM"
-      " json_each(?)) AND fcr_auto IN (-1, 1)",
-      scope.tenant_id(), list);
+  std::vector<int64_t> changed;
+  changed.reserve(changes->size());
+  for (const FcrChange& c : *changes) changed.push_back(c.id);
+  auto done =
+      conn_.Execute("UPDATE calls SET fcr_auto = 0 WHERE id IN (SELECT value FROM json_each(?))",
+                    JsonIdArray(changed));
   if (!done) return done.error();
   return changes;
 }
 
-Result<std::vector<FcrChange>> SqliteKpiStore::DecideFcrPending(TenantScope scope,
-                                                                TimePoint cutoff,
+Result<std::vector<FcrChange>> SqliteKpiStore::DecideFcrPending(TenantScope scope, TimePoint cutoff,
                                                                 std::chrono::milliseconds window) {
   // fcr_auto = -1 as a literal: the partial index calls_fcr_pending serves it. RETURNING gives
   // the new status; the old one is pending.
   auto stmt = conn_.Prepare(
       "UPDATE calls SET fcr_auto = CASE WHEN EXISTS (SELECT 1 FROM calls r"
-      " WHERE r.tenant_id = calls.tenant_id AND r.direction = 'inbound'"
+      " WHERE r.tenant_id = calls.tenant_id AND r.direction = 'inbound' AND " +
+      WindowDaysIn("r.started_at", "calls.started_at", window) +
       " AND r.caller = calls.caller AND r.started_at > calls.started_at"
       " AND r.started_at < calls.started_at + ? AND r.pbx_call_id <> calls.pbx_call_id)"
       " THEN 0 ELSE 1 END"
@@ -123,7 +130,8 @@ Result<std::vector<FcrChange>> SqliteKpiStore::DecideFcrPending(TenantScope scop
 }
 
 Result<std::optional<TimePoint>> SqliteKpiStore::NewestCallStart(TenantScope scope) {
-  auto stmt = conn_.Prepare("SELECT max(started_at) FROM calls WHERE tenant_id = ?");
+  auto stmt = conn_.Prepare(
+      "SELECT started_at FROM calls WHERE tenant_id = ? ORDER BY started_at DESC LIMIT 1");
   if (!stmt) return stmt.error();
   stmt->Bind(scope.tenant_id());
   auto row = stmt->Step();
