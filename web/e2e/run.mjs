@@ -144,12 +144,17 @@ const tests = [
           assertEqual(status, 403, 'GET /api/v1/users as agent');
           await page.goto('/home');
           await page.getByRole('heading', { name: 'Today' }).waitFor();
-          // The demo's calls carry no FCR or rating: a note, not a misleading 0 %.
-          assertEqual(
-            await page.locator('.kpi-note').allInnerTexts(),
-            ['No first-contact resolution or satisfaction data yet.', 'No first-contact resolution or satisfaction data yet.'],
-            'agent home without FCR and CSAT',
-          );
+          // The demo's calls carry no rating: a note, not a misleading 0 %. Their FCR is
+          // automatic (docs/kpi-definitions.md): known once the caller called again or 72 h
+          // passed, so a card may or may not have it yet.
+          const notes = await page.locator('.kpi-note').allInnerTexts();
+          assertEqual(notes.length, 2, `agent home notes: ${JSON.stringify(notes)}`);
+          for (const note of notes) {
+            assert(
+              ['No first-contact resolution or satisfaction data yet.', 'No satisfaction ratings yet.'].includes(note),
+              `agent home without CSAT: "${note}"`,
+            );
+          }
           await checkA11y(page, 'agent home');
         }
         await signOut(page);
@@ -801,11 +806,18 @@ const tests = [
       await waitLive(page);
       const card = (title) => page.getByRole('region', { name: title, exact: true });
       await card('This week').waitFor();
-      // FCR 3 of the 4 calls with a known result = 75 %; CSAT (5 + 4 + 2) / 3 = 3.67. The
-      // demo's own calls have neither, so today and the week agree.
+      // The posted calls: FCR 3 of the 4 with a given result; CSAT (5 + 4 + 2) / 3 = 3.67. The
+      // demo's own calls have no rating, and an automatic FCR (docs/kpi-definitions.md): today
+      // only "not resolved" (a caller called again; no call of today is 72 h old), over the
+      // week also resolved ones. The rate shown is the counts' ratio.
       for (const title of ['Today', 'This week']) {
         const fcr = (await card(title).getByTestId('fcr').locator('dd').innerText()).replace(/\s+/g, ' ');
-        assert(/^75[.,]0 ?% 3 of 4 calls$/.test(fcr), `${title}: FCR shown as "${fcr}"`);
+        const m = /^(\d+[.,]\d) ?% ([\d,.]+) of ([\d,.]+) calls$/.exec(fcr);
+        assert(m, `${title}: FCR shown as "${fcr}"`);
+        const [yes, known] = [Number(m[2].replace(/\D/g, '')), Number(m[3].replace(/\D/g, ''))];
+        if (title === 'Today') assertEqual(yes, 3, `today's resolved calls in "${fcr}"`);
+        assert(yes >= 3 && known >= 4, `${title}: the posted calls are counted in "${fcr}"`);
+        assert(Math.abs(Number(m[1].replace(',', '.')) - (100 * yes) / known) < 0.051, `${title}: rate = ${yes} / ${known} in "${fcr}"`);
         const csat = (await card(title).getByTestId('csat').locator('dd').innerText()).replace(/\s+/g, ' ');
         assert(/^3[.,]7 \/ 5 3 ratings$/.test(csat), `${title}: CSAT shown as "${csat}"`);
         assertEqual(await card(title).locator('.kpi-note').count(), 0, `${title}: no "no data" note`);
