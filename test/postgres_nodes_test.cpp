@@ -1,13 +1,19 @@
 // Two `callboard serve` nodes (the real binary) on one PostgreSQL database with one file-tail
 // source: exactly one node runs it; after `kill -9` of that node while lines keep arriving,
 // the other node takes the source over within 10 s, resumes from the stored checkpoint, and
-// the stored calls and aggregates equal those of one clean import of the whole file.
+// the stored calls and aggregates equal those of one clean import of the whole file. And the
+// live feed: an event ingested through one node, and a status change made on it, reach a
+// WebSocket client of the other node within 1 s; one node evaluates alerts.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <boost/json.hpp>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -18,7 +24,9 @@
 
 #include "core/clock.h"
 #include "storage/postgres/pg_test_support.h"
+#include "test/support/http_client.h"
 #include "test/support/process.h"
+#include "test/support/ws_client.h"
 
 namespace callboard {
 namespace {
@@ -45,6 +53,18 @@ std::string CallLine(int i) {
          "\",\"answered_at\":\"" + FormatRfc3339(start + std::chrono::seconds(5 + i % 30)) +
          "\",\"ended_at\":\"" + FormatRfc3339(start + std::chrono::seconds(100 + i % 200)) +
          "\",\"outcome\":\"answered\"}\n";
+}
+
+uint16_t FreePort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  close(fd);
+  return ntohs(addr.sin_port);
 }
 
 class PostgresNodes : public testing::Test {
@@ -86,11 +106,11 @@ class PostgresNodes : public testing::Test {
     return Log(node).find("source pbx (tenant ") != std::string::npos &&
            Log(node).find("runs on this node") != std::string::npos;
   }
-  void Serve(int node) {
+  void Serve(int node, uint16_t port = 0) {
     const fs::path dir = root_ / (node == 0 ? "n1" : "n2");
-    pids_[node] =
-        SpawnCallboard(dir, {"serve", "--db", Url(), "--listen", "127.0.0.1:0", "--data",
-                             (dir / "data").string(), "--tail-root", (root_ / "tail").string()});
+    pids_[node] = SpawnCallboard(
+        dir, {"serve", "--db", Url(), "--listen", "127.0.0.1:" + std::to_string(port), "--data",
+              (dir / "data").string(), "--tail-root", (root_ / "tail").string()});
   }
 
   // Superuser counts over the whole database (row-level security does not apply).
@@ -175,6 +195,106 @@ TEST_F(PostgresNodes, AKilledOwnersSourceMovesToTheOtherNodeWithNothingLostOrCou
   EXPECT_EQ(Count("SELECT sum(wait_answered_ms) FROM interval_aggregates WHERE agent_id = 0"),
             wait_ms);
   EXPECT_EQ(Count("SELECT count(*) FROM ingest_rejects"), 0);
+}
+
+// Reads messages until one contains every one of `texts`; the time it took, or nullopt.
+std::optional<milliseconds> NextContaining(WsClient& ws, const std::vector<std::string>& texts,
+                                           std::chrono::steady_clock::time_point since) {
+  const auto deadline = since + std::chrono::seconds(5);
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto m = ws.Next(milliseconds(200));
+    if (!m) continue;
+    bool all = true;
+    for (const std::string& t : texts) all = all && m->find(t) != std::string::npos;
+    if (all) {
+      return std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - since);
+    }
+  }
+  return std::nullopt;
+}
+
+TEST_F(PostgresNodes, ALiveChangeOnOneNodeReachesAWebSocketClientOfTheOtherWithinASecond) {
+  const CommandRun user =
+      RunCallboard(root_ / "cli",
+                   {"user", "add", "--db", Url(), "--tenant", "acme", "--email", "m@acme.test",
+                    "--name", "Mia", "--role", "manager", "--password-stdin"},
+                   "Nodes-Password-1\n");
+  ASSERT_EQ(user.exit_code, 0) << user.err;
+  const CommandRun token =
+      RunCallboard(root_ / "cli", {"token", "create", "--db", Url(), "--tenant", "acme", "--name",
+                                   "pbx", "--scopes", "ingest"});
+  ASSERT_EQ(token.exit_code, 0) << token.err;
+  const std::string ingest_token = token.out.substr(0, token.out.find('\n'));
+
+  const uint16_t ports[2] = {FreePort(), FreePort()};
+  Serve(0, ports[0]);
+  Serve(1, ports[1]);
+  for (int node : {0, 1}) {
+    ASSERT_TRUE(WaitUntil(
+        [&] {
+          return Log(node).find("listening for the other nodes' changes") != std::string::npos;
+        },
+        std::chrono::seconds(20)))
+        << Log(node);
+  }
+  std::string session[2];
+  for (int node : {0, 1}) {
+    HttpClient c("127.0.0.1", ports[node]);
+    ClientResponse login = c.Request("POST", "/api/v1/auth/login",
+                                     R"({"email":"m@acme.test","password":"Nodes-Password-1"})");
+    ASSERT_EQ(login.status, 200) << login.body;
+    session[node] = std::string(boost::json::parse(login.body).at("token").as_string());
+  }
+  WsClient ws;
+  ASSERT_TRUE(
+      ws.Connect(ports[1], "/api/v1/live/ws", {{"Authorization", "Bearer " + session[1]}}).ok());
+  auto snapshot = ws.Next(std::chrono::seconds(5));
+  ASSERT_TRUE(snapshot && snapshot->find("\"type\":\"snapshot\"") != std::string::npos);
+
+  // A caller joins a queue: the queue_log line goes in through node 1 only.
+  HttpClient node1("127.0.0.1", ports[0]);
+  const int64_t now_s = ToUnixMillis(SystemClock().Now()) / 1000;
+  const std::string lines =
+      std::to_string(now_s - 5) + "|1795.7|support|PJSIP/2001|AGENTLOGIN|PJSIP/2001\n" +
+      std::to_string(now_s) + "|1795.8|support|NONE|ENTERQUEUE||07700900555|1\n";
+  auto sent = std::chrono::steady_clock::now();
+  ClientResponse posted =
+      node1.Request("POST", "/api/v1/ingest/asterisk-queue-log?source=pbx-http", lines,
+                    {{"Authorization", "Bearer " + ingest_token}, {"Content-Type", "text/plain"}});
+  ASSERT_EQ(posted.status, 200) << posted.body;
+  auto waited = NextContaining(ws, {"07700900555"}, sent);
+  ASSERT_TRUE(waited) << "node 2 never showed the waiting caller\n" << Log(0) << Log(1);
+  EXPECT_LT(waited->count(), 1000);
+  std::printf("  the waiting caller reached node 2's WebSocket %lld ms after node 1's ingest\n",
+              static_cast<long long>(waited->count()));
+
+  // A manager pauses the agent on node 1; node 2's client sees it.
+  ClientResponse agents =
+      node1.Request("GET", "/api/v1/agents", "", {{"Authorization", "Bearer " + session[0]}});
+  ASSERT_EQ(agents.status, 200) << agents.body;
+  const auto items = boost::json::parse(agents.body).at("items").as_array();
+  ASSERT_EQ(items.size(), 1u) << agents.body;
+  const int64_t agent_id = items[0].at("id").as_int64();
+  sent = std::chrono::steady_clock::now();
+  ClientResponse paused = node1.Request(
+      "PUT", "/api/v1/agents/" + std::to_string(agent_id) + "/status",
+      R"({"state":"paused","reason":"Training","override_reason":"floor meeting"})",
+      {{"Authorization", "Bearer " + session[0]}, {"Content-Type", "application/json"}});
+  ASSERT_EQ(paused.status, 204) << paused.body;
+  waited = NextContaining(ws, {"\"paused\"", "Training"}, sent);
+  ASSERT_TRUE(waited) << "node 2 never showed the pause\n" << Log(1);
+  EXPECT_LT(waited->count(), 1000);
+
+  // Exactly one node evaluates (and stores) alerts.
+  ASSERT_TRUE(WaitUntil(
+      [&] {
+        return Log(0).find("this node evaluates alerts") != std::string::npos ||
+               Log(1).find("this node evaluates alerts") != std::string::npos;
+      },
+      std::chrono::seconds(10)));
+  std::this_thread::sleep_for(std::chrono::seconds(4));  // a lease check period of the other
+  EXPECT_NE(Log(0).find("this node evaluates alerts") != std::string::npos,
+            Log(1).find("this node evaluates alerts") != std::string::npos);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,9 +27,12 @@ struct CommandRun {
   std::string err;
 };
 
-// Starts the binary with `args`; stdout and stderr go to scratch/stdout.txt and stderr.txt.
-pid_t SpawnCallboard(const std::filesystem::path& scratch, const std::vector<std::string>& args);
+// Starts the binary with `args`; stdout and stderr go to scratch/stdout.txt and stderr.txt,
+// stdin reads `input` (nothing when absent).
+pid_t SpawnCallboard(const std::filesystem::path& scratch, const std::vector<std::string>& args,
+                     const std::optional<std::string>& input = std::nullopt);
 // Runs the binary to its end and returns its exit code and output.
-CommandRun RunCallboard(const std::filesystem::path& scratch, const std::vector<std::string>& args);
+CommandRun RunCallboard(const std::filesystem::path& scratch, const std::vector<std::string>& args,
+                        const std::optional<std::string>& input = std::nullopt);
 
 }  // namespace callboard
