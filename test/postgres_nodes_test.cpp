@@ -113,6 +113,48 @@ class PostgresNodes : public testing::Test {
               (dir / "data").string(), "--tail-root", (root_ / "tail").string()});
   }
 
+  // What one clean import of the file stores: every call once, counted once in the
+  // 15-minute queue totals and in the hour, day and month rollups.
+  void ExpectOneCleanImport() const {
+    EXPECT_EQ(Count("SELECT count(DISTINCT pbx_call_id) FROM calls"), kCalls);
+    EXPECT_EQ(Count("SELECT sum(offered) FROM interval_aggregates WHERE agent_id = 0"), kCalls);
+    EXPECT_EQ(Count("SELECT sum(answered) FROM interval_aggregates WHERE agent_id <> 0"), kCalls);
+    for (int unit = 1; unit <= 3; ++unit) {
+      EXPECT_EQ(Count("SELECT sum(offered) FROM aggregate_rollups WHERE agent_row = 0 AND unit = " +
+                      std::to_string(unit)),
+                kCalls)
+          << "unit " << unit;
+    }
+    int64_t wait_ms = 0;
+    for (int i = 0; i < kCalls; ++i) wait_ms += (5 + i % 30) * 1000;
+    EXPECT_EQ(Count("SELECT sum(wait_answered_ms) FROM interval_aggregates WHERE agent_id = 0"),
+              wait_ms);
+    EXPECT_EQ(Count("SELECT count(*) FROM ingest_rejects"), 0);
+  }
+
+  // Appends the kCalls lines to the tailed file in pieces, as a PBX would.
+  std::thread WriteCalls() const {
+    return std::thread([this] {
+      std::ofstream out(file_, std::ios::binary | std::ios::app);
+      for (int i = 0; i < kCalls; ++i) {
+        out << CallLine(i);
+        if (i % 200 == 199) {
+          out.flush();
+          std::this_thread::sleep_for(milliseconds(25));
+        }
+      }
+    });
+  }
+
+  // Runs `sql` as the superuser on the cluster's maintenance database.
+  void Admin(const std::string& sql) const {
+    auto conn =
+        PgConnection::Open(PgTestCluster::Get().SuperUrl("postgres"), std::chrono::seconds(10));
+    ASSERT_TRUE(conn) << conn.error().ToString();
+    Status s = (*conn)->Exec(sql);
+    ASSERT_TRUE(s.ok()) << sql << ": " << s.ToString();
+  }
+
   // Superuser counts over the whole database (row-level security does not apply).
   int64_t Count(const std::string& sql) const {
     auto conn = PgConnection::Open(PgTestCluster::Get().SuperUrl(db_), std::chrono::seconds(10));
@@ -143,20 +185,7 @@ TEST_F(PostgresNodes, AKilledOwnersSourceMovesToTheOtherNodeWithNothingLostOrCou
   ASSERT_FALSE(RunsTheSource(other)) << Log(other);
 
   // The PBX writes the file in pieces; the owner is killed mid-stream.
-  std::atomic<int> written{0};
-  std::thread writer([&] {
-    std::ofstream out(file_, std::ios::binary | std::ios::app);
-    for (int i = 0; i < kCalls; ++i) {
-      out << CallLine(i);
-      if (i % 200 == 199) {
-        out.flush();
-        written = i + 1;
-        std::this_thread::sleep_for(milliseconds(25));
-      }
-    }
-    out.flush();
-    written = kCalls;
-  });
+  std::thread writer = WriteCalls();
   const bool some = WaitUntil([&] { return Count("SELECT count(*) FROM calls") >= kCalls / 4; },
                               milliseconds(30000));
   kill(pids_[owner], SIGKILL);
@@ -179,22 +208,7 @@ TEST_F(PostgresNodes, AKilledOwnersSourceMovesToTheOtherNodeWithNothingLostOrCou
       << Log(other);
   EXPECT_LT(at_kill, kCalls) << "the owner was killed after the whole file was stored";
 
-  // What one clean import of the file stores: every call once, counted once in the
-  // 15-minute queue totals and in the hour, day and month rollups.
-  EXPECT_EQ(Count("SELECT count(DISTINCT pbx_call_id) FROM calls"), kCalls);
-  EXPECT_EQ(Count("SELECT sum(offered) FROM interval_aggregates WHERE agent_id = 0"), kCalls);
-  EXPECT_EQ(Count("SELECT sum(answered) FROM interval_aggregates WHERE agent_id <> 0"), kCalls);
-  for (int unit = 1; unit <= 3; ++unit) {
-    EXPECT_EQ(Count("SELECT sum(offered) FROM aggregate_rollups WHERE agent_row = 0 AND unit = " +
-                    std::to_string(unit)),
-              kCalls)
-        << "unit " << unit;
-  }
-  int64_t wait_ms = 0;
-  for (int i = 0; i < kCalls; ++i) wait_ms += (5 + i % 30) * 1000;
-  EXPECT_EQ(Count("SELECT sum(wait_answered_ms) FROM interval_aggregates WHERE agent_id = 0"),
-            wait_ms);
-  EXPECT_EQ(Count("SELECT count(*) FROM ingest_rejects"), 0);
+  ExpectOneCleanImport();
 }
 
 // Reads messages until one contains every one of `texts`; the time it took, or nullopt.
@@ -295,6 +309,58 @@ TEST_F(PostgresNodes, ALiveChangeOnOneNodeReachesAWebSocketClientOfTheOtherWithi
   std::this_thread::sleep_for(std::chrono::seconds(4));  // a lease check period of the other
   EXPECT_NE(Log(0).find("this node evaluates alerts") != std::string::npos,
             Log(1).find("this node evaluates alerts") != std::string::npos);
+}
+
+TEST_F(PostgresNodes, ADatabaseOutageAnswers503ThenIngestionResumesWithNothingLostOrCountedTwice) {
+  const CommandRun user =
+      RunCallboard(root_ / "cli",
+                   {"user", "add", "--db", Url(), "--tenant", "acme", "--email", "m@acme.test",
+                    "--name", "Mia", "--role", "manager", "--password-stdin"},
+                   "Nodes-Password-1\n");
+  ASSERT_EQ(user.exit_code, 0) << user.err;
+  const uint16_t port = FreePort();
+  Serve(0, port);
+  ASSERT_TRUE(WaitUntil([&] { return RunsTheSource(0); }, milliseconds(20000))) << Log(0);
+  HttpClient c("127.0.0.1", port);
+  ClientResponse login = c.Request("POST", "/api/v1/auth/login",
+                                   R"({"email":"m@acme.test","password":"Nodes-Password-1"})");
+  ASSERT_EQ(login.status, 200) << login.body;
+  const std::vector<std::pair<std::string, std::string>> auth = {
+      {"Authorization",
+       "Bearer " + std::string(boost::json::parse(login.body).at("token").as_string())}};
+
+  std::thread writer = WriteCalls();
+  const bool some = WaitUntil([&] { return Count("SELECT count(*) FROM calls") >= kCalls / 4; },
+                              milliseconds(30000));
+  const int64_t before = Count("SELECT count(*) FROM calls");
+  // The database goes away: no new connections, every open one ended.
+  Admin("ALTER DATABASE " + db_ + " WITH ALLOW_CONNECTIONS false");
+  Admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + db_ + "'");
+  ASSERT_TRUE(some) << Log(0);
+  ASSERT_LT(before, kCalls) << "the whole file was stored before the outage";
+  ClientResponse down = c.Request("GET", "/api/v1/calls?limit=5", "", auth);
+  EXPECT_EQ(down.status, 503) << down.body;
+  const auto error = boost::json::parse(down.body).at("error");
+  EXPECT_EQ(error.at("code").as_string(), "unavailable") << down.body;
+  std::this_thread::sleep_for(milliseconds(3000));  // lines keep arriving meanwhile
+  EXPECT_EQ(c.Request("GET", "/api/v1/calls?limit=5", "", auth).status, 503);
+
+  Admin("ALTER DATABASE " + db_ + " WITH ALLOW_CONNECTIONS true");
+  ASSERT_TRUE(
+      WaitUntil([&] { return c.Request("GET", "/api/v1/calls?limit=5", "", auth).status == 200; },
+                milliseconds(10000)))
+      << Log(0);
+  writer.join();
+  ASSERT_TRUE(
+      WaitUntil([&] { return Count("SELECT count(*) FROM calls") == kCalls; }, milliseconds(40000)))
+      << Count("SELECT count(*) FROM calls") << " calls\n"
+      << Log(0);
+  std::printf("database away with %lld of %d calls stored; all stored after it came back\n",
+              static_cast<long long>(before), kCalls);
+  EXPECT_NE(Log(0).find("source pbx (tenant "), Log(0).rfind("source pbx (tenant "))
+      << "the source did not stop and start again:\n"
+      << Log(0);
+  ExpectOneCleanImport();
 }
 
 }  // namespace
