@@ -55,18 +55,6 @@ std::string CallLine(int i) {
          "\",\"outcome\":\"answered\"}\n";
 }
 
-uint16_t FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
-
 class PostgresNodes : public testing::Test {
  protected:
   void SetUp() override {
@@ -144,6 +132,25 @@ class PostgresNodes : public testing::Test {
         }
       }
     });
+  }
+
+  // A manager of tenant acme, m@acme.test (SignIn).
+  void AddManager() const {
+    const CommandRun user =
+        RunCallboard(root_ / "cli",
+                     {"user", "add", "--db", Url(), "--tenant", "acme", "--email", "m@acme.test",
+                      "--name", "Mia", "--role", "manager", "--password-stdin"},
+                     "Nodes-Password-1\n");
+    ASSERT_EQ(user.exit_code, 0) << user.err;
+  }
+  // The manager's session token from the node on `port`; empty when sign-in failed.
+  static std::string SignIn(uint16_t port) {
+    HttpClient c("127.0.0.1", port);
+    ClientResponse login = c.Request("POST", "/api/v1/auth/login",
+                                     R"({"email":"m@acme.test","password":"Nodes-Password-1"})");
+    EXPECT_EQ(login.status, 200) << login.body;
+    if (login.status != 200) return {};
+    return std::string(boost::json::parse(login.body).at("token").as_string());
   }
 
   // Runs `sql` as the superuser on the cluster's maintenance database.
@@ -228,12 +235,7 @@ std::optional<milliseconds> NextContaining(WsClient& ws, const std::vector<std::
 }
 
 TEST_F(PostgresNodes, ALiveChangeOnOneNodeReachesAWebSocketClientOfTheOtherWithinASecond) {
-  const CommandRun user =
-      RunCallboard(root_ / "cli",
-                   {"user", "add", "--db", Url(), "--tenant", "acme", "--email", "m@acme.test",
-                    "--name", "Mia", "--role", "manager", "--password-stdin"},
-                   "Nodes-Password-1\n");
-  ASSERT_EQ(user.exit_code, 0) << user.err;
+  ASSERT_NO_FATAL_FAILURE(AddManager());
   const CommandRun token =
       RunCallboard(root_ / "cli", {"token", "create", "--db", Url(), "--tenant", "acme", "--name",
                                    "pbx", "--scopes", "ingest"});
@@ -251,14 +253,8 @@ TEST_F(PostgresNodes, ALiveChangeOnOneNodeReachesAWebSocketClientOfTheOtherWithi
         std::chrono::seconds(20)))
         << Log(node);
   }
-  std::string session[2];
-  for (int node : {0, 1}) {
-    HttpClient c("127.0.0.1", ports[node]);
-    ClientResponse login = c.Request("POST", "/api/v1/auth/login",
-                                     R"({"email":"m@acme.test","password":"Nodes-Password-1"})");
-    ASSERT_EQ(login.status, 200) << login.body;
-    session[node] = std::string(boost::json::parse(login.body).at("token").as_string());
-  }
+  const std::string session[2] = {SignIn(ports[0]), SignIn(ports[1])};
+  ASSERT_FALSE(session[0].empty() || session[1].empty());
   WsClient ws;
   ASSERT_TRUE(
       ws.Connect(ports[1], "/api/v1/live/ws", {{"Authorization", "Bearer " + session[1]}}).ok());
@@ -312,22 +308,15 @@ TEST_F(PostgresNodes, ALiveChangeOnOneNodeReachesAWebSocketClientOfTheOtherWithi
 }
 
 TEST_F(PostgresNodes, ADatabaseOutageAnswers503ThenIngestionResumesWithNothingLostOrCountedTwice) {
-  const CommandRun user =
-      RunCallboard(root_ / "cli",
-                   {"user", "add", "--db", Url(), "--tenant", "acme", "--email", "m@acme.test",
-                    "--name", "Mia", "--role", "manager", "--password-stdin"},
-                   "Nodes-Password-1\n");
-  ASSERT_EQ(user.exit_code, 0) << user.err;
+  ASSERT_NO_FATAL_FAILURE(AddManager());
   const uint16_t port = FreePort();
   Serve(0, port);
   ASSERT_TRUE(WaitUntil([&] { return RunsTheSource(0); }, milliseconds(20000))) << Log(0);
   HttpClient c("127.0.0.1", port);
-  ClientResponse login = c.Request("POST", "/api/v1/auth/login",
-                                   R"({"email":"m@acme.test","password":"Nodes-Password-1"})");
-  ASSERT_EQ(login.status, 200) << login.body;
+  const std::string session = SignIn(port);
+  ASSERT_FALSE(session.empty());
   const std::vector<std::pair<std::string, std::string>> auth = {
-      {"Authorization",
-       "Bearer " + std::string(boost::json::parse(login.body).at("token").as_string())}};
+      {"Authorization", "Bearer " + session}};
 
   std::thread writer = WriteCalls();
   const bool some = WaitUntil([&] { return Count("SELECT count(*) FROM calls") >= kCalls / 4; },

@@ -112,6 +112,13 @@ class Fields {
     }
     return out;
   }
+  // A name parsed by `parse` (e.g. ParseCallOutcome); `fallback` when it is not one.
+  template <typename E>
+  E Name(std::optional<E> (*parse)(std::string_view), E fallback, const char* what) {
+    auto v = parse(Text());
+    if (!v) Fail(what);
+    return v.value_or(fallback);
+  }
   void Fail(std::string what) {
     if (error_.empty()) error_ = "field " + std::to_string(index_) + ": expected " + what;
   }
@@ -141,6 +148,18 @@ Result<json::value> Parse(std::string_view text) {
   json::value v = json::parse(text, ec);
   if (ec) return Status::Invalid({{"payload", "invalid", ec.message()}}, "bad live feed item");
   return v;
+}
+
+// Decodes each element of `array` (named `name`[i] in errors) with `one`, appending to `out`.
+template <typename T, typename Fn>
+Status DecodeEach(const json::array& array, std::string_view name, std::vector<T>& out, Fn one) {
+  for (size_t i = 0; i < array.size(); ++i) {
+    Fields f(array[i], std::string(name) + "[" + std::to_string(i) + "]");
+    T item = one(f);
+    if (!f.ok()) return f.status();
+    out.push_back(std::move(item));
+  }
+  return Status::Ok();
 }
 
 const json::array* Member(const json::object& o, std::string_view key) {
@@ -182,8 +201,7 @@ Result<CommittedBatch> DecodeCommittedBatch(std::string_view text) {
                            "bad live feed item");
   }
   CommittedBatch batch;
-  for (size_t i = 0; i < events->size(); ++i) {
-    Fields f((*events)[i], "events[" + std::to_string(i) + "]");
+  CB_RETURN_IF_ERROR(DecodeEach(*events, "events", batch.events, [](Fields& f) {
     CommittedEvent e;
     e.at = f.Time();
     e.call_id = f.Text();
@@ -192,17 +210,13 @@ Result<CommittedBatch> DecodeCommittedBatch(std::string_view text) {
     e.queue = f.Text();
     e.agent_id = f.OptionalInt();
     e.data = f.Texts();
-    if (!f.ok()) return f.status();
-    batch.events.push_back(std::move(e));
-  }
-  for (size_t i = 0; i < calls->size(); ++i) {
-    Fields f((*calls)[i], "calls[" + std::to_string(i) + "]");
+    return e;
+  }));
+  CB_RETURN_IF_ERROR(DecodeEach(*calls, "calls", batch.calls, [](Fields& f) {
     CommittedCall cc;
     CallRecord& c = cc.call;
     c.pbx_call_id = f.Text();
-    auto direction = ParseCallDirection(f.Text());
-    f.Check(direction.has_value(), "a call direction");
-    c.direction = direction.value_or(CallDirection::kInbound);
+    c.direction = f.Name(ParseCallDirection, CallDirection::kInbound, "a call direction");
     c.queue = f.Text();
     c.agent = f.Text();
     c.caller = f.Text();
@@ -214,9 +228,7 @@ Result<CommittedBatch> DecodeCommittedBatch(std::string_view text) {
     c.talk_ms = f.Int();
     c.hold_ms = f.Int();
     c.acw_ms = f.Int();
-    auto outcome = ParseCallOutcome(f.Text());
-    f.Check(outcome.has_value(), "a call outcome");
-    c.outcome = outcome.value_or(CallOutcome::kAnswered);
+    c.outcome = f.Name(ParseCallOutcome, CallOutcome::kAnswered, "a call outcome");
     c.transfer_count = static_cast<int>(f.Int());
     c.transferred_to = f.Text();
     c.disposition = f.Text();
@@ -231,27 +243,21 @@ Result<CommittedBatch> DecodeCommittedBatch(std::string_view text) {
     cc.agent_id = f.OptionalInt();
     cc.settings.sl_threshold_s = static_cast<int>(f.Int());
     cc.settings.short_abandon_s = static_cast<int>(f.Int());
-    auto formula = ParseSlFormula(f.Text());
-    f.Check(formula.has_value(), "a service-level formula");
-    cc.settings.sl_formula = formula.value_or(SlFormula::kAbandonsCount);
-    if (!f.ok()) return f.status();
-    batch.calls.push_back(std::move(cc));
-  }
-  for (size_t i = 0; i < states->size(); ++i) {
-    Fields f((*states)[i], "states[" + std::to_string(i) + "]");
+    cc.settings.sl_formula =
+        f.Name(ParseSlFormula, SlFormula::kAbandonsCount, "a service-level formula");
+    return cc;
+  }));
+  CB_RETURN_IF_ERROR(DecodeEach(*states, "states", batch.states, [](Fields& f) {
     CommittedState s;
     s.agent_id = f.Int();
     s.queue_id = f.OptionalInt();
     s.change.at = f.Time();
     s.change.agent = f.Text();
-    auto state = ParseAgentState(f.Text());
-    f.Check(state.has_value(), "an agent state");
-    s.change.state = state.value_or(AgentState::kLoggedOut);
+    s.change.state = f.Name(ParseAgentState, AgentState::kLoggedOut, "an agent state");
     s.change.reason = f.Text();
     s.change.queue = f.Text();
-    if (!f.ok()) return f.status();
-    batch.states.push_back(std::move(s));
-  }
+    return s;
+  }));
   return batch;
 }
 
@@ -266,9 +272,7 @@ Result<StatusItem> DecodeStatusItem(std::string_view text) {
   Fields f(*v, "status");
   StatusItem item;
   item.agent_id = f.Int();
-  auto state = ParseAgentState(f.Text());
-  f.Check(state.has_value(), "an agent state");
-  item.state = state.value_or(AgentState::kLoggedOut);
+  item.state = f.Name(ParseAgentState, AgentState::kLoggedOut, "an agent state");
   item.reason = f.Text();
   item.at = f.Time();
   if (!f.ok()) return f.status();

@@ -6,6 +6,7 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -26,6 +27,9 @@ struct CommandRun {
   std::string out;
   std::string err;
 };
+
+// A TCP port on 127.0.0.1 that was free a moment ago (for a server told its port up front).
+uint16_t FreePort();
 
 // Starts the binary with `args`; stdout and stderr go to scratch/stdout.txt and stderr.txt,
 // stdin reads `input` (nothing when absent).
