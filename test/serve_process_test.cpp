@@ -50,18 +50,6 @@ CommandResult RunCommand(const std::string& args, const std::string& input = "")
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
 }
 
-uint16_t FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
-
 class Process : public ::testing::Test {
  protected:
   void SetUp() override {

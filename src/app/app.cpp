@@ -9,6 +9,7 @@
 #include "live/live_service.h"
 #include "org/org_service.h"
 #include "storage/postgres/pg_database.h"
+#include "storage/postgres/pg_live_feed.h"
 #include "storage/postgres/pg_source_leases.h"
 #include "storage/sqlite/sqlite_database.h"
 #include "store/transaction.h"
@@ -61,6 +62,7 @@ Result<std::unique_ptr<App>> App::Open(const AppConfig& config, const Clock& clo
     PostgresOptions leases;
     leases.url = config.db_url;
     app->source_leases_ = std::make_unique<PgSourceLeases>(leases);
+    app->live_feed_ = std::make_unique<PgLiveFeed>(leases);
   }
   app->audit_ = std::make_unique<AuditLog>(clock);
   app->auth_ = std::make_unique<AuthService>(*app->db_, clock, *app->audit_);
@@ -77,7 +79,10 @@ Result<std::unique_ptr<App>> App::Open(const AppConfig& config, const Clock& clo
   return app;
 }
 
-void App::EnableLive() { importer_->set_observer(live_.get()); }
+void App::EnableLive() {
+  importer_->set_observer(live_.get());
+  if (live_feed_) live_->JoinNodes(*live_feed_, *source_leases_);
+}
 
 App::App(const Clock& clock) : clock_(clock) {}
 App::~App() {

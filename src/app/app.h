@@ -21,6 +21,7 @@ class OrgService;
 class ReportService;
 class Importer;
 class CallLog;
+class LiveFeed;
 class LiveService;
 class SourceLeases;
 class SourceService;
@@ -61,7 +62,8 @@ class App {
   // to one node at a time. Null on SQLite (one node runs every source).
   SourceLeases* source_leases() { return source_leases_.get(); }
   // Live operations follow every import from now on (serve); the command line leaves them off
-  // so that bulk imports do not pay for them.
+  // so that bulk imports do not pay for them. On PostgreSQL the live service also joins the
+  // other nodes (a LISTEN/NOTIFY feed, one node evaluating alerts).
   void EnableLive();
   int migrations_applied() const { return migrations_applied_; }
 
@@ -78,6 +80,7 @@ class App {
   std::unique_ptr<SourceService> sources_;
   std::unique_ptr<SourceLeases> source_leases_;
   std::unique_ptr<CallLog> call_log_;
+  std::unique_ptr<LiveFeed> live_feed_;  // PostgreSQL only; outlives live_
   std::unique_ptr<LiveService> live_;
   int migrations_applied_ = 0;
 };

@@ -8,10 +8,12 @@
 #include <set>
 
 #include "core/intervals.h"
+#include "ingest/sources/source_lease.h"
 #include "json/plain_json.h"
 #include "kpi/agent_state_tracker.h"
 #include "kpi/call_log.h"
 #include "kpi/kpi_store.h"
+#include "live/live_feed_codec.h"
 #include "org/org_service.h"
 #include "org/org_store.h"
 #include "store/transaction.h"
@@ -158,6 +160,20 @@ LiveDelta AlertDelta(const Alert& a) {
   return d;
 }
 
+Status ReadOpenAlerts(Transaction& tx, TenantScope scope, std::vector<Alert>& out) {
+  PageRequest page{.limit = kMaxPageLimit};
+  for (;;) {
+    auto list = tx.Live().ListAlerts(scope, /*open_only=*/true, page);
+    if (!list) return list.error();
+    for (Alert& a : list->items) out.push_back(std::move(a));
+    if (!list->next_after) return Status::Ok();
+    page.after_id = list->next_after;
+  }
+}
+
+// How often a node asks whether it (still) holds the alert lease.
+constexpr std::chrono::seconds kLeaseCheckPeriod{3};
+
 }  // namespace
 
 struct LiveService::Subscriber {
@@ -208,9 +224,16 @@ LiveService::LiveService(Database& db, const Clock& clock, const AuditLog& audit
 
 LiveService::~LiveService() { Stop(); }
 
+void LiveService::JoinNodes(LiveFeed& feed, SourceLeases& leases) {
+  feed_ = &feed;
+  leases_ = &leases;
+  evaluates_alerts_ = false;  // until the tick takes the lease
+}
+
 void LiveService::Start() {
   std::lock_guard lock(run_mu_);
   if (thread_.joinable()) return;
+  if (feed_ != nullptr) feed_->Start(*this);
   stop_ = false;
   thread_ = std::thread([this] {
     std::unique_lock lock(run_mu_);
@@ -229,6 +252,8 @@ void LiveService::Stop() {
   }
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
+  if (feed_ != nullptr) feed_->Stop();
+  alert_lease_.reset();
 }
 
 Result<std::shared_ptr<LiveService::Tenant>> LiveService::Loaded(TenantScope scope) {
@@ -293,15 +318,7 @@ Status LiveService::Load(TenantScope scope, Tenant& t) {
       }
     }
     t.reasons = std::move(*reasons);
-    PageRequest alerts_page{.limit = kMaxPageLimit};
-    for (;;) {
-      auto list = tx.Live().ListAlerts(scope, /*open_only=*/true, alerts_page);
-      if (!list) return list.error();
-      for (Alert& a : list->items) open.push_back(std::move(a));
-      if (!list->next_after) break;
-      alerts_page.after_id = list->next_after;
-    }
-    return Status::Ok();
+    return ReadOpenAlerts(tx, scope, open);
   }));
   auto zone = LocateTimeZone(zone_name);
   if (!zone) zone = LocateTimeZone("UTC");
@@ -464,6 +481,31 @@ void LiveService::LoadMissingAgents(TenantScope scope, Tenant& t, const Committe
   if (!s.ok()) spdlog::warn("live: agent names unavailable: {}", s.ToString());
 }
 
+void LiveService::ApplyBatchLocked(TenantScope scope, Tenant& t, const CommittedBatch& batch,
+                                   std::vector<StateInterval>* closed,
+                                   std::vector<CurrentState>* current) {
+  LoadMissingAgents(scope, t, batch);
+  for (const CommittedCall& c : batch.calls) {
+    if (c.queue_id && t.board.queue(*c.queue_id) == nullptr) {
+      t.board.PutQueue(*c.queue_id, c.call.queue, c.settings, std::nullopt);
+    }
+  }
+  std::vector<LiveDelta> deltas;
+  std::vector<StateInterval> ignored;
+  t.board.Apply(batch, clock_.Now(), deltas, closed != nullptr ? *closed : ignored);
+  if (current != nullptr) {
+    std::set<int64_t> changed;
+    for (const LiveDelta& d : deltas) {
+      if (d.agent_id) changed.insert(*d.agent_id);
+    }
+    for (int64_t id : changed) {
+      const LiveAgent* a = t.board.agent(id);
+      current->push_back({id, a->state, a->reason, a->since, StateOrigin::kPbx});
+    }
+  }
+  PublishLocked(t, std::move(deltas));
+}
+
 void LiveService::OnCommitted(TenantScope scope, const CommittedBatch& batch) {
   auto t = Loaded(scope);
   if (!t) {
@@ -475,25 +517,9 @@ void LiveService::OnCommitted(TenantScope scope, const CommittedBatch& batch) {
   std::vector<CurrentState> current;
   {
     std::lock_guard lock(tenant.mu);
-    LoadMissingAgents(scope, tenant, batch);
-    for (const CommittedCall& c : batch.calls) {
-      if (c.queue_id && tenant.board.queue(*c.queue_id) == nullptr) {
-        tenant.board.PutQueue(*c.queue_id, c.call.queue, c.settings, std::nullopt);
-      }
-    }
-    std::vector<LiveDelta> deltas;
-    const TimePoint now = clock_.Now();
-    tenant.board.Apply(batch, now, deltas, closed);
-    std::set<int64_t> changed;
-    for (const LiveDelta& d : deltas) {
-      if (d.agent_id) changed.insert(*d.agent_id);
-    }
-    for (int64_t id : changed) {
-      const LiveAgent* a = tenant.board.agent(id);
-      current.push_back({id, a->state, a->reason, a->since, StateOrigin::kPbx});
-    }
-    PublishLocked(tenant, std::move(deltas));
+    ApplyBatchLocked(scope, tenant, batch, &closed, &current);
   }
+  if (feed_ != nullptr) Publish(scope, kFeedBatch, EncodeCommittedBatch(batch));
   if (closed.empty() && current.empty()) return;
   Status s = db_.Write([&](Transaction& tx) -> Status {
     for (const StateInterval& i : closed)
@@ -502,6 +528,112 @@ void LiveService::OnCommitted(TenantScope scope, const CommittedBatch& batch) {
     return Status::Ok();
   });
   if (!s.ok()) spdlog::warn("live: state log not stored: {}", s.ToString());
+}
+
+void LiveService::Publish(TenantScope scope, std::string_view kind, std::string payload) {
+  if (feed_ != nullptr) feed_->Publish(scope, kind, std::move(payload));
+}
+
+std::shared_ptr<LiveService::Tenant> LiveService::LoadedOrNull(int64_t tenant_id) {
+  std::lock_guard lock(tenants_mu_);
+  auto it = tenants_.find(tenant_id);
+  return it == tenants_.end() ? nullptr : it->second;
+}
+
+std::vector<std::pair<int64_t, std::shared_ptr<LiveService::Tenant>>> LiveService::AllTenants() {
+  std::lock_guard lock(tenants_mu_);
+  return {tenants_.begin(), tenants_.end()};
+}
+
+void LiveService::OnFeedItem(int64_t tenant_id, std::string_view kind, std::string_view payload) {
+  std::shared_ptr<Tenant> t = LoadedOrNull(tenant_id);
+  if (!t) return;
+  const TenantScope scope(tenant_id);
+  if (kind == kFeedConfig) {
+    RefreshReasons(scope);
+    std::vector<AlertRule> rules;
+    Status s = db_.Read([&](Transaction& tx) -> Status {
+      auto r = tx.Live().ListAlertRules(scope);
+      if (!r) return r.error();
+      rules = std::move(*r);
+      return Status::Ok();
+    });
+    if (!s.ok()) spdlog::warn("live: alert rules not read: {}", s.ToString());
+    std::lock_guard lock(t->mu);
+    if (s.ok()) t->rules = WithDefaults(rules);
+    return;
+  }
+  std::vector<Alert> alerts;
+  if (kind == kFeedAlerts) {  // read outside the tenant's lock
+    auto ids = DecodeAlertIds(payload);
+    if (!ids) {
+      spdlog::warn("live: feed item not applied: {}", ids.error().ToString());
+      return;
+    }
+    Status s = db_.Read([&](Transaction& tx) -> Status {
+      for (int64_t id : *ids) {
+        auto a = tx.Live().GetAlert(scope, id);
+        if (!a) return a.error();
+        alerts.push_back(std::move(*a));
+      }
+      return Status::Ok();
+    });
+    if (!s.ok()) {
+      spdlog::warn("live: alerts of another node not read: {}", s.ToString());
+      return;
+    }
+  }
+  std::lock_guard lock(t->mu);
+  if (!t->loaded) return;
+  if (kind == kFeedAlerts) {
+    std::vector<LiveDelta> deltas;
+    for (Alert& a : alerts) {
+      deltas.push_back(AlertDelta(a));
+      auto key = std::tuple(a.kind, a.subject_type, a.subject_id);
+      if (a.ended_at) {
+        t->open.erase(key);
+      } else {
+        t->open[key] = std::move(a);
+      }
+    }
+    PublishLocked(*t, std::move(deltas));
+  } else if (kind == kFeedBatch) {
+    auto batch = DecodeCommittedBatch(payload);
+    if (!batch) {
+      spdlog::warn("live: feed item not applied: {}", batch.error().ToString());
+      return;
+    }
+    ApplyBatchLocked(scope, *t, *batch, nullptr, nullptr);
+  } else if (kind == kFeedStatus) {
+    auto item = DecodeStatusItem(payload);
+    if (!item) {
+      spdlog::warn("live: feed item not applied: {}", item.error().ToString());
+      return;
+    }
+    CommittedBatch named;  // loads the agent's name when this board has not seen it yet
+    named.states.push_back({item->agent_id, std::nullopt, {}});
+    LoadMissingAgents(scope, *t, named);
+    std::vector<LiveDelta> deltas;
+    t->board.SetState(item->agent_id, item->state, item->reason, item->at, deltas);
+    PublishLocked(*t, std::move(deltas));
+    EvaluateLocked(*t, scope, clock_.Now());
+  }
+}
+
+void LiveService::OnFeedGap() {
+  const TimePoint now = clock_.Now();
+  for (auto& [id, t] : AllTenants()) {
+    std::lock_guard lock(t->mu);
+    if (!t->loaded) continue;
+    t->board = LiveBoard();
+    if (Status s = Load(TenantScope(id), *t); !s.ok()) {
+      spdlog::warn("live: tenant {} not reloaded: {}", id, s.ToString());
+      t->loaded = false;  // read again on next use
+    }
+    for (Subscriber* s : t->subscribers) {
+      s->deliver(std::make_shared<const LiveMessage>(SnapshotLocked(*t, s->view, now)));
+    }
+  }
 }
 
 Result<Agent> LiveService::VisibleAgent(const Principal& p, int64_t agent_id) {
@@ -594,6 +726,7 @@ Status LiveService::SetStatus(const Principal& p, int64_t agent_id, const Status
     PublishLocked(tenant, std::move(deltas));
     EvaluateLocked(tenant, p.tenant(), now);
   }
+  Publish(p.tenant(), kFeedStatus, EncodeStatusItem({agent_id, change.state, reason, now}));
   // After the commit, outside the tenant's lock and off the request: the PBX may take
   // seconds to answer.
   if (change.state == AgentState::kPaused || change.state == AgentState::kAvailable) {
@@ -750,10 +883,25 @@ void LiveService::Tick() {
     std::lock_guard lock(tenants_mu_);
     for (auto& [id, t] : tenants_) tenants.emplace_back(id, t);
   }
+  const bool was_evaluating = evaluates_alerts_;
+  evaluates_alerts_ = HoldsAlertLease();
+  const bool took_over = evaluates_alerts_ && !was_evaluating;
   const TimePoint now = clock_.Now();
   for (auto& [id, t] : tenants) {
     std::lock_guard lock(t->mu);
     if (!t->loaded) continue;
+    if (took_over) {  // the open alerts as stored, in case a feed item was missed
+      std::vector<Alert> open;
+      Status s =
+          db_.Read([&](Transaction& tx) { return ReadOpenAlerts(tx, TenantScope(id), open); });
+      if (!s.ok()) {
+        spdlog::warn("live: open alerts of tenant {} not read: {}", id, s.ToString());
+        continue;
+      }
+      t->open.clear();
+      for (Alert& a : open)
+        t->open[std::tuple(a.kind, a.subject_type, a.subject_id)] = std::move(a);
+    }
     if (DayStart(now, t->zone) != t->board.day_start()) {
       t->board.StartDay(DayStart(now, t->zone));
     }
@@ -761,7 +909,29 @@ void LiveService::Tick() {
   }
 }
 
+bool LiveService::HoldsAlertLease() {
+  if (leases_ == nullptr) return true;
+  const auto steady = std::chrono::steady_clock::now();
+  if (steady < next_lease_check_) return alert_lease_ != nullptr;
+  next_lease_check_ = steady + kLeaseCheckPeriod;
+  if (alert_lease_ && !alert_lease_->Held()) {
+    spdlog::warn("live: this node no longer evaluates alerts (lease lost)");
+    alert_lease_.reset();
+  }
+  if (!alert_lease_) {
+    auto lease = leases_->TryAcquire("live-alerts");
+    if (!lease) {
+      spdlog::warn("live: alert lease not asked for: {}", lease.error().ToString());
+    } else if (*lease) {
+      spdlog::info("live: this node evaluates alerts");
+      alert_lease_ = std::move(*lease);
+    }
+  }
+  return alert_lease_ != nullptr;
+}
+
 void LiveService::EvaluateLocked(Tenant& t, TenantScope scope, TimePoint now) {
+  if (!evaluates_alerts_) return;  // another node does, and its alerts come in on the feed
   std::vector<AlertCondition> conditions = EvaluateAlerts(t.board, t.rules, t.reasons, now);
   std::vector<Alert> opened;
   std::vector<Alert> ended;
@@ -792,6 +962,10 @@ void LiveService::EvaluateLocked(Tenant& t, TenantScope scope, TimePoint now) {
     spdlog::warn("live: alerts not stored: {}", s.ToString());
     return;
   }
+  std::vector<int64_t> ids;
+  for (const Alert& a : opened) ids.push_back(a.id);
+  for (const Alert& a : ended) ids.push_back(a.id);
+  Publish(scope, kFeedAlerts, EncodeAlertIds(ids));
   std::vector<LiveDelta> deltas;
   auto emit = [&](const Alert& a) { deltas.push_back(AlertDelta(a)); };
   for (Alert& a : opened) {
@@ -850,6 +1024,7 @@ Result<PauseReason> LiveService::CreatePauseReason(const Principal& p, PauseReas
         {"pause_reason.create", "pause_reason", reason.id, "", JsonText(PauseReasonJson(reason))});
   }));
   RefreshReasons(p.tenant());
+  Publish(p.tenant(), kFeedConfig, "");
   return reason;
 }
 
@@ -871,6 +1046,7 @@ Result<PauseReason> LiveService::UpdatePauseReason(const Principal& p, PauseReas
                           JsonText(PauseReasonJson(*before)), JsonText(PauseReasonJson(reason))});
   }));
   RefreshReasons(p.tenant());
+  Publish(p.tenant(), kFeedConfig, "");
   return *out;
 }
 
@@ -888,6 +1064,7 @@ Status LiveService::DeletePauseReason(const Principal& p, int64_t id, const Audi
         {"pause_reason.delete", "pause_reason", id, JsonText(PauseReasonJson(*before)), ""});
   }));
   RefreshReasons(p.tenant());
+  Publish(p.tenant(), kFeedConfig, "");
   return Status::Ok();
 }
 
@@ -926,6 +1103,7 @@ Status LiveService::PutAlertRule(const Principal& p, const AlertRule& rule,
     if (r.kind == rule.kind) r = rule;
   }
   EvaluateLocked(**t, p.tenant(), now);
+  Publish(p.tenant(), kFeedConfig, "");
   return Status::Ok();
 }
 
@@ -980,6 +1158,7 @@ Result<Alert> LiveService::AckAlert(const Principal& p, int64_t id, const AuditC
       }
     }
   }
+  Publish(p.tenant(), kFeedAlerts, EncodeAlertIds({id}));
   return *out;
 }
 

@@ -18,6 +18,8 @@
 // Thread-safety: every method may be called from any thread. Deliver functions are called
 // while the tenant's lock is held and must not block or call back into the service.
 
+#include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -39,6 +41,7 @@
 #include "ingest/ingest_observer.h"
 #include "live/alert_rules.h"
 #include "live/live_board.h"
+#include "live/live_feed.h"
 #include "live/live_message.h"
 #include "live/live_store.h"
 #include "org/org_types.h"
@@ -48,6 +51,8 @@ namespace callboard {
 class CallLog;
 class Database;
 class OrgService;
+class SourceLease;
+class SourceLeases;
 
 // What a status change asks for.
 struct StatusChange {
@@ -73,7 +78,7 @@ struct LiveOptions {
   std::chrono::milliseconds tick{1000};  // alert evaluation period
 };
 
-class LiveService final : public IngestObserver, public PbxRegistry {
+class LiveService final : public IngestObserver, public PbxRegistry, public LiveFeedReceiver {
  public:
   // One message may go to many subscribers: it is shared, not copied.
   using Deliver = std::function<void(const std::shared_ptr<const LiveMessage>& message)>;
@@ -92,7 +97,13 @@ class LiveService final : public IngestObserver, public PbxRegistry {
   LiveService(const LiveService&) = delete;
   LiveService& operator=(const LiveService&) = delete;
 
-  // Starts (stops) the thread that evaluates alerts every options.tick.
+  // Joins the other `serve` nodes on the same database: this node's changes go out on `feed`
+  // and the other nodes' changes arrive from it; alerts are evaluated (and stored) only by
+  // the node holding the "live-alerts" lease of `leases`, the others learn them from the
+  // feed. Call before Start(); both must outlive the service.
+  void JoinNodes(LiveFeed& feed, SourceLeases& leases);
+
+  // Starts (stops) the thread that evaluates alerts every options.tick, and the feed.
   void Start();
   void Stop();
   // One alert evaluation of every loaded tenant now (the thread calls it; tests too).
@@ -153,6 +164,11 @@ class LiveService final : public IngestObserver, public PbxRegistry {
 
   void OnCommitted(TenantScope scope, const CommittedBatch& batch) override;
 
+  // LiveFeedReceiver: another node's change, applied to this node's board (nothing stored:
+  // the other node did that); a gap reloads every board from the store.
+  void OnFeedItem(int64_t tenant_id, std::string_view kind, std::string_view payload) override;
+  void OnFeedGap() override;
+
  private:
   struct Tenant;
   struct Subscriber;
@@ -167,6 +183,18 @@ class LiveService final : public IngestObserver, public PbxRegistry {
   std::string SnapshotLocked(Tenant& t, const LiveView& view, TimePoint now);
   void PublishLocked(Tenant& t, std::vector<LiveDelta> deltas);
   void EvaluateLocked(Tenant& t, TenantScope scope, TimePoint now);
+  // Applies a committed batch to the board and publishes its deltas; the state intervals it
+  // closed and the agents' new current states are appended when asked for.
+  void ApplyBatchLocked(TenantScope scope, Tenant& t, const CommittedBatch& batch,
+                        std::vector<StateInterval>* closed, std::vector<CurrentState>* current);
+  // The loaded tenant `tenant_id`, or null: feed items for a tenant nobody here watches are
+  // not needed (its board is read from the store when first used).
+  std::shared_ptr<Tenant> LoadedOrNull(int64_t tenant_id);
+  std::vector<std::pair<int64_t, std::shared_ptr<Tenant>>> AllTenants();
+  void ApplyFeedItem(TenantScope scope, Tenant& t, std::string_view kind, std::string_view payload);
+  // Takes or keeps the alert lease (several nodes); true while this node evaluates alerts.
+  bool HoldsAlertLease();
+  void Publish(TenantScope scope, std::string_view kind, std::string payload);
   void RefreshReasons(TenantScope scope);
   void LoadMissingAgents(TenantScope scope, Tenant& t, const CommittedBatch& batch);
   // Runs `use` with the tenant's PBX control, kept attached meanwhile; kUnavailable when
@@ -194,6 +222,12 @@ class LiveService final : public IngestObserver, public PbxRegistry {
 
   std::mutex tenants_mu_;
   std::map<int64_t, std::shared_ptr<Tenant>> tenants_;
+
+  LiveFeed* feed_ = nullptr;                  // set by JoinNodes
+  SourceLeases* leases_ = nullptr;            // set by JoinNodes
+  std::unique_ptr<SourceLease> alert_lease_;  // used by the tick thread only
+  std::chrono::steady_clock::time_point next_lease_check_{};
+  std::atomic<bool> evaluates_alerts_{true};
 
   std::mutex run_mu_;
   std::condition_variable wake_;

@@ -1,6 +1,9 @@
 #include "test/support/process.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -20,6 +23,18 @@ std::filesystem::path SourceDir() {
   return s ? s : ".";
 }
 
+uint16_t FreePort() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  const bool ok = fd >= 0 && bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+                  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0;
+  if (fd >= 0) close(fd);
+  return ok ? ntohs(addr.sin_port) : 0;
+}
+
 std::string ReadFile(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream out;
@@ -32,13 +47,19 @@ void WriteFile(const std::filesystem::path& path, const std::string& bytes) {
   out << bytes;
 }
 
-pid_t SpawnCallboard(const std::filesystem::path& scratch, const std::vector<std::string>& args) {
+pid_t SpawnCallboard(const std::filesystem::path& scratch, const std::vector<std::string>& args,
+                     const std::optional<std::string>& input) {
   const std::filesystem::path out = scratch / "stdout.txt";
+  std::filesystem::path in = "/dev/null";
+  if (input) {
+    in = scratch / "stdin.txt";
+    WriteFile(in, *input);
+  }
   const std::filesystem::path err = scratch / "stderr.txt";
   const std::string binary = CallboardBinary();
   const pid_t pid = fork();
   if (pid == 0) {
-    const int in_fd = open("/dev/null", O_RDONLY);
+    const int in_fd = open(in.c_str(), O_RDONLY);
     const int out_fd = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     const int err_fd = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     dup2(in_fd, STDIN_FILENO);
@@ -55,9 +76,9 @@ pid_t SpawnCallboard(const std::filesystem::path& scratch, const std::vector<std
   return pid;
 }
 
-CommandRun RunCallboard(const std::filesystem::path& scratch,
-                        const std::vector<std::string>& args) {
-  const pid_t pid = SpawnCallboard(scratch, args);
+CommandRun RunCallboard(const std::filesystem::path& scratch, const std::vector<std::string>& args,
+                        const std::optional<std::string>& input) {
+  const pid_t pid = SpawnCallboard(scratch, args, input);
   int status = 0;
   waitpid(pid, &status, 0);
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, ReadFile(scratch / "stdout.txt"),

@@ -6,7 +6,9 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,9 +28,15 @@ struct CommandRun {
   std::string err;
 };
 
-// Starts the binary with `args`; stdout and stderr go to scratch/stdout.txt and stderr.txt.
-pid_t SpawnCallboard(const std::filesystem::path& scratch, const std::vector<std::string>& args);
+// A TCP port on 127.0.0.1 that was free a moment ago (for a server told its port up front).
+uint16_t FreePort();
+
+// Starts the binary with `args`; stdout and stderr go to scratch/stdout.txt and stderr.txt,
+// stdin reads `input` (nothing when absent).
+pid_t SpawnCallboard(const std::filesystem::path& scratch, const std::vector<std::string>& args,
+                     const std::optional<std::string>& input = std::nullopt);
 // Runs the binary to its end and returns its exit code and output.
-CommandRun RunCallboard(const std::filesystem::path& scratch, const std::vector<std::string>& args);
+CommandRun RunCallboard(const std::filesystem::path& scratch, const std::vector<std::string>& args,
+                        const std::optional<std::string>& input = std::nullopt);
 
 }  // namespace callboard
