@@ -1,5 +1,5 @@
 #pragma once
-// The stored form of FcrAuto (kpi/kpi_store.h) in calls.fcr_auto (migrations 0011): NULL not
+// The stored form of FcrAuto (kpi/kpi_store.h) in calls.fcr_auto (migrations 0012): NULL not
 // eligible, -1 pending, 1 yes, 0 no — so a decided status reads like the given fcr column.
 
 #include <chrono>
@@ -14,7 +14,7 @@ namespace callboard {
 
 inline constexpr int64_t kFcrAutoPendingCode = -1;
 
-// The day of a call's start as the index calls_inbound_caller (migrations 0011) keys it:
+// The day of a call's start as the index calls_inbound_caller (migrations 0012) keys it:
 // started_at / 86400000 (ms). Lookups by caller name the days they cover.
 inline constexpr int64_t kDayMs = 86400000;
 inline int64_t StartDay(TimePoint t) { return ToUnixMillis(t) / kDayMs; }

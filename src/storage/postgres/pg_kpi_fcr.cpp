@@ -1,5 +1,5 @@
 // PgKpiStore: automatic first-contact resolution (kpi/auto_fcr.h; calls.fcr_auto of
-// migrations/postgres/0011_auto_fcr.sql). Several nodes may decide at once (ingest batches of
+// migrations/postgres/0012_auto_fcr.sql). Several nodes may decide at once (ingest batches of
 // different sources, the sweep of every node): each change locks its rows and re-reads their
 // status (READ COMMITTED re-checks a locked row's condition), so a decision is never taken
 // twice and a yes turned no is seen as such.

@@ -1,5 +1,5 @@
 // SqliteKpiStore: automatic first-contact resolution (kpi/auto_fcr.h; calls.fcr_auto of
-// migrations/sqlite/0011_auto_fcr.sql). SQLite has one writer, so a status read and then
+// migrations/sqlite/0012_auto_fcr.sql). SQLite has one writer, so a status read and then
 // changed in one transaction cannot have changed in between.
 #include <cstdio>
 #include <string>

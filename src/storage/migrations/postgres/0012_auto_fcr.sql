@@ -1,4 +1,4 @@
--- Automatic first-contact resolution: the PostgreSQL twin of migrations/sqlite/0011_auto_fcr.sql.
+-- Automatic first-contact resolution: the PostgreSQL twin of migrations/sqlite/0012_auto_fcr.sql.
 -- fcr_auto: NULL not eligible (or fcr given), -1 pending, 1 resolved, 0 not resolved. The
 -- column is covered by the table's existing grants and row-level security.
 ALTER TABLE calls ADD COLUMN fcr_auto smallint;
