@@ -200,6 +200,8 @@ const tests = [
       assertEqual(events[events.length - 1], 'Ended', 'last timeline event');
       assert((await drawer.locator('.badge').innerText()) === 'Abandoned', 'outcome in the drawer');
       assertEqual(await drawer.locator('audio').count(), 0, 'no player without a recording');
+      const fact = (name) => drawer.locator('.facts div', { has: page.locator('dt', { hasText: name }) }).locator('dd');
+      assertEqual(await fact('First-contact resolution').innerText(), '—', 'an abandoned call has no FCR');
       const queueText = await drawer.locator('.timeline li').first().innerText();
       assert(/Queue: [a-z]+/.test(queueText), `queue name as stored in the timeline: ${queueText}`);
       await checkA11y(page, 'call drawer');

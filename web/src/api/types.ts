@@ -126,6 +126,9 @@ export interface Call {
   disposition: string | null;
   call_type: string | null;
   fcr: boolean | null;
+  // Where fcr comes from: given by the source, decided automatically (the caller did or did
+  // not reach the tenant again within the window), or pending (window still open; fcr null).
+  fcr_source?: 'given' | 'automatic' | 'pending' | null;
   csat: number | null;
   recording?: string | null;
 }

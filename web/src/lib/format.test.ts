@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  formatFcr,
   formatDateTime,
   formatDuration,
   formatPercent,
@@ -88,5 +89,17 @@ describe('humanize', () => {
   it('turns API names into words', () => {
     expect(humanize('exit_empty')).toBe('Exit empty');
     expect(humanize('client_viewer')).toBe('Client viewer');
+  });
+});
+
+describe('formatFcr', () => {
+  it('says where a known resolution comes from', () => {
+    expect(formatFcr(true, 'automatic')).toBe('Yes (automatic)');
+    expect(formatFcr(false, 'given')).toBe('No (given)');
+    expect(formatFcr(true, undefined)).toBe('Yes');
+  });
+  it('tells pending apart from unknown', () => {
+    expect(formatFcr(null, 'pending')).toBe('Pending');
+    expect(formatFcr(null, null)).toBe('—');
   });
 });

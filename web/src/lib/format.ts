@@ -158,3 +158,12 @@ export function humanize(word: string): string {
   const s = word.replace(/_/g, ' ');
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
+
+// A call's first-contact resolution for people: "Yes (automatic)", "No (given)", "Pending"
+// (the caller may still call back within the window), or "—" when not known.
+export function formatFcr(fcr: boolean | null, source?: string | null): string {
+  if (source === 'pending') return 'Pending';
+  if (fcr === null) return '—';
+  const word = fcr ? 'Yes' : 'No';
+  return source === 'automatic' || source === 'given' ? `${word} (${source})` : word;
+}

@@ -7,7 +7,7 @@ import { DIRECTIONS, OUTCOMES } from '../api/types';
 import { useAsync } from '../components/async';
 import { DataTable, Drawer, Empty, ErrorBox, Field, Loading, Notice, PageHeader, errorText, useFocusTitle, type Column } from '../components/ui';
 import { downloadText } from '../lib/csv';
-import { formatDateTime, formatDuration, formatShortDateTime, humanize } from '../lib/format';
+import { formatDateTime, formatDuration, formatFcr, formatShortDateTime, humanize } from '../lib/format';
 import { navigate } from '../lib/router';
 import { useLocation } from '../lib/useLocation';
 import { session } from '../state/session';
@@ -149,6 +149,8 @@ function CallDetailView(props: { id: number; tz: string }) {
     ['After-call work', formatDuration(c.acw_s)],
     ['Transfers', String(c.transfer_count) + (c.transferred_to ? ` (to ${c.transferred_to})` : '')],
     ['Disposition', c.disposition ?? '—'],
+    ['First-contact resolution', formatFcr(c.fcr, c.fcr_source)],
+    ['Satisfaction (CSAT)', c.csat === null ? '—' : `${c.csat} of 5`],
     ['PBX call id', c.pbx_call_id],
   ];
   return (
