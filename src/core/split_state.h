@@ -8,8 +8,21 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "core/intervals.h"
 
 namespace callboard {
+
+// Calls add(bucket start, ms) for each 15-minute UTC bucket [from, to) spans, in increasing
+// bucket order, with the milliseconds of it in that bucket (> 0; they sum to to − from).
+// Nothing when to <= from. SplitAcrossBuckets without building a list.
+template <typename Add>
+void ForEachBucket(TimePoint from, TimePoint to, Add&& add) {
+  for (TimePoint bucket = BucketStart(from); bucket < to; bucket += kBucketLength) {
+    const TimePoint begin = from > bucket ? from : bucket;
+    const TimePoint end = to < bucket + kBucketLength ? to : bucket + kBucketLength;
+    add(bucket, (end - begin).count());
+  }
+}
 
 // The milliseconds of [from, to) that fall in each 15-minute UTC bucket it spans, as
 // (bucket start, ms) in increasing bucket order; every ms is > 0 and they sum to to − from.

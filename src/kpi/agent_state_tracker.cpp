@@ -37,14 +37,22 @@ void AddSpan(AgentStateSeconds& s, AgentState state, const std::string& reason, 
 bool AgentStateTracker::Apply(int64_t agent_id, const AgentStateChange& change,
                               AgentSecondsByBucket& out) {
   auto it = open_.find(agent_id);
-  if (it != open_.end()) {
-    Open& cur = it->second;
-    if (change.at < cur.since) return false;
-    for (const auto& [bucket, ms] : SplitAcrossBuckets(cur.since, change.at)) {
-      AddSpan(out[{agent_id, bucket}], cur.state, cur.reason, ms);
-    }
+  if (it == open_.end()) {
+    open_.emplace(agent_id, Open{change.state, change.reason, change.at});
+    return true;
   }
-  open_[agent_id] = Open{change.state, change.reason, change.at};
+  Open& cur = it->second;
+  if (change.at < cur.since) return false;
+  // The buckets of one span are neighbours in `out`: each is looked for next to the last.
+  auto at = out.end();
+  ForEachBucket(cur.since, change.at, [&](TimePoint bucket, int64_t ms) {
+    at = out.try_emplace(at, std::pair(agent_id, bucket));
+    AddSpan(at->second, cur.state, cur.reason, ms);
+    ++at;
+  });
+  cur.state = change.state;
+  cur.reason = change.reason;
+  cur.since = change.at;
   return true;
 }
 
