@@ -31,10 +31,6 @@ TimePoint MonthStart(TimePoint t) {
   return TimePoint(std::chrono::sys_days{ymd.year() / ymd.month() / 1});
 }
 
-bool IsLocal(AggregateUnit unit) {
-  return unit == AggregateUnit::kLocalDay || unit == AggregateUnit::kLocalMonth;
-}
-
 // The local date that opens the local day or month holding local date `day`, and the next.
 date::local_days Opening(AggregateUnit unit, date::local_days day) {
   if (unit == AggregateUnit::kLocalMonth) {
@@ -73,7 +69,7 @@ TimePoint MidnightBucket(date::local_days day, const date::time_zone* zone) {
 // start at or before `bucket` (at most one step each way in the tz database's zones).
 std::pair<TimePoint, TimePoint> LocalUnitBounds(AggregateUnit unit, const date::time_zone* zone,
                                                 TimePoint bucket) {
-  assert(IsLocal(unit) && zone != nullptr);
+  assert(IsLocalUnit(unit) && zone != nullptr);
   const auto local = zone->to_local(std::chrono::time_point_cast<seconds>(bucket));
   date::local_days opening = Opening(unit, std::chrono::floor<date::days>(local));
   TimePoint start = MidnightBucket(opening, zone);
@@ -98,7 +94,7 @@ void Append(std::vector<UnitRange>& plan, AggregateUnit unit, TimePoint from, Ti
   if (!plan.empty() && plan.back().unit == unit && plan.back().to == from) {
     plan.back().to = to;
   } else {
-    plan.push_back({unit, from, to, IsLocal(unit) ? zone : std::string()});
+    plan.push_back({unit, from, to, IsLocalUnit(unit) ? zone : std::string()});
   }
 }
 
@@ -116,7 +112,7 @@ void Tile(std::vector<UnitRange>& plan, TimePoint from, TimePoint to, const date
     for (AggregateUnit unit : kLargestFirst) {
       TimePoint start;
       TimePoint end;
-      if (IsLocal(unit)) {
+      if (IsLocalUnit(unit)) {
         // No local day is shorter than 22 hours: skip the zone arithmetic for short pieces.
         if (zone == nullptr || to - t < hours(22)) continue;
         std::tie(start, end) = LocalUnitBounds(unit, zone, t);

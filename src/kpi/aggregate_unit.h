@@ -61,6 +61,11 @@ inline constexpr std::array<AggregateUnit, 2> kLocalRollupUnits = {AggregateUnit
 // "15m", "hour", "day", "month", "local day", "local month".
 std::string_view AggregateUnitName(AggregateUnit unit);
 
+// True for kLocalDay and kLocalMonth, whose starts depend on a zone.
+constexpr bool IsLocalUnit(AggregateUnit unit) {
+  return unit == AggregateUnit::kLocalDay || unit == AggregateUnit::kLocalMonth;
+}
+
 // The start of the unit that holds `t` (UTC; floor, also before 1970).
 // REQUIRES: unit is not a local unit (LocalUnitStart).
 TimePoint UnitStart(AggregateUnit unit, TimePoint t);

@@ -305,10 +305,6 @@ Status UpsertStateBuckets(PgConnection& conn, int64_t tenant,
                      });
 }
 
-bool IsLocal(AggregateUnit unit) {
-  return unit == AggregateUnit::kLocalDay || unit == AggregateUnit::kLocalMonth;
-}
-
 // The rollup columns of aggregate_rollups or, with `local`, of local_aggregate_rollups.
 const std::string& RollupColumnsSql(bool local) {
   static const std::string sql[2] = {
@@ -447,7 +443,7 @@ Status UpsertStateRollups(PgConnection& conn, int64_t tenant,
 Status ScanRange(PgConnection& conn, int64_t tenant, const UnitRange& range, bool agent_rows,
                  const std::function<Status(const AggregateRow&)>& visit) {
   const bool buckets = range.unit == AggregateUnit::kBucket;
-  const bool local = IsLocal(range.unit);
+  const bool local = IsLocalUnit(range.unit);
   const auto query = [&](const std::optional<AggregateRow>& after) {
     PgQuery q(buckets ? std::string(kAggregateColumns) : RollupColumnsSql(local));
     q.Where("tenant_id = ?", tenant);
@@ -485,7 +481,7 @@ constexpr const char* kStateRollupColumns[2] = {
 Status ScanStateRange(PgConnection& conn, int64_t tenant, const UnitRange& range,
                       const std::function<Status(const AgentStateRow&)>& visit) {
   const bool buckets = range.unit == AggregateUnit::kBucket;
-  const bool local = IsLocal(range.unit);
+  const bool local = IsLocalUnit(range.unit);
   const auto query = [&](const std::optional<AgentStateRow>& after) {
     PgQuery q(buckets ? kStateColumns : kStateRollupColumns[local]);
     const std::string p = buckets ? "" : "s.";

@@ -212,10 +212,6 @@ std::string Joined(const std::vector<std::string>& names, const std::string& sep
   return out;
 }
 
-bool IsLocal(AggregateUnit unit) {
-  return unit == AggregateUnit::kLocalDay || unit == AggregateUnit::kLocalMonth;
-}
-
 // The rows of one unit of aggregate_rollups or, with `local`, of one zone's unit of
 // local_aggregate_rollups (the zone is bound after the tenant).
 std::string RollupSelectSqlFor(bool local) {
@@ -372,7 +368,7 @@ Status ScanRange(SqliteConnection& conn, int64_t tenant, const UnitRange& range,
     stmt->Bind(tenant, range.from, range.to);
     return EachRow<AggregateRow>(*stmt, ReadAggregate, visit);
   }
-  const bool local = IsLocal(range.unit);
+  const bool local = IsLocalUnit(range.unit);
   auto stmt = conn.Prepare(RollupSelectSql(local));
   if (!stmt) return stmt.error();
   stmt->Bind(tenant);
@@ -406,7 +402,7 @@ Status ScanStateRange(SqliteConnection& conn, int64_t tenant, const UnitRange& r
       " AND p.unit = s.unit AND p.bucket_start = s.bucket_start AND p.agent_id = s.agent_id)"
       " FROM local_agent_state_rollups s WHERE s.tenant_id = ? AND s.zone = ? AND s.unit = ?"
       " AND s.bucket_start >= ? AND s.bucket_start < ? ORDER BY s.bucket_start"};
-  const bool local = IsLocal(range.unit);
+  const bool local = IsLocalUnit(range.unit);
   auto stmt = conn.Prepare(kSql[local]);
   if (!stmt) return stmt.error();
   stmt->Bind(tenant);
