@@ -8,6 +8,23 @@ namespace callboard {
 
 namespace {
 
+// PlainNumber appended to `out`: as printf's "%.10g" (to_chars is specified so), without its
+// locale and varargs cost, and "0" for zero.
+void AppendPlainNumber(double d, std::string& out) {
+  if (d == 0) {
+    out += '0';
+    return;
+  }
+  char buf[32];
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::general, 10);
+  if (ec == std::errc()) {
+    out.append(buf, end);
+  } else {
+    std::snprintf(buf, sizeof buf, "%.10g", d);
+    out += buf;
+  }
+}
+
 // A JSON string: runs of common characters copied at once, the rest as Boost.JSON escapes
 // them (without a serializer per string: reports write tens of thousands of keys and names).
 void WriteString(std::string_view s, std::string& out) {
@@ -28,7 +45,7 @@ void WriteString(std::string_view s, std::string& out) {
 void WriteJson(const boost::json::value& v, std::string& out) {
   switch (v.kind()) {
     case boost::json::kind::double_:
-      out += PlainNumber(v.get_double());
+      AppendPlainNumber(v.get_double(), out);
       return;
     case boost::json::kind::int64:
     case boost::json::kind::uint64: {
@@ -77,15 +94,9 @@ void WriteJson(const boost::json::value& v, std::string& out) {
 }  // namespace
 
 std::string PlainNumber(double d) {
-  if (d == 0) return "0";
-  // As printf's "%.10g" (to_chars is specified so), without its locale and varargs cost.
-  char buf[32];
-  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::general, 10);
-  if (ec != std::errc()) {
-    std::snprintf(buf, sizeof buf, "%.10g", d);
-    return buf;
-  }
-  return std::string(buf, end);
+  std::string out;
+  AppendPlainNumber(d, out);
+  return out;
 }
 
 std::string PlainJsonText(const boost::json::value& value) {

@@ -163,17 +163,20 @@ std::string ReportJsonText(const Report& report, bool agent_report) {
   for (const ReportRow& row : report.rows) {
     out += first ? "{" : ",{";
     first = false;
+    // The keys are fixed identifiers (no character to escape): written as they are.
     for (const auto& [key, value] : Fields(row, agent_report)) {
-      AppendJsonString(key, out);
-      out += ':';
+      out += '"';
+      out += key;
+      out += "\":";
       AppendPlainJson(value, out);
       out += ',';
     }
     out += "\"service_level_variants\":{";
     for (SlFormula f : kFormulas) {
       if (f != kFormulas[0]) out += ',';
-      AppendJsonString(SlFormulaName(f), out);
-      out += ':';
+      out += '"';
+      out += SlFormulaName(f);
+      out += "\":";
       AppendPlainJson(Ratio(ServiceLevelOf(row.kpis.service_level_variants, f)), out);
     }
     out += "}}";
