@@ -205,6 +205,56 @@ void AddTelephonyCommands(CLI::App& cli, CommandContext& s, int& rc) {
               << "\n";
   });
 
+  // rollups: the zones with local-day and local-month rollups (migration 0013)
+  static std::string z_tenant, z_zone;
+  auto* rollups_cmd = cli.add_subcommand(
+      "rollups", "local-day and local-month rollups per time zone (site zones are automatic)");
+  rollups_cmd->require_subcommand(1);
+  auto zone_command = [&](const char* name, const char* help, bool with_zone) {
+    auto* cmd = rollups_cmd->add_subcommand(name, help);
+    AddDataOption(cmd, s);
+    cmd->add_option("--tenant", z_tenant, "tenant name")->required();
+    if (with_zone)
+      cmd->add_option("--zone", z_zone, "IANA time zone, e.g. America/New_York")->required();
+    return cmd;
+  };
+  // Runs `work` in a write transaction for the tenant; prints the zones kept afterwards.
+  auto run_zones = [&](const char* what,
+                       const std::function<Status(Transaction&, TenantScope)>& work) {
+    if (Status st = s.Open(); !st.ok()) return void(rc = Fail("cannot open", st));
+    auto tenant = s.FindTenant(z_tenant);
+    if (!tenant) return void(rc = Fail(what, tenant.error()));
+    const TenantScope scope(tenant->id);
+    std::vector<std::string> zones;
+    Status st = s.app->db().Write([&](Transaction& tx) -> Status {
+      CB_RETURN_IF_ERROR(work(tx, scope));
+      auto kept = tx.Kpi().ListRollupZones(scope);
+      if (!kept) return kept.error();
+      zones = std::move(*kept);
+      return Status::Ok();
+    });
+    if (!st.ok()) return void(rc = Fail(what, st));
+    boost::json::array out;
+    for (const std::string& z : zones) out.emplace_back(z);
+    std::cout << boost::json::serialize(boost::json::object{{"zones", std::move(out)}}) << "\n";
+  };
+  // The callbacks run after this function returns: they hold run_zones by value.
+  zone_command("list", "the zones whose local rollups are kept", false)->callback([run_zones] {
+    run_zones("rollups list", [](Transaction&, TenantScope) { return Status::Ok(); });
+  });
+  zone_command("add", "build a zone's local rollups from the stored rows and keep them", true)
+      ->callback([run_zones] {
+        run_zones("rollups add", [](Transaction& tx, TenantScope scope) {
+          return tx.Kpi().AddRollupZone(scope, z_zone);
+        });
+      });
+  zone_command("drop", "stop keeping a zone's local rollups and delete them", true)
+      ->callback([run_zones] {
+        run_zones("rollups drop", [](Transaction& tx, TenantScope scope) {
+          return tx.Kpi().DropRollupZone(scope, z_zone);
+        });
+      });
+
   // simulate
   static SimulationOptions sim;
   static std::string sim_format = "asterisk-queue-log", sim_start;

@@ -4,10 +4,15 @@
 
 #include <boost/json/fwd.hpp>
 #include <string>
+#include <string_view>
 
 namespace callboard {
 
 std::string PlainJsonText(const boost::json::value& value);
+// PlainJsonText appended to `out`; a JSON string (with quotes) appended to `out`. For writers
+// of long answers that write their own rows (reports) instead of building a value first.
+void AppendPlainJson(const boost::json::value& value, std::string& out);
+void AppendJsonString(std::string_view text, std::string& out);
 // A number as PlainJsonText writes it ("%.10g", "0" for zero).
 std::string PlainNumber(double d);
 

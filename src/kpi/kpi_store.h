@@ -232,10 +232,24 @@ class KpiStore {
   virtual Status ScanAgentStates(TenantScope scope, const std::vector<UnitRange>& ranges,
                                  const std::function<Status(const AgentStateRow&)>& visit) = 0;
   // Removes the interval aggregates with bucket in [from, to) and brings every rollup that
-  // overlaps the range back to the sum of the 15-minute rows that remain (reaggregation then
-  // adds the rebuilt rows). Agent state seconds are kept. REQUIRES: from and to are bucket
-  // starts.
+  // overlaps the range (local ones too) back to the sum of the 15-minute rows that remain
+  // (reaggregation then adds the rebuilt rows). Agent state seconds are kept. REQUIRES: from
+  // and to are bucket starts.
   virtual Status DeleteAggregates(TenantScope scope, TimePoint from, TimePoint to) = 0;
+
+  // Local-day and local-month rollups (aggregate_unit.h) are kept for each registered zone.
+  // The zones of the tenant's sites (other than UTC) are registered by the first
+  // AddAggregates or AddAgentStates after they appear; any zone by AddRollupZone.
+  // The registered zones, by name: a report in one of them may read its local units.
+  virtual Result<std::vector<std::string>> ListRollupZones(TenantScope scope) = 0;
+  // Registers `zone` (an IANA name other than UTC; kInvalidArgument on "zone" otherwise) and
+  // builds its local rows from the stored UTC days, hours and buckets, or rebuilds them when it
+  // is registered already; from then on AddAggregates, AddAgentStates and DeleteAggregates
+  // keep them in the same transaction. Reads every stored hour of the tenant once.
+  virtual Status AddRollupZone(TenantScope scope, const std::string& zone) = 0;
+  // Unregisters `zone` and deletes its local rows (a site zone is registered again by the next
+  // ingest batch). NotFound when it is not registered.
+  virtual Status DropRollupZone(TenantScope scope, const std::string& zone) = 0;
 
   // Stores a finding unless the same one (source, stream, line, kind, call) is stored.
   virtual Status InsertDiagnostic(TenantScope scope, const StoredDiagnostic& diagnostic) = 0;

@@ -148,7 +148,41 @@ std::string CsvField(const boost::json::value& v) {
 }
 
 std::string ReportJsonText(const Report& report, bool agent_report) {
-  return PlainJsonText(ReportJson(report, agent_report));
+  // ReportJson's text, with the rows written as they are made: a report by day of many
+  // agents has thousands of rows, and building each as an object first cost more than the
+  // report itself.
+  boost::json::object head = ReportJson(Report{.request = report.request,
+                                               .queues = report.queues,
+                                               .agent_settings = report.agent_settings,
+                                               .rows = {}},
+                                        agent_report);
+  std::string out = "{\"definition\":";
+  AppendPlainJson(head["definition"], out);
+  out += ",\"rows\":[";
+  bool first = true;
+  for (const ReportRow& row : report.rows) {
+    out += first ? "{" : ",{";
+    first = false;
+    // The keys are fixed identifiers (no character to escape): written as they are.
+    for (const auto& [key, value] : Fields(row, agent_report)) {
+      out += '"';
+      out += key;
+      out += "\":";
+      AppendPlainJson(value, out);
+      out += ',';
+    }
+    out += "\"service_level_variants\":{";
+    for (SlFormula f : kFormulas) {
+      if (f != kFormulas[0]) out += ',';
+      out += '"';
+      out += SlFormulaName(f);
+      out += "\":";
+      AppendPlainJson(Ratio(ServiceLevelOf(row.kpis.service_level_variants, f)), out);
+    }
+    out += "}}";
+  }
+  out += "]}";
+  return out;
 }
 
 std::string ReportCsv(const Report& report, bool agent_report) {

@@ -4,6 +4,8 @@
 
 #include <boost/json.hpp>
 
+#include "json/plain_json.h"
+
 namespace callboard {
 namespace {
 
@@ -23,6 +25,40 @@ TEST(CsvField, QuotesOnlyWhatNeedsQuotingAndDefusesFormulas) {
   // Numbers written as text stay as they are.
   EXPECT_EQ(CsvField("-12"), "-12");
   EXPECT_EQ(CsvField("-3.5"), "-3.5");
+}
+
+TEST(ReportJsonText, IsTheTextOfReportJson) {
+  Report report;
+  report.request.from = ParseRfc3339("2026-03-01T05:00:00Z").value();
+  report.request.to = ParseRfc3339("2026-03-03T05:00:00Z").value();
+  report.request.tz = "America/New_York";
+  report.request.interval = ReportInterval::kDay;
+  QueueConfig q;
+  q.id = 7;
+  q.name = "sales \"east\"";
+  report.queues = {q};
+  IntervalCounters c;
+  c.offered = 11;
+  c.answered = 8;
+  c.abandoned = 3;
+  c.wait_answered_ms = 52000;
+  c.wait_answered_histogram[1] = 8;
+  c.talk_ms = 1234567;
+  AgentStateSeconds s;
+  s.logged_in_ms = 3600000;
+  s.on_call_ms = 1234567;
+  s.paused_by_reason_ms["Lunch"] = 60000;
+  report.rows = {{0, 3, "Ann\tLee", report.request.from, ComputeKpis(c, q.settings, &s)},
+                 {0, 4, "Bo", report.request.from, ComputeKpis(IntervalCounters{}, q.settings)}};
+  for (bool agents : {true, false}) {
+    const std::string text = ReportJsonText(report, agents);
+    EXPECT_EQ(text, PlainJsonText(ReportJson(report, agents)));
+    EXPECT_NE(text.find(R"("asa_s":6.5,)"), std::string::npos) << text;
+    EXPECT_NE(text.find(agents ? R"("agent":"Ann\tLee")" : R"("queue":"Ann\tLee")"),
+              std::string::npos)
+        << text;
+  }
+  EXPECT_EQ(ReportJsonText(Report{}, false), PlainJsonText(ReportJson(Report{}, false)));
 }
 
 }  // namespace

@@ -19,9 +19,14 @@ bool Wanted(const ReportRequest& r, int64_t queue_id) {
 }
 
 // The aggregate rows a report reads: its buckets [BucketStart(from), to) as the largest
-// stored units that lie inside its intervals (aggregate_unit.h).
-std::vector<UnitRange> Plan(const ReportRequest& r, const std::vector<TimePoint>& starts) {
-  return PlanUnitRanges(BucketStart(r.from), r.to, starts);
+// stored units that lie inside its intervals (aggregate_unit.h) — the local days and months
+// of the report's zone too when the store keeps them for the tenant.
+Result<std::vector<UnitRange>> Plan(Transaction& tx, TenantScope tenant, const ReportRequest& r,
+                                    const std::vector<TimePoint>& starts) {
+  auto zones = tx.Kpi().ListRollupZones(tenant);
+  if (!zones) return zones.error();
+  const bool local = std::find(zones->begin(), zones->end(), r.tz) != zones->end();
+  return PlanUnitRanges(BucketStart(r.from), r.to, starts, local ? r.tz : std::string_view());
 }
 
 }  // namespace
@@ -80,14 +85,15 @@ Result<Report> ReportService::Queues(const Principal& p, const ReportRequest& re
       report.queues.push_back(q);
       sums[q.id].resize(starts->size());
     }
-    return tx.Kpi().ScanAggregates(
-        p.tenant(), Plan(request, *starts), false, [&](const AggregateRow& row) {
-          auto it = sums.find(row.queue_id);
-          if (it != sums.end()) {
-            Add(it->second[IntervalIndexOf(*starts, row.bucket)], row.counters);
-          }
-          return Status::Ok();
-        });
+    auto plan = Plan(tx, p.tenant(), request, *starts);
+    if (!plan) return plan.error();
+    return tx.Kpi().ScanAggregates(p.tenant(), *plan, false, [&](const AggregateRow& row) {
+      auto it = sums.find(row.queue_id);
+      if (it != sums.end()) {
+        Add(it->second[IntervalIndexOf(*starts, row.bucket)], row.counters);
+      }
+      return Status::Ok();
+    });
   }));
   std::sort(report.queues.begin(), report.queues.end(),
             [](const QueueConfig& a, const QueueConfig& b) { return a.name < b.name; });
@@ -143,9 +149,10 @@ Result<Report> ReportService::Agents(const Principal& p, const ReportRequest& re
       page.after_id = agents->next_after;
     }
     for (const QueueConfig& q : report.queues) selected.insert(q.id);
-    const std::vector<UnitRange> plan = Plan(request, *starts);
+    auto plan = Plan(tx, p.tenant(), request, *starts);
+    if (!plan) return plan.error();
     CB_RETURN_IF_ERROR(
-        tx.Kpi().ScanAggregates(p.tenant(), plan, true, [&](const AggregateRow& row) {
+        tx.Kpi().ScanAggregates(p.tenant(), *plan, true, [&](const AggregateRow& row) {
           if (!selected.contains(row.queue_id)) return Status::Ok();
           if (Sums* s = sums_of(row.agent_id)) {
             Add(s->counters[IntervalIndexOf(*starts, row.bucket)], row.counters);
@@ -153,7 +160,7 @@ Result<Report> ReportService::Agents(const Principal& p, const ReportRequest& re
           }
           return Status::Ok();
         }));
-    return tx.Kpi().ScanAgentStates(p.tenant(), plan, [&](const AgentStateRow& row) {
+    return tx.Kpi().ScanAgentStates(p.tenant(), *plan, [&](const AgentStateRow& row) {
       if (Sums* s = sums_of(row.agent_id)) {
         Add(s->states[IntervalIndexOf(*starts, row.bucket)], row.seconds);
         s->active = true;

@@ -22,10 +22,12 @@ int AuditConformanceLinkAnchor();
 int KpiConformanceLinkAnchor();
 int SourceConformanceLinkAnchor();
 int LiveConformanceLinkAnchor();
+int RollupConformanceLinkAnchor();
 
 int StoreConformanceLinkAnchor() {
   return OrgConformanceLinkAnchor() + AuthConformanceLinkAnchor() + AuditConformanceLinkAnchor() +
-         KpiConformanceLinkAnchor() + SourceConformanceLinkAnchor() + LiveConformanceLinkAnchor();
+         KpiConformanceLinkAnchor() + SourceConformanceLinkAnchor() + LiveConformanceLinkAnchor() +
+         RollupConformanceLinkAnchor();
 }
 
 // ---- Fixture ----

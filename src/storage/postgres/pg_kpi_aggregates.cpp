@@ -1,14 +1,17 @@
 // PgKpiStore: interval aggregates and agent state seconds (0002_telephony.sql) and their
-// rollups per UTC hour, day and month (0007_aggregate_rollups.sql), kept equal to the sums of
-// the 15-minute rows in the same transaction. Every write is a multi-row upsert that adds in
+// rollups per UTC hour, day and month (0007_aggregate_rollups.sql) and per local day and month
+// of each registered zone (0013_local_rollups.sql), kept equal to the sums of the 15-minute
+// rows in the same transaction. Every write is a multi-row upsert that adds in
 // SQL (INSERT … SELECT FROM unnest(…) ON CONFLICT DO UPDATE), so that nodes adding to the same
 // rows at once never lose an update, and goes out in pipeline mode (PgConnection::DeferBound):
 // a batch costs a few statements and one round trip.
+#include <algorithm>
 #include <charconv>
 #include <map>
 #include <string>
 #include <tuple>
 
+#include "storage/common/local_rollups.h"
 #include "storage/postgres/pg_connection.h"
 #include "storage/postgres/pg_kpi_store.h"
 #include "storage/postgres/pg_query.h"
@@ -212,9 +215,10 @@ void AddCounters(std::vector<ArrayLiteral>& columns, size_t first, const Interva
 
 // Sends `rows` in statements of at most kUpsertChunk rows: `sql` binds the tenant, then one
 // array per column, which `add(row, columns)` extends by one row.
+// With a `zone`, it is bound after the tenant (the local rollup tables).
 template <typename Rows, typename AddRow>
 Status DeferChunks(PgConnection& conn, const std::string& sql, int64_t tenant, size_t n_columns,
-                   const Rows& rows, AddRow add) {
+                   const Rows& rows, AddRow add, const std::string* zone = nullptr) {
   auto it = rows.begin();
   while (it != rows.end()) {
     std::vector<ArrayLiteral> columns(n_columns);
@@ -222,6 +226,7 @@ Status DeferChunks(PgConnection& conn, const std::string& sql, int64_t tenant, s
     auto stmt = conn.Prepare(sql);
     if (!stmt) return stmt.error();
     stmt->Bind(tenant);
+    if (zone) stmt->Bind(*zone);
     for (ArrayLiteral& c : columns) stmt->Bind(c.Take());
     CB_RETURN_IF_ERROR(conn.DeferBound(*stmt));
   }
@@ -300,10 +305,14 @@ Status UpsertStateBuckets(PgConnection& conn, int64_t tenant,
                      });
 }
 
-const std::string& RollupColumnsSql() {
-  static const std::string sql = "SELECT queue_id, agent_id, bucket_start, " +
-                                 Joined(RollupCounterColumns(), ", ") + " FROM aggregate_rollups";
-  return sql;
+// The rollup columns of aggregate_rollups or, with `local`, of local_aggregate_rollups.
+const std::string& RollupColumnsSql(bool local) {
+  static const std::string sql[2] = {
+      "SELECT queue_id, agent_id, bucket_start, " + Joined(RollupCounterColumns(), ", ") +
+          " FROM aggregate_rollups",
+      "SELECT queue_id, agent_id, bucket_start, " + Joined(RollupCounterColumns(), ", ") +
+          " FROM local_aggregate_rollups"};
+  return sql[local];
 }
 
 AggregateRow ReadRollup(const PgStatement& s) {
@@ -323,42 +332,51 @@ int64_t UnitCode(AggregateUnit unit) { return static_cast<int64_t>(unit); }
 // A rollup row's key: unit, start (ms), queue, agent.
 using RollupKey = std::tuple<int64_t, int64_t, int64_t, int64_t>;
 
+// Into aggregate_rollups, or into the local rows of `zone` when it is not null.
 Status UpsertRollups(PgConnection& conn, int64_t tenant,
-                     const std::map<RollupKey, IntervalCounters>& rollups) {
-  static const std::string sql = [] {
+                     const std::map<RollupKey, IntervalCounters>& rollups,
+                     const std::string* zone = nullptr) {
+  static const auto sql_for = [](bool local) {
     const std::vector<std::string> columns = RollupCounterColumns();
     std::string aliases;
     for (size_t i = 0; i < columns.size(); ++i) aliases += ", c" + std::to_string(i);
-    return "INSERT INTO aggregate_rollups AS t (tenant_id, unit, agent_row, bucket_start,"
-           " queue_id, agent_id, " +
-           Joined(columns, ", ") + ") SELECT ?, u, (a <> 0)::int, b, q, a" + aliases +
-           " FROM unnest(" + BigintArrays(4 + columns.size()) + ") AS d (u, b, q, a" + aliases +
-           ") ON CONFLICT (tenant_id, unit, agent_row, bucket_start, queue_id, agent_id)"
-           " DO UPDATE SET " +
-           AddingUpdates(columns);
-  }();
-  return DeferChunks(conn, sql, tenant, 4 + kCounters + 2 * kWaitBuckets, rollups,
-                     [](const auto& row, std::vector<ArrayLiteral>& columns) {
-                       const auto& [unit, start, queue_id, agent_id] = row.first;
-                       const IntervalCounters& c = row.second;
-                       columns[0].Add(unit);
-                       columns[1].Add(start);
-                       columns[2].Add(queue_id);
-                       columns[3].Add(agent_id);
-                       AddCounters(columns, 4, c);
-                       size_t i = 4 + kCounters;
-                       for (int64_t n : c.wait_answered_histogram) columns[i++].Add(n);
-                       for (int64_t n : c.wait_abandoned_histogram) columns[i++].Add(n);
-                     });
+    const std::string key =
+        local ? "tenant_id, zone, unit, agent_row, bucket_start, queue_id, agent_id"
+              : "tenant_id, unit, agent_row, bucket_start, queue_id, agent_id";
+    return std::string("INSERT INTO ") + (local ? "local_aggregate_rollups" : "aggregate_rollups") +
+           " AS t (" + key + ", " + Joined(columns, ", ") + ") SELECT ?, " + (local ? "?, " : "") +
+           "u, (a <> 0)::int, b, q, a" + aliases + " FROM unnest(" +
+           BigintArrays(4 + columns.size()) + ") AS d (u, b, q, a" + aliases + ") ON CONFLICT (" +
+           key + ") DO UPDATE SET " + AddingUpdates(columns);
+  };
+  static const std::string sql[2] = {sql_for(false), sql_for(true)};
+  return DeferChunks(
+      conn, sql[zone != nullptr], tenant, 4 + kCounters + 2 * kWaitBuckets, rollups,
+      [](const auto& row, std::vector<ArrayLiteral>& columns) {
+        const auto& [unit, start, queue_id, agent_id] = row.first;
+        const IntervalCounters& c = row.second;
+        columns[0].Add(unit);
+        columns[1].Add(start);
+        columns[2].Add(queue_id);
+        columns[3].Add(agent_id);
+        AddCounters(columns, 4, c);
+        size_t i = 4 + kCounters;
+        for (int64_t n : c.wait_answered_histogram) columns[i++].Add(n);
+        for (int64_t n : c.wait_abandoned_histogram) columns[i++].Add(n);
+      },
+      zone);
 }
 
 // A state rollup row's key: unit, start (ms), agent.
 using StateKey = std::tuple<int64_t, int64_t, int64_t>;
 
+// Into agent_state_rollups and agent_pause_rollups, or into their local twins for `zone`
+// when it is not null.
 Status UpsertStateRollups(PgConnection& conn, int64_t tenant,
-                          const std::map<StateKey, AgentStateSeconds>& rollups) {
-  CB_RETURN_IF_ERROR(DeferChunks(
-      conn,
+                          const std::map<StateKey, AgentStateSeconds>& rollups,
+                          const std::string* zone = nullptr) {
+  const bool local = zone != nullptr;
+  static const std::string kStates[2] = {
       "INSERT INTO agent_state_rollups AS t (tenant_id, unit, bucket_start, agent_id,"
       " logged_in_ms, available_ms, on_call_ms, acw_ms, paused_ms)"
       " SELECT ?, u, b, a, l, v, o, w, p FROM unnest(" +
@@ -369,7 +387,29 @@ Status UpsertStateRollups(PgConnection& conn, int64_t tenant,
           " available_ms = t.available_ms + excluded.available_ms,"
           " on_call_ms = t.on_call_ms + excluded.on_call_ms, acw_ms = t.acw_ms + excluded.acw_ms,"
           " paused_ms = t.paused_ms + excluded.paused_ms",
-      tenant, 8, rollups, [](const auto& row, std::vector<ArrayLiteral>& columns) {
+      "INSERT INTO local_agent_state_rollups AS t (tenant_id, zone, unit, bucket_start, agent_id,"
+      " logged_in_ms, available_ms, on_call_ms, acw_ms, paused_ms)"
+      " SELECT ?, ?, u, b, a, l, v, o, w, p FROM unnest(" +
+          BigintArrays(8) +
+          ") AS d (u, b, a, l, v, o, w, p)"
+          " ON CONFLICT (tenant_id, zone, unit, bucket_start, agent_id) DO UPDATE SET"
+          " logged_in_ms = t.logged_in_ms + excluded.logged_in_ms,"
+          " available_ms = t.available_ms + excluded.available_ms,"
+          " on_call_ms = t.on_call_ms + excluded.on_call_ms, acw_ms = t.acw_ms + excluded.acw_ms,"
+          " paused_ms = t.paused_ms + excluded.paused_ms"};
+  static const std::string kPauses[2] = {
+      "INSERT INTO agent_pause_rollups AS t (tenant_id, unit, bucket_start, agent_id, reason,"
+      " paused_ms) SELECT ?, u, b, a, r, m FROM unnest(?::bigint[], ?::bigint[], ?::bigint[],"
+      " ?::text[], ?::bigint[]) AS d (u, b, a, r, m) ON CONFLICT (tenant_id, unit,"
+      " bucket_start, agent_id, reason) DO UPDATE SET paused_ms = t.paused_ms + excluded.paused_ms",
+      "INSERT INTO local_agent_pause_rollups AS t (tenant_id, zone, unit, bucket_start, agent_id,"
+      " reason, paused_ms) SELECT ?, ?, u, b, a, r, m FROM unnest(?::bigint[], ?::bigint[],"
+      " ?::bigint[], ?::text[], ?::bigint[]) AS d (u, b, a, r, m) ON CONFLICT (tenant_id, zone,"
+      " unit, bucket_start, agent_id, reason) DO UPDATE SET"
+      " paused_ms = t.paused_ms + excluded.paused_ms"};
+  CB_RETURN_IF_ERROR(DeferChunks(
+      conn, kStates[local], tenant, 8, rollups,
+      [](const auto& row, std::vector<ArrayLiteral>& columns) {
         const auto& [unit, start, agent_id] = row.first;
         const AgentStateSeconds& s = row.second;
         size_t i = 0;
@@ -377,7 +417,8 @@ Status UpsertStateRollups(PgConnection& conn, int64_t tenant,
                           s.acw_ms, s.paused_ms}) {
           columns[i++].Add(v);
         }
-      }));
+      },
+      zone));
   // One row per unit, agent and reason.
   std::vector<std::tuple<int64_t, int64_t, int64_t, std::string, int64_t>> pauses;
   for (const auto& [key, s] : rollups) {
@@ -387,27 +428,26 @@ Status UpsertStateRollups(PgConnection& conn, int64_t tenant,
     }
   }
   return DeferChunks(
-      conn,
-      "INSERT INTO agent_pause_rollups AS t (tenant_id, unit, bucket_start, agent_id, reason,"
-      " paused_ms) SELECT ?, u, b, a, r, m FROM unnest(?::bigint[], ?::bigint[], ?::bigint[],"
-      " ?::text[], ?::bigint[]) AS d (u, b, a, r, m) ON CONFLICT (tenant_id, unit,"
-      " bucket_start, agent_id, reason) DO UPDATE SET paused_ms = t.paused_ms + excluded.paused_ms",
-      tenant, 5, pauses, [](const auto& row, std::vector<ArrayLiteral>& columns) {
+      conn, kPauses[local], tenant, 5, pauses,
+      [](const auto& row, std::vector<ArrayLiteral>& columns) {
         const auto& [unit, start, agent_id, reason, ms] = row;
         columns[0].Add(unit);
         columns[1].Add(start);
         columns[2].Add(agent_id);
         columns[3].Add(std::string_view(reason));
         columns[4].Add(ms);
-      });
+      },
+      zone);
 }
 
 Status ScanRange(PgConnection& conn, int64_t tenant, const UnitRange& range, bool agent_rows,
                  const std::function<Status(const AggregateRow&)>& visit) {
   const bool buckets = range.unit == AggregateUnit::kBucket;
+  const bool local = IsLocalUnit(range.unit);
   const auto query = [&](const std::optional<AggregateRow>& after) {
-    PgQuery q(buckets ? std::string(kAggregateColumns) : RollupColumnsSql());
+    PgQuery q(buckets ? std::string(kAggregateColumns) : RollupColumnsSql(local));
     q.Where("tenant_id = ?", tenant);
+    if (local) q.Where("zone = ?", range.zone);
     if (buckets) {
       q.Where(agent_rows ? "agent_id != 0" : "agent_id = 0");
     } else {
@@ -425,20 +465,28 @@ Status ScanRange(PgConnection& conn, int64_t tenant, const UnitRange& range, boo
 }
 
 // The pause reasons of a rollup in the 15-minute rows' text form, so that ReadState reads both.
-constexpr const char* kStateRollupColumns =
+constexpr const char* kStateRollupColumns[2] = {
     "SELECT s.agent_id, s.bucket_start, s.logged_in_ms, s.available_ms, s.on_call_ms,"
     " s.acw_ms, s.paused_ms, (SELECT coalesce(string_agg(p.reason || '=' || p.paused_ms,"
     " E'\\n' ORDER BY p.reason), '') FROM agent_pause_rollups p WHERE p.tenant_id = s.tenant_id"
     " AND p.unit = s.unit AND p.bucket_start = s.bucket_start AND p.agent_id = s.agent_id)"
-    " FROM agent_state_rollups s";
+    " FROM agent_state_rollups s",
+    "SELECT s.agent_id, s.bucket_start, s.logged_in_ms, s.available_ms, s.on_call_ms,"
+    " s.acw_ms, s.paused_ms, (SELECT coalesce(string_agg(p.reason || '=' || p.paused_ms,"
+    " E'\\n' ORDER BY p.reason), '') FROM local_agent_pause_rollups p WHERE"
+    " p.tenant_id = s.tenant_id AND p.zone = s.zone AND p.unit = s.unit AND"
+    " p.bucket_start = s.bucket_start AND p.agent_id = s.agent_id)"
+    " FROM local_agent_state_rollups s"};
 
 Status ScanStateRange(PgConnection& conn, int64_t tenant, const UnitRange& range,
                       const std::function<Status(const AgentStateRow&)>& visit) {
   const bool buckets = range.unit == AggregateUnit::kBucket;
+  const bool local = IsLocalUnit(range.unit);
   const auto query = [&](const std::optional<AgentStateRow>& after) {
-    PgQuery q(buckets ? kStateColumns : kStateRollupColumns);
+    PgQuery q(buckets ? kStateColumns : kStateRollupColumns[local]);
     const std::string p = buckets ? "" : "s.";
     q.Where(p + "tenant_id = ?", tenant);
+    if (local) q.Where("s.zone = ?", range.zone);
     if (!buckets) q.Where("s.unit = ?", UnitCode(range.unit));
     q.Where(p + "bucket_start >= ?", range.from).Where(p + "bucket_start < ?", range.to);
     if (after) {
@@ -451,11 +499,175 @@ Status ScanStateRange(PgConnection& conn, int64_t tenant, const UnitRange& range
   return Each<AgentStateRow>(conn, query, ReadState, visit);
 }
 
+// --- local rollups ----------------------------------------------------------------------
+
+// The SQL of a local rollup rebuild for `zone` (storage/common/local_rollups.h).
+LocalRollupBackend LocalBackend(PgConnection& conn, int64_t tenant, const std::string& zone) {
+  LocalRollupBackend b;
+  b.scan_aggregates = [&conn, tenant](const std::vector<UnitRange>& ranges, bool agent_rows,
+                                      const std::function<Status(const AggregateRow&)>& visit) {
+    for (const UnitRange& r : ranges) {
+      CB_RETURN_IF_ERROR(ScanRange(conn, tenant, r, agent_rows, visit));
+    }
+    return Status::Ok();
+  };
+  b.scan_states = [&conn, tenant](const std::vector<UnitRange>& ranges,
+                                  const std::function<Status(const AgentStateRow&)>& visit) {
+    for (const UnitRange& r : ranges) CB_RETURN_IF_ERROR(ScanStateRange(conn, tenant, r, visit));
+    return Status::Ok();
+  };
+  b.erase = [&conn, tenant, &zone](TimePoint from, TimePoint to, bool states) -> Status {
+    std::vector<const char*> tables = {"local_aggregate_rollups"};
+    if (states) {
+      tables.insert(tables.end(), {"local_agent_state_rollups", "local_agent_pause_rollups"});
+    }
+    for (const char* table : tables) {
+      auto done = conn.Execute(std::string("DELETE FROM ") + table +
+                                   " WHERE tenant_id = ? AND zone = ? AND unit IN (4, 5) AND"
+                                   " bucket_start >= ? AND bucket_start < ?",
+                               tenant, zone, from, to);
+      if (!done) return done.error();
+    }
+    return Status::Ok();
+  };
+  b.upsert_aggregates = [&conn, tenant, &zone](const LocalRollupSums& sums) {
+    return UpsertRollups(conn, tenant, sums, &zone);
+  };
+  b.upsert_states = [&conn, tenant, &zone](const LocalStateSums& sums) {
+    return UpsertStateRollups(conn, tenant, sums, &zone);
+  };
+  return b;
+}
+
+Result<std::vector<std::string>> RegisteredZones(PgConnection& conn, int64_t tenant) {
+  auto stmt = conn.Prepare("SELECT zone FROM rollup_zones WHERE tenant_id = ? ORDER BY zone");
+  if (!stmt) return stmt.error();
+  stmt->Bind(tenant);
+  std::vector<std::string> out;
+  for (;;) {
+    auto row = stmt->Step();
+    if (!row) return row.error();
+    if (!*row) return out;
+    out.push_back(stmt->Text(0));
+  }
+}
+
+// The tenant's zone lock: writers of local rows hold it shared until they commit, a zone
+// build exclusively, so that a build sees every committed write and every later write sees
+// the built zone (writes are READ COMMITTED: each statement sees the latest commits).
+constexpr const char* kZoneLock = "callboard.rollup_zones";
+
+Status LockZonesShared(PgConnection& conn, int64_t tenant) {
+  auto lock = conn.Prepare("SELECT pg_advisory_xact_lock_shared(hashtext(?), ?::int)");
+  if (!lock) return lock.error();
+  lock->Bind(std::string(kZoneLock), tenant % 2147483647);
+  return lock->Run();
+}
+
+// Exclusive; without waiting when `wait` is false (then false when another holds it).
+Result<bool> LockZonesExclusive(PgConnection& conn, int64_t tenant, bool wait) {
+  auto lock = conn.Prepare(wait ? "SELECT true FROM pg_advisory_xact_lock(hashtext(?), ?::int)"
+                                : "SELECT pg_try_advisory_xact_lock(hashtext(?), ?::int)");
+  if (!lock) return lock.error();
+  lock->Bind(std::string(kZoneLock), tenant % 2147483647);
+  auto row = lock->Step();
+  if (!row) return row.error();
+  return *row && lock->Bool(0);
+}
+
+// Deletes every local row of `zone`, builds them again over the months that hold stored UTC
+// rollups, and registers the zone. REQUIRES: the exclusive zone lock.
+Status BuildZone(PgConnection& conn, int64_t tenant, const std::string& name,
+                 const date::time_zone* zone) {
+  for (const char* table :
+       {"local_aggregate_rollups", "local_agent_state_rollups", "local_agent_pause_rollups"}) {
+    auto done = conn.Execute(
+        std::string("DELETE FROM ") + table + " WHERE tenant_id = ? AND zone = ?", tenant, name);
+    if (!done) return done.error();
+  }
+  std::optional<int64_t> first;
+  std::optional<int64_t> last;
+  {
+    auto range = conn.Prepare(
+        "SELECT min(bucket_start), max(bucket_start) FROM (SELECT bucket_start FROM"
+        " aggregate_rollups WHERE tenant_id = ? AND unit = 3 UNION ALL SELECT bucket_start FROM"
+        " agent_state_rollups WHERE tenant_id = ? AND unit = 3) AS m");
+    if (!range) return range.error();
+    range->Bind(tenant, tenant);
+    auto row = range->Step();
+    if (!row) return row.error();
+    if (*row) {
+      first = range->OptInt(0);
+      last = range->OptInt(1);
+    }
+  }
+  if (first && last) {
+    CB_RETURN_IF_ERROR(RebuildLocalRollups(
+        zone, FromUnixMillis(*first), NextUnitStart(AggregateUnit::kMonth, FromUnixMillis(*last)),
+        true, LocalBackend(conn, tenant, name)));
+  }
+  auto registered = conn.Execute(
+      "INSERT INTO rollup_zones (tenant_id, zone) VALUES (?, ?) ON CONFLICT DO NOTHING", tenant,
+      name);
+  if (!registered) return registered.error();
+  return conn.Flush();
+}
+
+// The zones whose local rows a write must keep: the registered ones, after registering (and
+// building) the zones of the tenant's sites that are not yet — when no other transaction
+// holds the zone lock; otherwise a later write builds them.
+Result<std::vector<std::pair<std::string, const date::time_zone*>>> MaintainedZones(
+    PgConnection& conn, int64_t tenant) {
+  CB_RETURN_IF_ERROR(LockZonesShared(conn, tenant));
+  auto registered = RegisteredZones(conn, tenant);
+  if (!registered) return registered.error();
+  std::vector<std::string> missing;
+  {
+    auto sites = conn.Prepare(
+        "SELECT DISTINCT time_zone FROM sites WHERE tenant_id = ? AND deleted_at IS NULL");
+    if (!sites) return sites.error();
+    sites->Bind(tenant);
+    for (;;) {
+      auto row = sites->Step();
+      if (!row) return row.error();
+      if (!*row) break;
+      std::string name = sites->Text(0);
+      if (std::find(registered->begin(), registered->end(), name) == registered->end() &&
+          RollupZone(name)) {
+        missing.push_back(std::move(name));
+      }
+    }
+  }
+  if (!missing.empty()) {
+    auto exclusive = LockZonesExclusive(conn, tenant, false);
+    if (!exclusive) return exclusive.error();
+    if (*exclusive) {
+      registered = RegisteredZones(conn, tenant);  // another build may have committed since
+      if (!registered) return registered.error();
+      for (const std::string& name : missing) {
+        if (std::find(registered->begin(), registered->end(), name) != registered->end()) continue;
+        CB_RETURN_IF_ERROR(BuildZone(conn, tenant, name, RollupZone(name).value()));
+        registered->push_back(name);
+      }
+    }
+  }
+  std::vector<std::pair<std::string, const date::time_zone*>> out;
+  for (const std::string& name : *registered) {
+    auto zone = RollupZone(name);
+    if (!zone) return zone.error();
+    out.emplace_back(name, *zone);
+  }
+  return out;
+}
+
 }  // namespace
 
 Status PgKpiStore::AddAggregates(TenantScope scope, std::span<const AggregateRow> deltas) {
   const int64_t tenant = scope.tenant_id();
   CB_RETURN_IF_ERROR(conn_.UseTenant(tenant));
+  // First: a zone registered now is built from the rows stored before this batch.
+  auto zones = MaintainedZones(conn_, tenant);
+  if (!zones) return zones.error();
   std::map<BucketKey, IntervalCounters> buckets;
   std::map<RollupKey, IntervalCounters> rollups;
   for (const AggregateRow& delta : deltas) {
@@ -468,12 +680,21 @@ Status PgKpiStore::AddAggregates(TenantScope scope, std::span<const AggregateRow
     }
   }
   CB_RETURN_IF_ERROR(UpsertBuckets(conn_, tenant, buckets));
-  return UpsertRollups(conn_, tenant, rollups);
+  CB_RETURN_IF_ERROR(UpsertRollups(conn_, tenant, rollups));
+  for (const auto& [name, zone] : *zones) {
+    LocalRollupSums local;
+    AddLocalRollups(zone, deltas, local);
+    CB_RETURN_IF_ERROR(UpsertRollups(conn_, tenant, local, &name));
+  }
+  return Status::Ok();
 }
 
 Status PgKpiStore::AddAgentStates(TenantScope scope, std::span<const AgentStateRow> deltas) {
   const int64_t tenant = scope.tenant_id();
   CB_RETURN_IF_ERROR(conn_.UseTenant(tenant));
+  // First: a zone registered now is built from the rows stored before this batch.
+  auto zones = MaintainedZones(conn_, tenant);
+  if (!zones) return zones.error();
   std::map<StateBucketKey, AgentStateSeconds> buckets;
   std::map<StateKey, AgentStateSeconds> rollups;
   for (const AgentStateRow& delta : deltas) {
@@ -484,7 +705,13 @@ Status PgKpiStore::AddAgentStates(TenantScope scope, std::span<const AgentStateR
     }
   }
   CB_RETURN_IF_ERROR(UpsertStateBuckets(conn_, tenant, buckets));
-  return UpsertStateRollups(conn_, tenant, rollups);
+  CB_RETURN_IF_ERROR(UpsertStateRollups(conn_, tenant, rollups));
+  for (const auto& [name, zone] : *zones) {
+    LocalStateSums local;
+    AddLocalStateRollups(zone, deltas, local);
+    CB_RETURN_IF_ERROR(UpsertStateRollups(conn_, tenant, local, &name));
+  }
+  return Status::Ok();
 }
 
 Result<std::vector<AggregateRow>> PgKpiStore::ReadAggregates(TenantScope scope, TimePoint from,
@@ -562,6 +789,51 @@ Status PgKpiStore::DeleteAggregates(TenantScope scope, TimePoint from, TimePoint
     }
     CB_RETURN_IF_ERROR(UpsertRollups(conn_, tenant, sums));
     finer = unit;
+  }
+  // The local months that overlap the range, from the rebuilt UTC units.
+  CB_RETURN_IF_ERROR(LockZonesShared(conn_, tenant));
+  auto zones = RegisteredZones(conn_, tenant);
+  if (!zones) return zones.error();
+  for (const std::string& name : *zones) {
+    auto zone = RollupZone(name);
+    if (!zone) return zone.error();
+    CB_RETURN_IF_ERROR(
+        RebuildLocalRollups(*zone, from, to, false, LocalBackend(conn_, tenant, name)));
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<std::string>> PgKpiStore::ListRollupZones(TenantScope scope) {
+  CB_RETURN_IF_ERROR(conn_.UseTenant(scope.tenant_id()));
+  return RegisteredZones(conn_, scope.tenant_id());
+}
+
+Status PgKpiStore::AddRollupZone(TenantScope scope, const std::string& name) {
+  const int64_t tenant = scope.tenant_id();
+  CB_RETURN_IF_ERROR(conn_.UseTenant(tenant));
+  auto zone = RollupZone(name);
+  if (!zone) return zone.error();
+  auto locked = LockZonesExclusive(conn_, tenant, true);
+  if (!locked) return locked.error();
+  return BuildZone(conn_, tenant, name, *zone);
+}
+
+Status PgKpiStore::DropRollupZone(TenantScope scope, const std::string& name) {
+  const int64_t tenant = scope.tenant_id();
+  CB_RETURN_IF_ERROR(conn_.UseTenant(tenant));
+  auto locked = LockZonesExclusive(conn_, tenant, true);
+  if (!locked) return locked.error();
+  auto dropped =
+      conn_.Execute("DELETE FROM rollup_zones WHERE tenant_id = ? AND zone = ?", tenant, name);
+  if (!dropped) return dropped.error();
+  if (*dropped == 0) {
+    return Status::NotFound("no local rollups kept for zone '" + name.substr(0, 64) + "'");
+  }
+  for (const char* table :
+       {"local_aggregate_rollups", "local_agent_state_rollups", "local_agent_pause_rollups"}) {
+    auto done = conn_.Execute(
+        std::string("DELETE FROM ") + table + " WHERE tenant_id = ? AND zone = ?", tenant, name);
+    if (!done) return done.error();
   }
   return Status::Ok();
 }

@@ -54,6 +54,9 @@ class PgKpiStore final : public KpiStore {
   Result<std::vector<AgentStateRow>> ReadAgentStates(TenantScope scope, TimePoint from,
                                                      TimePoint to) override;
   Status DeleteAggregates(TenantScope scope, TimePoint from, TimePoint to) override;
+  Result<std::vector<std::string>> ListRollupZones(TenantScope scope) override;
+  Status AddRollupZone(TenantScope scope, const std::string& zone) override;
+  Status DropRollupZone(TenantScope scope, const std::string& zone) override;
   Status InsertDiagnostic(TenantScope scope, const StoredDiagnostic& diagnostic) override;
   Result<Page<StoredDiagnostic>> ListDiagnostics(TenantScope scope,
                                                  std::optional<int64_t> source_id,

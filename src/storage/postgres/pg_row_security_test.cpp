@@ -23,7 +23,8 @@ namespace {
 TimePoint At(int minutes) { return FromUnixMillis(1795305600000) + std::chrono::minutes(minutes); }
 
 // Fills every table of the 0001–0010 schema with rows of `scope`, through the stores (the
-// aggregate and agent state rows fill their hour, day and month rollups too).
+// aggregate and agent state rows fill their hour, day and month rollups too, and those of a
+// registered zone).
 Status Populate(Transaction& tx, TenantScope scope, const std::string& tag) {
   OrgStore& org = tx.Org();
   auto site = org.InsertSite(
@@ -117,6 +118,7 @@ Status Populate(Transaction& tx, TenantScope scope, const std::string& tag) {
   state.seconds.paused_ms = 1000;
   state.seconds.paused_by_reason_ms["lunch"] = 1000;
   CB_RETURN_IF_ERROR(kpi.AddAgentState(scope, state));
+  CB_RETURN_IF_ERROR(kpi.AddRollupZone(scope, "America/New_York"));  // local rollups (0013)
   CB_RETURN_IF_ERROR(
       kpi.InsertReject(scope, {0, source->id, "stream", 3, "garbage", "unparsable", At(1)}));
   CB_RETURN_IF_ERROR(kpi.InsertDiagnostic(
@@ -178,6 +180,10 @@ const std::set<std::string> kPopulated = {"sites",
                                           "aggregate_rollups",
                                           "agent_state_rollups",
                                           "agent_pause_rollups",
+                                          "rollup_zones",
+                                          "local_aggregate_rollups",
+                                          "local_agent_state_rollups",
+                                          "local_agent_pause_rollups",
                                           "ingest_rejects",
                                           "ingest_diagnostics",
                                           "source_configs",

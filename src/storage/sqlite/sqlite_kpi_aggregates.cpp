@@ -1,11 +1,15 @@
 // SqliteKpiStore: interval aggregates and agent state seconds (0002_telephony.sql) and their
-// rollups per UTC hour, day and month (0007_aggregate_rollups.sql), kept equal to the sums of
-// the 15-minute rows in the same transaction.
+// rollups per UTC hour, day and month (0007_aggregate_rollups.sql) and per local day and month
+// of each registered zone (0013_local_rollups.sql), kept equal to the sums of the 15-minute
+// rows in the same transaction.
+#include <algorithm>
 #include <charconv>
 #include <map>
+#include <optional>
 #include <string>
 #include <tuple>
 
+#include "storage/common/local_rollups.h"
 #include "storage/sqlite/sqlite_connection.h"
 #include "storage/sqlite/sqlite_kpi_store.h"
 #include "storage/sqlite/sqlite_query.h"
@@ -208,35 +212,44 @@ std::string Joined(const std::vector<std::string>& names, const std::string& sep
   return out;
 }
 
-const std::string& RollupSelectSql() {
-  static const std::string sql =
-      "SELECT queue_id, agent_id, bucket_start, " + Joined(RollupCounterColumns(), ", ") +
-      " FROM aggregate_rollups WHERE tenant_id = ? AND unit = ? AND agent_row = ? AND"
-      " bucket_start >= ? AND bucket_start < ? ORDER BY bucket_start";
-  return sql;
+// The rows of one unit of aggregate_rollups or, with `local`, of one zone's unit of
+// local_aggregate_rollups (the zone is bound after the tenant).
+std::string RollupSelectSqlFor(bool local) {
+  return "SELECT queue_id, agent_id, bucket_start, " + Joined(RollupCounterColumns(), ", ") +
+         (local ? " FROM local_aggregate_rollups WHERE tenant_id = ? AND zone = ? AND"
+                : " FROM aggregate_rollups WHERE tenant_id = ? AND") +
+         " unit = ? AND agent_row = ? AND bucket_start >= ? AND bucket_start < ?"
+         " ORDER BY bucket_start";
+}
+
+const std::string& RollupSelectSql(bool local) {
+  static const std::string sql[2] = {RollupSelectSqlFor(false), RollupSelectSqlFor(true)};
+  return sql[local];
 }
 
 // Adds the excluded row into an existing one: counters and histograms add, max_wait_ms
-// takes the larger.
-const std::string& RollupUpsertSql() {
-  static const std::string sql = [] {
-    const std::vector<std::string> columns = RollupCounterColumns();
-    std::string updates;
-    for (const std::string& c : columns) {
-      if (!updates.empty()) updates += ", ";
-      updates += c == "max_wait_ms" ? c + " = max(" + c + ", excluded." + c + ")"
-                                    : c + " = " + c + " + excluded." + c;
-    }
-    std::string marks;
-    for (size_t i = 0; i < columns.size() + 6; ++i) marks += i ? ", ?" : "?";
-    return "INSERT INTO aggregate_rollups (tenant_id, unit, agent_row, bucket_start, queue_id,"
-           " agent_id, " +
-           Joined(columns, ", ") + ") VALUES (" + marks +
-           ") ON CONFLICT (tenant_id, unit, agent_row, bucket_start, queue_id, agent_id)"
-           " DO UPDATE SET " +
-           updates;
-  }();
-  return sql;
+// takes the larger. With `local`, into local_aggregate_rollups (the zone after the tenant).
+std::string RollupUpsertSqlFor(bool local) {
+  const std::vector<std::string> columns = RollupCounterColumns();
+  std::string updates;
+  for (const std::string& c : columns) {
+    if (!updates.empty()) updates += ", ";
+    updates += c == "max_wait_ms" ? c + " = max(" + c + ", excluded." + c + ")"
+                                  : c + " = " + c + " + excluded." + c;
+  }
+  std::string marks;
+  for (size_t i = 0; i < columns.size() + (local ? 7 : 6); ++i) marks += i ? ", ?" : "?";
+  const std::string key = local
+                              ? "tenant_id, zone, unit, agent_row, bucket_start, queue_id, agent_id"
+                              : "tenant_id, unit, agent_row, bucket_start, queue_id, agent_id";
+  return std::string("INSERT INTO ") + (local ? "local_aggregate_rollups" : "aggregate_rollups") +
+         " (" + key + ", " + Joined(columns, ", ") + ") VALUES (" + marks + ") ON CONFLICT (" +
+         key + ") DO UPDATE SET " + updates;
+}
+
+const std::string& RollupUpsertSql(bool local) {
+  static const std::string sql[2] = {RollupUpsertSqlFor(false), RollupUpsertSqlFor(true)};
+  return sql[local];
 }
 
 AggregateRow ReadRollup(const SqliteStatement& s) {
@@ -251,18 +264,22 @@ AggregateRow ReadRollup(const SqliteStatement& s) {
   return r;
 }
 
-int UnitCode(AggregateUnit unit) { return static_cast<int>(unit); }
+int64_t UnitCode(AggregateUnit unit) { return static_cast<int64_t>(unit); }
 
 // A rollup row's key: unit, start (ms), queue, agent.
-using RollupKey = std::tuple<int, int64_t, int64_t, int64_t>;
+using RollupKey = LocalRollupKey;
 
+// Upserts into aggregate_rollups, or into the local rows of `zone` when it is not null.
 Status UpsertRollups(SqliteConnection& conn, int64_t tenant,
-                     const std::map<RollupKey, IntervalCounters>& rollups) {
+                     const std::map<RollupKey, IntervalCounters>& rollups,
+                     const std::string* zone = nullptr) {
   for (const auto& [key, c] : rollups) {
     const auto& [unit, start, queue_id, agent_id] = key;
-    auto stmt = conn.Prepare(RollupUpsertSql());
+    auto stmt = conn.Prepare(RollupUpsertSql(zone != nullptr));
     if (!stmt) return stmt.error();
-    stmt->Bind(tenant, unit, agent_id != 0, start, queue_id, agent_id);
+    stmt->Bind(tenant);
+    if (zone) stmt->Bind(*zone);
+    stmt->Bind(unit, agent_id != 0, start, queue_id, agent_id);
     BindCounters(*stmt, c);
     for (int64_t n : c.wait_answered_histogram) stmt->Bind(n);
     for (int64_t n : c.wait_abandoned_histogram) stmt->Bind(n);
@@ -272,31 +289,52 @@ Status UpsertRollups(SqliteConnection& conn, int64_t tenant,
 }
 
 // A state rollup row's key: unit, start (ms), agent.
-using StateKey = std::tuple<int, int64_t, int64_t>;
+using StateKey = LocalStateKey;
 
+// Upserts into agent_state_rollups and agent_pause_rollups, or into their local twins for
+// `zone` when it is not null.
 Status UpsertStateRollups(SqliteConnection& conn, int64_t tenant,
-                          const std::map<StateKey, AgentStateSeconds>& rollups) {
+                          const std::map<StateKey, AgentStateSeconds>& rollups,
+                          const std::string* zone = nullptr) {
+  static const std::string kStates[2] = {
+      "INSERT INTO agent_state_rollups (tenant_id, unit, bucket_start, agent_id, logged_in_ms,"
+      " available_ms, on_call_ms, acw_ms, paused_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+      " ON CONFLICT (tenant_id, unit, bucket_start, agent_id) DO UPDATE SET"
+      " logged_in_ms = logged_in_ms + excluded.logged_in_ms,"
+      " available_ms = available_ms + excluded.available_ms,"
+      " on_call_ms = on_call_ms + excluded.on_call_ms, acw_ms = acw_ms + excluded.acw_ms,"
+      " paused_ms = paused_ms + excluded.paused_ms",
+      "INSERT INTO local_agent_state_rollups (tenant_id, zone, unit, bucket_start, agent_id,"
+      " logged_in_ms, available_ms, on_call_ms, acw_ms, paused_ms)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+      " ON CONFLICT (tenant_id, zone, unit, bucket_start, agent_id) DO UPDATE SET"
+      " logged_in_ms = logged_in_ms + excluded.logged_in_ms,"
+      " available_ms = available_ms + excluded.available_ms,"
+      " on_call_ms = on_call_ms + excluded.on_call_ms, acw_ms = acw_ms + excluded.acw_ms,"
+      " paused_ms = paused_ms + excluded.paused_ms"};
+  static const std::string kPauses[2] = {
+      "INSERT INTO agent_pause_rollups (tenant_id, unit, bucket_start, agent_id, reason,"
+      " paused_ms) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (tenant_id, unit, bucket_start,"
+      " agent_id, reason) DO UPDATE SET paused_ms = paused_ms + excluded.paused_ms",
+      "INSERT INTO local_agent_pause_rollups (tenant_id, zone, unit, bucket_start, agent_id,"
+      " reason, paused_ms) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tenant_id, zone, unit,"
+      " bucket_start, agent_id, reason) DO UPDATE SET paused_ms = paused_ms + excluded.paused_ms"};
+  const bool local = zone != nullptr;
   for (const auto& [key, s] : rollups) {
     const auto& [unit, start, agent_id] = key;
-    auto stmt = conn.Prepare(
-        "INSERT INTO agent_state_rollups (tenant_id, unit, bucket_start, agent_id, logged_in_ms,"
-        " available_ms, on_call_ms, acw_ms, paused_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        " ON CONFLICT (tenant_id, unit, bucket_start, agent_id) DO UPDATE SET"
-        " logged_in_ms = logged_in_ms + excluded.logged_in_ms,"
-        " available_ms = available_ms + excluded.available_ms,"
-        " on_call_ms = on_call_ms + excluded.on_call_ms, acw_ms = acw_ms + excluded.acw_ms,"
-        " paused_ms = paused_ms + excluded.paused_ms");
+    auto stmt = conn.Prepare(kStates[local]);
     if (!stmt) return stmt.error();
-    stmt->Bind(tenant, unit, start, agent_id, s.logged_in_ms, s.available_ms, s.on_call_ms,
-               s.acw_ms, s.paused_ms);
+    stmt->Bind(tenant);
+    if (zone) stmt->Bind(*zone);
+    stmt->Bind(unit, start, agent_id, s.logged_in_ms, s.available_ms, s.on_call_ms, s.acw_ms,
+               s.paused_ms);
     CB_RETURN_IF_ERROR(stmt->Run());
     for (const auto& [reason, ms] : s.paused_by_reason_ms) {
-      auto pause = conn.Prepare(
-          "INSERT INTO agent_pause_rollups (tenant_id, unit, bucket_start, agent_id, reason,"
-          " paused_ms) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (tenant_id, unit, bucket_start,"
-          " agent_id, reason) DO UPDATE SET paused_ms = paused_ms + excluded.paused_ms");
+      auto pause = conn.Prepare(kPauses[local]);
       if (!pause) return pause.error();
-      pause->Bind(tenant, unit, start, agent_id, reason, ms);
+      pause->Bind(tenant);
+      if (zone) pause->Bind(*zone);
+      pause->Bind(unit, start, agent_id, reason, ms);
       CB_RETURN_IF_ERROR(pause->Run());
     }
   }
@@ -330,9 +368,12 @@ Status ScanRange(SqliteConnection& conn, int64_t tenant, const UnitRange& range,
     stmt->Bind(tenant, range.from, range.to);
     return EachRow<AggregateRow>(*stmt, ReadAggregate, visit);
   }
-  auto stmt = conn.Prepare(RollupSelectSql());
+  const bool local = IsLocalUnit(range.unit);
+  auto stmt = conn.Prepare(RollupSelectSql(local));
   if (!stmt) return stmt.error();
-  stmt->Bind(tenant, UnitCode(range.unit), agent_rows, range.from, range.to);
+  stmt->Bind(tenant);
+  if (local) stmt->Bind(range.zone);
+  stmt->Bind(UnitCode(range.unit), agent_rows, range.from, range.to);
   return EachRow<AggregateRow>(*stmt, ReadRollup, visit);
 }
 
@@ -348,22 +389,162 @@ Status ScanStateRange(SqliteConnection& conn, int64_t tenant, const UnitRange& r
     return EachRow<AgentStateRow>(*stmt, ReadState, visit);
   }
   // The pause reasons in the 15-minute rows' text form, so that ReadState reads both.
-  auto stmt = conn.Prepare(
+  static const std::string kSql[2] = {
       "SELECT s.agent_id, s.bucket_start, s.logged_in_ms, s.available_ms, s.on_call_ms,"
       " s.acw_ms, s.paused_ms, (SELECT group_concat(p.reason || '=' || p.paused_ms, char(10))"
       " FROM agent_pause_rollups p WHERE p.tenant_id = s.tenant_id AND p.unit = s.unit AND"
       " p.bucket_start = s.bucket_start AND p.agent_id = s.agent_id)"
       " FROM agent_state_rollups s WHERE s.tenant_id = ? AND s.unit = ? AND"
-      " s.bucket_start >= ? AND s.bucket_start < ? ORDER BY s.bucket_start");
+      " s.bucket_start >= ? AND s.bucket_start < ? ORDER BY s.bucket_start",
+      "SELECT s.agent_id, s.bucket_start, s.logged_in_ms, s.available_ms, s.on_call_ms,"
+      " s.acw_ms, s.paused_ms, (SELECT group_concat(p.reason || '=' || p.paused_ms, char(10))"
+      " FROM local_agent_pause_rollups p WHERE p.tenant_id = s.tenant_id AND p.zone = s.zone"
+      " AND p.unit = s.unit AND p.bucket_start = s.bucket_start AND p.agent_id = s.agent_id)"
+      " FROM local_agent_state_rollups s WHERE s.tenant_id = ? AND s.zone = ? AND s.unit = ?"
+      " AND s.bucket_start >= ? AND s.bucket_start < ? ORDER BY s.bucket_start"};
+  const bool local = IsLocalUnit(range.unit);
+  auto stmt = conn.Prepare(kSql[local]);
   if (!stmt) return stmt.error();
-  stmt->Bind(tenant, UnitCode(range.unit), range.from, range.to);
+  stmt->Bind(tenant);
+  if (local) stmt->Bind(range.zone);
+  stmt->Bind(UnitCode(range.unit), range.from, range.to);
   return EachRow<AgentStateRow>(*stmt, ReadState, visit);
+}
+
+// --- local rollups ----------------------------------------------------------------------
+
+// The SQL of a local rollup rebuild for `zone` (storage/common/local_rollups.h).
+LocalRollupBackend LocalBackend(SqliteConnection& conn, int64_t tenant, const std::string& zone) {
+  LocalRollupBackend b;
+  b.scan_aggregates = [&conn, tenant](const std::vector<UnitRange>& ranges, bool agent_rows,
+                                      const std::function<Status(const AggregateRow&)>& visit) {
+    for (const UnitRange& r : ranges) {
+      CB_RETURN_IF_ERROR(ScanRange(conn, tenant, r, agent_rows, visit));
+    }
+    return Status::Ok();
+  };
+  b.scan_states = [&conn, tenant](const std::vector<UnitRange>& ranges,
+                                  const std::function<Status(const AgentStateRow&)>& visit) {
+    for (const UnitRange& r : ranges) CB_RETURN_IF_ERROR(ScanStateRange(conn, tenant, r, visit));
+    return Status::Ok();
+  };
+  b.erase = [&conn, tenant, &zone](TimePoint from, TimePoint to, bool states) -> Status {
+    std::vector<const char*> tables = {"local_aggregate_rollups"};
+    if (states)
+      tables.insert(tables.end(), {"local_agent_state_rollups", "local_agent_pause_rollups"});
+    for (const char* table : tables) {
+      auto done = conn.Execute(std::string("DELETE FROM ") + table +
+                                   " WHERE tenant_id = ? AND zone = ? AND unit IN (4, 5) AND"
+                                   " bucket_start >= ? AND bucket_start < ?",
+                               tenant, zone, from, to);
+      if (!done) return done.error();
+    }
+    return Status::Ok();
+  };
+  b.upsert_aggregates = [&conn, tenant, &zone](const LocalRollupSums& sums) {
+    return UpsertRollups(conn, tenant, sums, &zone);
+  };
+  b.upsert_states = [&conn, tenant, &zone](const LocalStateSums& sums) {
+    return UpsertStateRollups(conn, tenant, sums, &zone);
+  };
+  return b;
+}
+
+Result<std::vector<std::string>> RegisteredZones(SqliteConnection& conn, int64_t tenant) {
+  auto stmt = conn.Prepare("SELECT zone FROM rollup_zones WHERE tenant_id = ? ORDER BY zone");
+  if (!stmt) return stmt.error();
+  stmt->Bind(tenant);
+  std::vector<std::string> out;
+  for (;;) {
+    auto row = stmt->Step();
+    if (!row) return row.error();
+    if (!*row) return out;
+    out.push_back(stmt->Text(0));
+  }
+}
+
+// Deletes every local row of `zone`, builds them again over the months that hold stored UTC
+// rollups, and registers the zone.
+Status BuildZone(SqliteConnection& conn, int64_t tenant, const std::string& name,
+                 const date::time_zone* zone) {
+  for (const char* table :
+       {"local_aggregate_rollups", "local_agent_state_rollups", "local_agent_pause_rollups"}) {
+    auto done = conn.Execute(
+        std::string("DELETE FROM ") + table + " WHERE tenant_id = ? AND zone = ?", tenant, name);
+    if (!done) return done.error();
+  }
+  std::optional<int64_t> first;
+  std::optional<int64_t> last;
+  {
+    auto range = conn.Prepare(
+        "SELECT min(bucket_start), max(bucket_start) FROM (SELECT bucket_start FROM"
+        " aggregate_rollups WHERE tenant_id = ? AND unit = 3 UNION ALL SELECT bucket_start FROM"
+        " agent_state_rollups WHERE tenant_id = ? AND unit = 3)");
+    if (!range) return range.error();
+    range->Bind(tenant, tenant);
+    auto row = range->Step();
+    if (!row) return row.error();
+    if (*row) {
+      first = range->OptInt(0);
+      last = range->OptInt(1);
+    }
+  }
+  if (first && last) {
+    CB_RETURN_IF_ERROR(RebuildLocalRollups(
+        zone, FromUnixMillis(*first), NextUnitStart(AggregateUnit::kMonth, FromUnixMillis(*last)),
+        true, LocalBackend(conn, tenant, name)));
+  }
+  auto registered = conn.Execute(
+      "INSERT INTO rollup_zones (tenant_id, zone) VALUES (?, ?) ON CONFLICT DO NOTHING", tenant,
+      name);
+  if (!registered) return registered.error();
+  return Status::Ok();
+}
+
+// The zones whose local rows a write must keep: the registered ones, after registering (and
+// building) the zones of the tenant's sites that are not yet.
+Result<std::vector<std::pair<std::string, const date::time_zone*>>> MaintainedZones(
+    SqliteConnection& conn, int64_t tenant) {
+  auto registered = RegisteredZones(conn, tenant);
+  if (!registered) return registered.error();
+  std::vector<std::string> missing;
+  {
+    auto sites = conn.Prepare(
+        "SELECT DISTINCT time_zone FROM sites WHERE tenant_id = ? AND deleted_at IS NULL");
+    if (!sites) return sites.error();
+    sites->Bind(tenant);
+    for (;;) {
+      auto row = sites->Step();
+      if (!row) return row.error();
+      if (!*row) break;
+      std::string name = sites->Text(0);
+      if (std::find(registered->begin(), registered->end(), name) == registered->end()) {
+        missing.push_back(std::move(name));
+      }
+    }
+  }
+  std::vector<std::pair<std::string, const date::time_zone*>> out;
+  for (const std::string& name : missing) {
+    auto zone = RollupZone(name);
+    if (!zone) continue;  // UTC, or a zone this tz database does not know: no local rows
+    CB_RETURN_IF_ERROR(BuildZone(conn, tenant, name, *zone));
+    out.emplace_back(name, *zone);
+  }
+  for (const std::string& name : *registered) {
+    auto zone = RollupZone(name);
+    if (!zone) return zone.error();
+    out.emplace_back(name, *zone);
+  }
+  return out;
 }
 
 }  // namespace
 
 Status SqliteKpiStore::AddAggregates(TenantScope scope, std::span<const AggregateRow> deltas) {
   const int64_t tenant = scope.tenant_id();
+  // First: a zone registered now is built from the rows stored before this batch.
+  auto zones = MaintainedZones(conn_, tenant);
+  if (!zones) return zones.error();
   std::map<RollupKey, IntervalCounters> rollups;
   for (const AggregateRow& delta : deltas) {
     CB_RETURN_IF_ERROR(AddToBucket(conn_, tenant, delta));
@@ -373,11 +554,20 @@ Status SqliteKpiStore::AddAggregates(TenantScope scope, std::span<const Aggregat
           delta.counters);
     }
   }
-  return UpsertRollups(conn_, tenant, rollups);
+  CB_RETURN_IF_ERROR(UpsertRollups(conn_, tenant, rollups));
+  for (const auto& [name, zone] : *zones) {
+    LocalRollupSums local;
+    AddLocalRollups(zone, deltas, local);
+    CB_RETURN_IF_ERROR(UpsertRollups(conn_, tenant, local, &name));
+  }
+  return Status::Ok();
 }
 
 Status SqliteKpiStore::AddAgentStates(TenantScope scope, std::span<const AgentStateRow> deltas) {
   const int64_t tenant = scope.tenant_id();
+  // First: a zone registered now is built from the rows stored before this batch.
+  auto zones = MaintainedZones(conn_, tenant);
+  if (!zones) return zones.error();
   std::map<StateKey, AgentStateSeconds> rollups;
   for (const AgentStateRow& delta : deltas) {
     CB_RETURN_IF_ERROR(AddToStateBucket(conn_, tenant, delta));
@@ -386,7 +576,13 @@ Status SqliteKpiStore::AddAgentStates(TenantScope scope, std::span<const AgentSt
           delta.seconds);
     }
   }
-  return UpsertStateRollups(conn_, tenant, rollups);
+  CB_RETURN_IF_ERROR(UpsertStateRollups(conn_, tenant, rollups));
+  for (const auto& [name, zone] : *zones) {
+    LocalStateSums local;
+    AddLocalStateRollups(zone, deltas, local);
+    CB_RETURN_IF_ERROR(UpsertStateRollups(conn_, tenant, local, &name));
+  }
+  return Status::Ok();
 }
 
 Result<std::vector<AggregateRow>> SqliteKpiStore::ReadAggregates(TenantScope scope, TimePoint from,
@@ -459,6 +655,42 @@ Status SqliteKpiStore::DeleteAggregates(TenantScope scope, TimePoint from, TimeP
     }
     CB_RETURN_IF_ERROR(UpsertRollups(conn_, tenant, sums));
     finer = unit;
+  }
+  // The local months that overlap the range, from the rebuilt UTC units.
+  auto zones = RegisteredZones(conn_, tenant);
+  if (!zones) return zones.error();
+  for (const std::string& name : *zones) {
+    auto zone = RollupZone(name);
+    if (!zone) return zone.error();
+    CB_RETURN_IF_ERROR(
+        RebuildLocalRollups(*zone, from, to, false, LocalBackend(conn_, tenant, name)));
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<std::string>> SqliteKpiStore::ListRollupZones(TenantScope scope) {
+  return RegisteredZones(conn_, scope.tenant_id());
+}
+
+Status SqliteKpiStore::AddRollupZone(TenantScope scope, const std::string& name) {
+  auto zone = RollupZone(name);
+  if (!zone) return zone.error();
+  return BuildZone(conn_, scope.tenant_id(), name, *zone);
+}
+
+Status SqliteKpiStore::DropRollupZone(TenantScope scope, const std::string& name) {
+  const int64_t tenant = scope.tenant_id();
+  auto dropped =
+      conn_.Execute("DELETE FROM rollup_zones WHERE tenant_id = ? AND zone = ?", tenant, name);
+  if (!dropped) return dropped.error();
+  if (*dropped == 0) {
+    return Status::NotFound("no local rollups kept for zone '" + name.substr(0, 64) + "'");
+  }
+  for (const char* table :
+       {"local_aggregate_rollups", "local_agent_state_rollups", "local_agent_pause_rollups"}) {
+    auto done = conn_.Execute(
+        std::string("DELETE FROM ") + table + " WHERE tenant_id = ? AND zone = ?", tenant, name);
+    if (!done) return done.error();
   }
   return Status::Ok();
 }

@@ -53,6 +53,9 @@ class SqliteKpiStore final : public KpiStore {
   Status ScanAgentStates(TenantScope scope, const std::vector<UnitRange>& ranges,
                          const std::function<Status(const AgentStateRow&)>& visit) override;
   Status DeleteAggregates(TenantScope scope, TimePoint from, TimePoint to) override;
+  Result<std::vector<std::string>> ListRollupZones(TenantScope scope) override;
+  Status AddRollupZone(TenantScope scope, const std::string& zone) override;
+  Status DropRollupZone(TenantScope scope, const std::string& zone) override;
   Status InsertDiagnostic(TenantScope scope, const StoredDiagnostic& diagnostic) override;
   Result<Page<StoredDiagnostic>> ListDiagnostics(TenantScope scope,
                                                  std::optional<int64_t> source_id,
