@@ -12,6 +12,7 @@
 #include <tuple>
 
 #include "storage/common/local_rollups.h"
+#include "storage/common/local_zone_store_sql.h"
 #include "storage/postgres/pg_connection.h"
 #include "storage/postgres/pg_kpi_store.h"
 #include "storage/postgres/pg_query.h"
@@ -539,19 +540,6 @@ LocalRollupBackend LocalBackend(PgConnection& conn, int64_t tenant, const std::s
   return b;
 }
 
-Result<std::vector<std::string>> RegisteredZones(PgConnection& conn, int64_t tenant) {
-  auto stmt = conn.Prepare("SELECT zone FROM rollup_zones WHERE tenant_id = ? ORDER BY zone");
-  if (!stmt) return stmt.error();
-  stmt->Bind(tenant);
-  std::vector<std::string> out;
-  for (;;) {
-    auto row = stmt->Step();
-    if (!row) return row.error();
-    if (!*row) return out;
-    out.push_back(stmt->Text(0));
-  }
-}
-
 // The tenant's zone lock: writers of local rows hold it shared until they commit, a zone
 // build exclusively, so that a build sees every committed write and every later write sees
 // the built zone (writes are READ COMMITTED: each statement sees the latest commits).
@@ -579,37 +567,7 @@ Result<bool> LockZonesExclusive(PgConnection& conn, int64_t tenant, bool wait) {
 // rollups, and registers the zone. REQUIRES: the exclusive zone lock.
 Status BuildZone(PgConnection& conn, int64_t tenant, const std::string& name,
                  const date::time_zone* zone) {
-  for (const char* table :
-       {"local_aggregate_rollups", "local_agent_state_rollups", "local_agent_pause_rollups"}) {
-    auto done = conn.Execute(
-        std::string("DELETE FROM ") + table + " WHERE tenant_id = ? AND zone = ?", tenant, name);
-    if (!done) return done.error();
-  }
-  std::optional<int64_t> first;
-  std::optional<int64_t> last;
-  {
-    auto range = conn.Prepare(
-        "SELECT min(bucket_start), max(bucket_start) FROM (SELECT bucket_start FROM"
-        " aggregate_rollups WHERE tenant_id = ? AND unit = 3 UNION ALL SELECT bucket_start FROM"
-        " agent_state_rollups WHERE tenant_id = ? AND unit = 3) AS m");
-    if (!range) return range.error();
-    range->Bind(tenant, tenant);
-    auto row = range->Step();
-    if (!row) return row.error();
-    if (*row) {
-      first = range->OptInt(0);
-      last = range->OptInt(1);
-    }
-  }
-  if (first && last) {
-    CB_RETURN_IF_ERROR(RebuildLocalRollups(
-        zone, FromUnixMillis(*first), NextUnitStart(AggregateUnit::kMonth, FromUnixMillis(*last)),
-        true, LocalBackend(conn, tenant, name)));
-  }
-  auto registered = conn.Execute(
-      "INSERT INTO rollup_zones (tenant_id, zone) VALUES (?, ?) ON CONFLICT DO NOTHING", tenant,
-      name);
-  if (!registered) return registered.error();
+  CB_RETURN_IF_ERROR(BuildRollupZone(conn, tenant, name, zone, LocalBackend(conn, tenant, name)));
   return conn.Flush();
 }
 
@@ -619,7 +577,7 @@ Status BuildZone(PgConnection& conn, int64_t tenant, const std::string& name,
 Result<std::vector<std::pair<std::string, const date::time_zone*>>> MaintainedZones(
     PgConnection& conn, int64_t tenant) {
   CB_RETURN_IF_ERROR(LockZonesShared(conn, tenant));
-  auto registered = RegisteredZones(conn, tenant);
+  auto registered = RegisteredRollupZones(conn, tenant);
   if (!registered) return registered.error();
   std::vector<std::string> missing;
   {
@@ -642,7 +600,7 @@ Result<std::vector<std::pair<std::string, const date::time_zone*>>> MaintainedZo
     auto exclusive = LockZonesExclusive(conn, tenant, false);
     if (!exclusive) return exclusive.error();
     if (*exclusive) {
-      registered = RegisteredZones(conn, tenant);  // another build may have committed since
+      registered = RegisteredRollupZones(conn, tenant);  // another build may have committed since
       if (!registered) return registered.error();
       for (const std::string& name : missing) {
         if (std::find(registered->begin(), registered->end(), name) != registered->end()) continue;
@@ -792,7 +750,7 @@ Status PgKpiStore::DeleteAggregates(TenantScope scope, TimePoint from, TimePoint
   }
   // The local months that overlap the range, from the rebuilt UTC units.
   CB_RETURN_IF_ERROR(LockZonesShared(conn_, tenant));
-  auto zones = RegisteredZones(conn_, tenant);
+  auto zones = RegisteredRollupZones(conn_, tenant);
   if (!zones) return zones.error();
   for (const std::string& name : *zones) {
     auto zone = RollupZone(name);
@@ -805,7 +763,7 @@ Status PgKpiStore::DeleteAggregates(TenantScope scope, TimePoint from, TimePoint
 
 Result<std::vector<std::string>> PgKpiStore::ListRollupZones(TenantScope scope) {
   CB_RETURN_IF_ERROR(conn_.UseTenant(scope.tenant_id()));
-  return RegisteredZones(conn_, scope.tenant_id());
+  return RegisteredRollupZones(conn_, scope.tenant_id());
 }
 
 Status PgKpiStore::AddRollupZone(TenantScope scope, const std::string& name) {
@@ -823,19 +781,7 @@ Status PgKpiStore::DropRollupZone(TenantScope scope, const std::string& name) {
   CB_RETURN_IF_ERROR(conn_.UseTenant(tenant));
   auto locked = LockZonesExclusive(conn_, tenant, true);
   if (!locked) return locked.error();
-  auto dropped =
-      conn_.Execute("DELETE FROM rollup_zones WHERE tenant_id = ? AND zone = ?", tenant, name);
-  if (!dropped) return dropped.error();
-  if (*dropped == 0) {
-    return Status::NotFound("no local rollups kept for zone '" + name.substr(0, 64) + "'");
-  }
-  for (const char* table :
-       {"local_aggregate_rollups", "local_agent_state_rollups", "local_agent_pause_rollups"}) {
-    auto done = conn_.Execute(
-        std::string("DELETE FROM ") + table + " WHERE tenant_id = ? AND zone = ?", tenant, name);
-    if (!done) return done.error();
-  }
-  return Status::Ok();
+  return DropRollupZoneRows(conn_, tenant, name);
 }
 
 }  // namespace callboard

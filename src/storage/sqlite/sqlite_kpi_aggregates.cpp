@@ -10,6 +10,7 @@
 #include <tuple>
 
 #include "storage/common/local_rollups.h"
+#include "storage/common/local_zone_store_sql.h"
 #include "storage/sqlite/sqlite_connection.h"
 #include "storage/sqlite/sqlite_kpi_store.h"
 #include "storage/sqlite/sqlite_query.h"
@@ -450,62 +451,18 @@ LocalRollupBackend LocalBackend(SqliteConnection& conn, int64_t tenant, const st
   return b;
 }
 
-Result<std::vector<std::string>> RegisteredZones(SqliteConnection& conn, int64_t tenant) {
-  auto stmt = conn.Prepare("SELECT zone FROM rollup_zones WHERE tenant_id = ? ORDER BY zone");
-  if (!stmt) return stmt.error();
-  stmt->Bind(tenant);
-  std::vector<std::string> out;
-  for (;;) {
-    auto row = stmt->Step();
-    if (!row) return row.error();
-    if (!*row) return out;
-    out.push_back(stmt->Text(0));
-  }
-}
-
 // Deletes every local row of `zone`, builds them again over the months that hold stored UTC
 // rollups, and registers the zone.
 Status BuildZone(SqliteConnection& conn, int64_t tenant, const std::string& name,
                  const date::time_zone* zone) {
-  for (const char* table :
-       {"local_aggregate_rollups", "local_agent_state_rollups", "local_agent_pause_rollups"}) {
-    auto done = conn.Execute(
-        std::string("DELETE FROM ") + table + " WHERE tenant_id = ? AND zone = ?", tenant, name);
-    if (!done) return done.error();
-  }
-  std::optional<int64_t> first;
-  std::optional<int64_t> last;
-  {
-    auto range = conn.Prepare(
-        "SELECT min(bucket_start), max(bucket_start) FROM (SELECT bucket_start FROM"
-        " aggregate_rollups WHERE tenant_id = ? AND unit = 3 UNION ALL SELECT bucket_start FROM"
-        " agent_state_rollups WHERE tenant_id = ? AND unit = 3)");
-    if (!range) return range.error();
-    range->Bind(tenant, tenant);
-    auto row = range->Step();
-    if (!row) return row.error();
-    if (*row) {
-      first = range->OptInt(0);
-      last = range->OptInt(1);
-    }
-  }
-  if (first && last) {
-    CB_RETURN_IF_ERROR(RebuildLocalRollups(
-        zone, FromUnixMillis(*first), NextUnitStart(AggregateUnit::kMonth, FromUnixMillis(*last)),
-        true, LocalBackend(conn, tenant, name)));
-  }
-  auto registered = conn.Execute(
-      "INSERT INTO rollup_zones (tenant_id, zone) VALUES (?, ?) ON CONFLICT DO NOTHING", tenant,
-      name);
-  if (!registered) return registered.error();
-  return Status::Ok();
+  return BuildRollupZone(conn, tenant, name, zone, LocalBackend(conn, tenant, name));
 }
 
 // The zones whose local rows a write must keep: the registered ones, after registering (and
 // building) the zones of the tenant's sites that are not yet.
 Result<std::vector<std::pair<std::string, const date::time_zone*>>> MaintainedZones(
     SqliteConnection& conn, int64_t tenant) {
-  auto registered = RegisteredZones(conn, tenant);
+  auto registered = RegisteredRollupZones(conn, tenant);
   if (!registered) return registered.error();
   std::vector<std::string> missing;
   {
@@ -657,7 +614,7 @@ Status SqliteKpiStore::DeleteAggregates(TenantScope scope, TimePoint from, TimeP
     finer = unit;
   }
   // The local months that overlap the range, from the rebuilt UTC units.
-  auto zones = RegisteredZones(conn_, tenant);
+  auto zones = RegisteredRollupZones(conn_, tenant);
   if (!zones) return zones.error();
   for (const std::string& name : *zones) {
     auto zone = RollupZone(name);
@@ -669,7 +626,7 @@ Status SqliteKpiStore::DeleteAggregates(TenantScope scope, TimePoint from, TimeP
 }
 
 Result<std::vector<std::string>> SqliteKpiStore::ListRollupZones(TenantScope scope) {
-  return RegisteredZones(conn_, scope.tenant_id());
+  return RegisteredRollupZones(conn_, scope.tenant_id());
 }
 
 Status SqliteKpiStore::AddRollupZone(TenantScope scope, const std::string& name) {
@@ -679,20 +636,7 @@ Status SqliteKpiStore::AddRollupZone(TenantScope scope, const std::string& name)
 }
 
 Status SqliteKpiStore::DropRollupZone(TenantScope scope, const std::string& name) {
-  const int64_t tenant = scope.tenant_id();
-  auto dropped =
-      conn_.Execute("DELETE FROM rollup_zones WHERE tenant_id = ? AND zone = ?", tenant, name);
-  if (!dropped) return dropped.error();
-  if (*dropped == 0) {
-    return Status::NotFound("no local rollups kept for zone '" + name.substr(0, 64) + "'");
-  }
-  for (const char* table :
-       {"local_aggregate_rollups", "local_agent_state_rollups", "local_agent_pause_rollups"}) {
-    auto done = conn_.Execute(
-        std::string("DELETE FROM ") + table + " WHERE tenant_id = ? AND zone = ?", tenant, name);
-    if (!done) return done.error();
-  }
-  return Status::Ok();
+  return DropRollupZoneRows(conn_, scope.tenant_id(), name);
 }
 
 }  // namespace callboard

@@ -1,0 +1,93 @@
+#pragma once
+// The rollup zones of a tenant (migration 0013), written once for both backends as templates
+// on the connection type: which zones are registered, (re)building a zone's local rows from
+// the stored UTC months, and dropping a zone. The caller holds whatever lock its backend
+// needs around a build or a drop (PostgreSQL: the tenant's exclusive zone lock).
+//
+// Thread-safety: as the connection (one transaction, one thread).
+
+#include <date/tz.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/intervals.h"
+#include "core/status.h"
+#include "storage/common/local_rollups.h"
+
+namespace callboard {
+
+template <typename Conn>
+Result<std::vector<std::string>> RegisteredRollupZones(Conn& conn, int64_t tenant) {
+  auto stmt = conn.Prepare("SELECT zone FROM rollup_zones WHERE tenant_id = ? ORDER BY zone");
+  if (!stmt) return stmt.error();
+  stmt->Bind(tenant);
+  std::vector<std::string> out;
+  for (;;) {
+    auto row = stmt->Step();
+    if (!row) return row.error();
+    if (!*row) return out;
+    out.push_back(stmt->Text(0));
+  }
+}
+
+// Deletes every local row of zone `name` (aggregates, agent states, pauses).
+template <typename Conn>
+Status DeleteLocalZoneRows(Conn& conn, int64_t tenant, const std::string& name) {
+  for (const char* table :
+       {"local_aggregate_rollups", "local_agent_state_rollups", "local_agent_pause_rollups"}) {
+    auto done = conn.Execute(
+        std::string("DELETE FROM ") + table + " WHERE tenant_id = ? AND zone = ?", tenant, name);
+    if (!done) return done.error();
+  }
+  return Status::Ok();
+}
+
+// Deletes every local row of zone `name`, builds them again with `backend` over the months
+// that hold stored UTC rollups, and registers the zone.
+template <typename Conn>
+Status BuildRollupZone(Conn& conn, int64_t tenant, const std::string& name,
+                       const date::time_zone* zone, const LocalRollupBackend& backend) {
+  CB_RETURN_IF_ERROR(DeleteLocalZoneRows(conn, tenant, name));
+  std::optional<int64_t> first;
+  std::optional<int64_t> last;
+  {
+    auto range = conn.Prepare(
+        "SELECT min(bucket_start), max(bucket_start) FROM (SELECT bucket_start FROM"
+        " aggregate_rollups WHERE tenant_id = ? AND unit = 3 UNION ALL SELECT bucket_start FROM"
+        " agent_state_rollups WHERE tenant_id = ? AND unit = 3) AS m");
+    if (!range) return range.error();
+    range->Bind(tenant, tenant);
+    auto row = range->Step();
+    if (!row) return row.error();
+    if (*row) {
+      first = range->OptInt(0);
+      last = range->OptInt(1);
+    }
+  }
+  if (first && last) {
+    CB_RETURN_IF_ERROR(RebuildLocalRollups(
+        zone, FromUnixMillis(*first), NextUnitStart(AggregateUnit::kMonth, FromUnixMillis(*last)),
+        true, backend));
+  }
+  auto registered = conn.Execute(
+      "INSERT INTO rollup_zones (tenant_id, zone) VALUES (?, ?) ON CONFLICT DO NOTHING", tenant,
+      name);
+  if (!registered) return registered.error();
+  return Status::Ok();
+}
+
+// Forgets zone `name` and deletes its rows; kNotFound when it was not registered.
+template <typename Conn>
+Status DropRollupZoneRows(Conn& conn, int64_t tenant, const std::string& name) {
+  auto dropped =
+      conn.Execute("DELETE FROM rollup_zones WHERE tenant_id = ? AND zone = ?", tenant, name);
+  if (!dropped) return dropped.error();
+  if (*dropped == 0) {
+    return Status::NotFound("no local rollups kept for zone '" + name.substr(0, 64) + "'");
+  }
+  return DeleteLocalZoneRows(conn, tenant, name);
+}
+
+}  // namespace callboard
