@@ -18,6 +18,50 @@
 
 namespace callboard {
 
+// The LocalRollupBackend of a rebuild of zone `zone` on `conn`, from the backend's own
+// functions: scan(conn, tenant, range, agent_rows, visit), scan_states(conn, tenant, range,
+// visit), upsert(conn, tenant, sums, &zone), upsert_states(conn, tenant, sums, &zone).
+// REQUIRES: `conn` and `zone` outlive the backend.
+template <typename Conn, typename Scan, typename ScanStates, typename Upsert, typename UpsertStates>
+LocalRollupBackend LocalRollupSql(Conn& conn, int64_t tenant, const std::string& zone, Scan scan,
+                                  ScanStates scan_states, Upsert upsert,
+                                  UpsertStates upsert_states) {
+  LocalRollupBackend b;
+  b.scan_aggregates = [&conn, tenant, scan](
+                          const std::vector<UnitRange>& ranges, bool agent_rows,
+                          const std::function<Status(const AggregateRow&)>& visit) -> Status {
+    for (const UnitRange& r : ranges) CB_RETURN_IF_ERROR(scan(conn, tenant, r, agent_rows, visit));
+    return Status::Ok();
+  };
+  b.scan_states = [&conn, tenant, scan_states](
+                      const std::vector<UnitRange>& ranges,
+                      const std::function<Status(const AgentStateRow&)>& visit) -> Status {
+    for (const UnitRange& r : ranges) CB_RETURN_IF_ERROR(scan_states(conn, tenant, r, visit));
+    return Status::Ok();
+  };
+  b.erase = [&conn, tenant, &zone](TimePoint from, TimePoint to, bool states) -> Status {
+    std::vector<const char*> tables = {"local_aggregate_rollups"};
+    if (states) {
+      tables.insert(tables.end(), {"local_agent_state_rollups", "local_agent_pause_rollups"});
+    }
+    for (const char* table : tables) {
+      auto done = conn.Execute(std::string("DELETE FROM ") + table +
+                                   " WHERE tenant_id = ? AND zone = ? AND unit IN (4, 5) AND"
+                                   " bucket_start >= ? AND bucket_start < ?",
+                               tenant, zone, from, to);
+      if (!done) return done.error();
+    }
+    return Status::Ok();
+  };
+  b.upsert_aggregates = [&conn, tenant, &zone, upsert](const LocalRollupSums& sums) {
+    return upsert(conn, tenant, sums, &zone);
+  };
+  b.upsert_states = [&conn, tenant, &zone, upsert_states](const LocalStateSums& sums) {
+    return upsert_states(conn, tenant, sums, &zone);
+  };
+  return b;
+}
+
 template <typename Conn>
 Result<std::vector<std::string>> RegisteredRollupZones(Conn& conn, int64_t tenant) {
   auto stmt = conn.Prepare("SELECT zone FROM rollup_zones WHERE tenant_id = ? ORDER BY zone");

@@ -504,40 +504,8 @@ Status ScanStateRange(PgConnection& conn, int64_t tenant, const UnitRange& range
 
 // The SQL of a local rollup rebuild for `zone` (storage/common/local_rollups.h).
 LocalRollupBackend LocalBackend(PgConnection& conn, int64_t tenant, const std::string& zone) {
-  LocalRollupBackend b;
-  b.scan_aggregates = [&conn, tenant](const std::vector<UnitRange>& ranges, bool agent_rows,
-                                      const std::function<Status(const AggregateRow&)>& visit) {
-    for (const UnitRange& r : ranges) {
-      CB_RETURN_IF_ERROR(ScanRange(conn, tenant, r, agent_rows, visit));
-    }
-    return Status::Ok();
-  };
-  b.scan_states = [&conn, tenant](const std::vector<UnitRange>& ranges,
-                                  const std::function<Status(const AgentStateRow&)>& visit) {
-    for (const UnitRange& r : ranges) CB_RETURN_IF_ERROR(ScanStateRange(conn, tenant, r, visit));
-    return Status::Ok();
-  };
-  b.erase = [&conn, tenant, &zone](TimePoint from, TimePoint to, bool states) -> Status {
-    std::vector<const char*> tables = {"local_aggregate_rollups"};
-    if (states) {
-      tables.insert(tables.end(), {"local_agent_state_rollups", "local_agent_pause_rollups"});
-    }
-    for (const char* table : tables) {
-      auto done = conn.Execute(std::string("DELETE FROM ") + table +
-                                   " WHERE tenant_id = ? AND zone = ? AND unit IN (4, 5) AND"
-                                   " bucket_start >= ? AND bucket_start < ?",
-                               tenant, zone, from, to);
-      if (!done) return done.error();
-    }
-    return Status::Ok();
-  };
-  b.upsert_aggregates = [&conn, tenant, &zone](const LocalRollupSums& sums) {
-    return UpsertRollups(conn, tenant, sums, &zone);
-  };
-  b.upsert_states = [&conn, tenant, &zone](const LocalStateSums& sums) {
-    return UpsertStateRollups(conn, tenant, sums, &zone);
-  };
-  return b;
+  return LocalRollupSql(conn, tenant, zone, ScanRange, ScanStateRange, UpsertRollups,
+                        UpsertStateRollups);
 }
 
 // The tenant's zone lock: writers of local rows hold it shared until they commit, a zone
