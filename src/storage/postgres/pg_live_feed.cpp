@@ -21,6 +21,7 @@ constexpr const char* kChannel = "callboard_live";
 constexpr std::chrono::milliseconds kFirstBackoff{1000};
 constexpr std::chrono::milliseconds kMaxBackoff{10000};
 constexpr size_t kItemsPerTransaction = 200;
+constexpr int64_t kPrunePeriodMs = 60000;
 
 std::string RandomNode() {
   std::random_device rd;
@@ -121,10 +122,8 @@ Status PgLiveFeed::PublishItems(PgConnection& conn, std::deque<Item>& items) {
   CB_RETURN_IF_ERROR(conn.Exec("BEGIN"));
   conn.BeginTransaction();
   Status s = [&]() -> Status {
-    std::map<int64_t, bool> tenants;
     for (const Item& item : items) {
       CB_RETURN_IF_ERROR(conn.UseTenant(item.tenant_id));
-      tenants[item.tenant_id] = true;
       auto stmt = conn.Prepare(
           "WITH row AS (INSERT INTO live_feed (tenant_id, node, kind, payload, created_at)"
           " VALUES (?, ?, ?, ?, ?) RETURNING id)"
@@ -134,8 +133,13 @@ Status PgLiveFeed::PublishItems(PgConnection& conn, std::deque<Item>& items) {
                  item.tenant_id, node_);
       CB_RETURN_IF_ERROR(stmt->Run());
     }
-    // Every node has read an item long before kKeep has passed.
-    for (const auto& [tenant_id, unused] : tenants) {
+    // Every node has read an item long before kKeep has passed. Each tenant's old rows go at
+    // most once a minute, not with every item.
+    for (const Item& item : items) {
+      const int64_t tenant_id = item.tenant_id;
+      int64_t& last = pruned_at_ms_[tenant_id];
+      if (now_ms - last < kPrunePeriodMs) continue;
+      last = now_ms;
       CB_RETURN_IF_ERROR(conn.UseTenant(tenant_id));
       auto old = conn.Execute("DELETE FROM live_feed WHERE tenant_id = ? AND created_at < ?",
                               tenant_id, now_ms - std::chrono::milliseconds(kKeep).count());

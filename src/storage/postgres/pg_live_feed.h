@@ -15,6 +15,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -63,9 +64,10 @@ class PgLiveFeed final : public LiveFeed {
 
   std::mutex mu_;
   std::condition_variable wake_;
-  std::deque<Item> queue_;  // GUARDED_BY(mu_)
-  bool stop_ = false;       // GUARDED_BY(mu_)
-  bool started_ = false;    // GUARDED_BY(mu_)
+  std::deque<Item> queue_;                   // GUARDED_BY(mu_)
+  bool stop_ = false;                        // GUARDED_BY(mu_)
+  bool started_ = false;                     // GUARDED_BY(mu_)
+  std::map<int64_t, int64_t> pruned_at_ms_;  // by tenant; the publisher thread's only
   std::thread publisher_;
   std::thread listener_;
 };
