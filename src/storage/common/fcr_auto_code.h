@@ -14,7 +14,7 @@ namespace callboard {
 
 inline constexpr int64_t kFcrAutoPendingCode = -1;
 
-// The day of a call's start as the index calls_inbound_caller (migrations 0012) keys it:
+// The day of a call's start as SQLite's index calls_inbound_caller (migration 0012) keys it:
 // started_at / 86400000 (ms). Lookups by caller name the days they cover.
 inline constexpr int64_t kDayMs = 86400000;
 inline int64_t StartDay(TimePoint t) { return ToUnixMillis(t) / kDayMs; }
