@@ -46,13 +46,38 @@ run() {
   stored=$($count)
   [ "$stored" = "$(json_field "$out" calls)" ] || { echo "stored $stored calls, summary $out" >&2; exit 1; }
   last_rate=$(rate "$stored" "$secs")
+  last_stored=$stored
   printf '  %-44s %10s calls/s  (%s calls in %s s)\n' "$label" "$last_rate" "$stored" "$secs"
   printf '    command: %s\n' "${cmd[*]}" | sed "s/$CB_PG_APP_PASSWORD/***/"
 }
 count_sqlite() { sqlite3 "$work/data/callboard.db" 'SELECT COUNT(*) FROM calls'; }
 run "callboard import calls-json, PostgreSQL" count_pg --db "$app_url"
 pg_rate=$last_rate
+pg_stored=$last_stored
 run "callboard import calls-json, SQLite" count_sqlite --data "$work/data"
 sqlite_rate=$last_rate
 awk -v p="$pg_rate" -v s="$sqlite_rate" 'BEGIN {
   printf "  PostgreSQL / SQLite: %.0f%% of the embedded rate (one node, local socket)\n", 100 * p / s }'
+
+# The table's own ceiling on this machine: the same rows once more (each pbx_call_id with a
+# suffix, so none is a duplicate) in one committed INSERT … SELECT into calls with all its
+# indexes, keys and row-level security, as the app role — nothing else of an import (no
+# parsing, aggregates, rollups, automatic FCR or checkpoints).
+cols="tenant_id, source_id, pbx_call_id, queue_id, agent_id, direction, queue_name, agent_pbx_id,
+  caller, callee, started_at, answered_at, ended_at, wait_ms, talk_ms, hold_ms, acw_ms, outcome,
+  transfer_count, transferred_to, disposition, call_type, fcr, csat, recording, ring_attempts,
+  fcr_auto"
+tenant=$(/usr/lib/postgresql/15/bin/psql -X -qAt -h "$CB_PG_HOST" -p "$CB_PG_PORT" -U postgres \
+  -d bench -c "SELECT id FROM tenants WHERE name = 'bench'")
+again="pbx_call_id || '-again'"
+start=$(now)
+/usr/lib/postgresql/15/bin/psql -X -q -v ON_ERROR_STOP=1 "$app_url" <<SQL
+BEGIN;
+SELECT set_config('app.tenant_id', '$tenant', true) \\g /dev/null
+INSERT INTO calls ($cols) SELECT ${cols/pbx_call_id/$again} FROM calls;
+COMMIT;
+SQL
+secs=$(elapsed "$start")
+copied=$(( $(count_pg) - pg_stored ))
+printf '  %-44s %10s rows/s   (%s rows in %s s)\n' "baseline: INSERT … SELECT into calls only" \
+  "$(rate "$copied" "$secs")" "$copied" "$secs"
