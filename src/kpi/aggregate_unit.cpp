@@ -239,4 +239,11 @@ std::vector<UnitRange> PlanUnitRanges(TimePoint first, TimePoint end,
   return plan;
 }
 
+void MarkSummable(std::vector<UnitRange>& plan, const std::vector<TimePoint>& starts) {
+  for (UnitRange& range : plan) {
+    range.summable = IntervalIndexOf(starts, range.from) ==
+                     IntervalIndexOf(starts, range.to - std::chrono::milliseconds(1));
+  }
+}
+
 }  // namespace callboard

@@ -93,6 +93,10 @@ struct UnitRange {
   TimePoint from;
   TimePoint to;
   std::string zone;  // the IANA zone of a local unit; empty for the UTC units
+  // Every row of the range counts in one interval of its report (no interval start lies in
+  // (from, to)): a store may then visit the sums of the range's rows per (queue, agent)
+  // instead of the rows (KpiStore::ScanAggregates). Set by MarkSummable.
+  bool summable = false;
 
   bool operator==(const UnitRange&) const = default;
 };
@@ -108,5 +112,10 @@ struct UnitRange {
 std::vector<UnitRange> PlanUnitRanges(TimePoint first, TimePoint end,
                                       const std::vector<TimePoint>& starts,
                                       std::string_view local_zone = {});
+
+// Sets `summable` on each range of `plan` that lies within one interval of `starts` (a
+// report's IntervalStarts), so that a store may sum its rows: a 1-year total then reads one
+// sum per queue and agent for its months instead of their rows.
+void MarkSummable(std::vector<UnitRange>& plan, const std::vector<TimePoint>& starts);
 
 }  // namespace callboard

@@ -225,7 +225,9 @@ class KpiStore {
                                                              TimePoint to) = 0;
   // The rows of each range's unit (15-minute rows or rollups) with start in [from, to), range
   // by range and in start order within a range, one at a time without holding them all
-  // (reports over long ranges, see PlanUnitRanges); agent rows or queue totals.
+  // (reports over long ranges, see PlanUnitRanges); agent rows or queue totals. For a
+  // `summable` range of rollups, the rows may instead be summed per (queue, agent), each sum
+  // visited once with the earliest start of its rows (max_wait_ms: the largest).
   virtual Status ScanAggregates(TenantScope scope, const std::vector<UnitRange>& ranges,
                                 bool agent_rows,
                                 const std::function<Status(const AggregateRow&)>& visit) = 0;

@@ -26,7 +26,10 @@ Result<std::vector<UnitRange>> Plan(Transaction& tx, TenantScope tenant, const R
   auto zones = tx.Kpi().ListRollupZones(tenant);
   if (!zones) return zones.error();
   const bool local = std::find(zones->begin(), zones->end(), r.tz) != zones->end();
-  return PlanUnitRanges(BucketStart(r.from), r.to, starts, local ? r.tz : std::string_view());
+  std::vector<UnitRange> plan =
+      PlanUnitRanges(BucketStart(r.from), r.to, starts, local ? r.tz : std::string_view());
+  MarkSummable(plan, starts);
+  return plan;
 }
 
 }  // namespace

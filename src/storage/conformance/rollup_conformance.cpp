@@ -4,6 +4,7 @@
 // — and the equality of a report plan that reads them with the plan that reads UTC hours,
 // across the 2026 DST changes of America/New_York and in Asia/Kolkata (+05:30).
 #include <map>
+#include <tuple>
 
 #include "core/intervals.h"
 #include "kpi/kpi_store.h"
@@ -58,6 +59,8 @@ struct PlanSums {
   std::vector<IntervalCounters> totals;
   std::vector<IntervalCounters> agents;
   std::vector<AgentStateSeconds> states;
+  // Agent rows per (interval, queue, agent): summable ranges are summed per pair.
+  std::map<std::tuple<size_t, int64_t, int64_t>, IntervalCounters> per_agent;
   int local_ranges = 0;
 };
 
@@ -264,12 +267,13 @@ TEST_P(StoreConformance, PlansWithLocalUnitsSumToTheSameAsPlansWithUtcHours) {
               }).ok());
 
   const auto sums = [&](const std::vector<TimePoint>& starts, TimePoint from, TimePoint to,
-                        std::string_view zone) {
+                        std::string_view zone, bool summed = false) {
     PlanSums out;
     out.totals.resize(starts.size());
     out.agents.resize(starts.size());
     out.states.resize(starts.size());
-    const std::vector<UnitRange> plan = PlanUnitRanges(BucketStart(from), to, starts, zone);
+    std::vector<UnitRange> plan = PlanUnitRanges(BucketStart(from), to, starts, zone);
+    if (summed) MarkSummable(plan, starts);
     for (const UnitRange& r : plan) {
       out.local_ranges += r.unit == kLocalDay || r.unit == kLocalMonth;
     }
@@ -277,8 +281,9 @@ TEST_P(StoreConformance, PlansWithLocalUnitsSumToTheSameAsPlansWithUtcHours) {
       for (bool agent_rows : {false, true}) {
         CB_RETURN_IF_ERROR(
             tx.Kpi().ScanAggregates(a_, plan, agent_rows, [&](const AggregateRow& row) {
-              Add((agent_rows ? out.agents : out.totals)[IntervalIndexOf(starts, row.bucket)],
-                  row.counters);
+              const size_t i = IntervalIndexOf(starts, row.bucket);
+              Add((agent_rows ? out.agents : out.totals)[i], row.counters);
+              if (agent_rows) Add(out.per_agent[{i, row.queue_id, row.agent_id}], row.counters);
               return Status::Ok();
             }));
       }
@@ -310,12 +315,20 @@ TEST_P(StoreConformance, PlansWithLocalUnitsSumToTheSameAsPlansWithUtcHours) {
         ASSERT_TRUE(starts) << where;
         const PlanSums hours = sums(*starts, from, to, {});
         const PlanSums local = sums(*starts, from, to, tz);
+        // As a report reads: the ranges within one interval summed by the store.
+        const PlanSums hours_summed = sums(*starts, from, to, {}, true);
+        const PlanSums local_summed = sums(*starts, from, to, tz, true);
         EXPECT_EQ(hours.local_ranges, 0) << where;
+        EXPECT_EQ(hours_summed.per_agent, hours.per_agent) << where;
+        EXPECT_EQ(local_summed.per_agent, hours.per_agent) << where;
+        EXPECT_EQ(local.per_agent, hours.per_agent) << where;
         compared_with_local += local.local_ranges > 0;
         ASSERT_EQ(local.totals.size(), hours.totals.size());
         for (size_t i = 0; i < hours.totals.size(); ++i) {
           const std::string at = where + " interval " + FormatRfc3339((*starts)[i]);
           EXPECT_EQ(local.totals[i], hours.totals[i]) << at;
+          EXPECT_EQ(local_summed.totals[i], hours.totals[i]) << at;
+          EXPECT_EQ(hours_summed.totals[i], hours.totals[i]) << at;
           EXPECT_EQ(local.agents[i], hours.agents[i]) << at;
           EXPECT_EQ(local.states[i], hours.states[i]) << at;
           offered_seen += hours.totals[i].offered;

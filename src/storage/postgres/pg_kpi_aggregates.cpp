@@ -441,10 +441,31 @@ Status UpsertStateRollups(PgConnection& conn, int64_t tenant,
       zone);
 }
 
+// The sums per (queue, agent) of a summable range of rollups (one row each, whatever the
+// range's length: a tenant's queue and agent pairs).
+Status ScanRangeSums(PgConnection& conn, int64_t tenant, const UnitRange& range, bool agent_rows,
+                     const std::function<Status(const AggregateRow&)>& visit) {
+  static const std::string sql[2] = {SummedRollupSql(RollupCounterColumns(), false),
+                                     SummedRollupSql(RollupCounterColumns(), true)};
+  const bool local = IsLocalUnit(range.unit);
+  auto stmt = conn.Prepare(sql[local]);
+  if (!stmt) return stmt.error();
+  stmt->Bind(tenant);
+  if (local) stmt->Bind(range.zone);
+  stmt->Bind(UnitCode(range.unit), int64_t{agent_rows}, range.from, range.to);
+  for (;;) {
+    auto row = stmt->Step();
+    if (!row) return row.error();
+    if (!*row) return Status::Ok();
+    CB_RETURN_IF_ERROR(visit(ReadRollup(*stmt)));
+  }
+}
+
 Status ScanRange(PgConnection& conn, int64_t tenant, const UnitRange& range, bool agent_rows,
                  const std::function<Status(const AggregateRow&)>& visit) {
   const bool buckets = range.unit == AggregateUnit::kBucket;
   const bool local = IsLocalUnit(range.unit);
+  if (range.summable && !buckets) return ScanRangeSums(conn, tenant, range, agent_rows, visit);
   const auto query = [&](const std::optional<AggregateRow>& after) {
     PgQuery q(buckets ? std::string(kAggregateColumns) : RollupColumnsSql(local));
     q.Where("tenant_id = ?", tenant);

@@ -228,6 +228,13 @@ const std::string& RollupSelectSql(bool local) {
   return sql[local];
 }
 
+// The sums per (queue, agent) of the same rows: a summable range (KpiStore::ScanAggregates).
+const std::string& RollupSumSql(bool local) {
+  static const std::string sql[2] = {SummedRollupSql(RollupCounterColumns(), false),
+                                     SummedRollupSql(RollupCounterColumns(), true)};
+  return sql[local];
+}
+
 // Adds the excluded row into an existing one: counters and histograms add, max_wait_ms
 // takes the larger. With `local`, into local_aggregate_rollups (the zone after the tenant).
 std::string RollupUpsertSqlFor(bool local) {
@@ -370,7 +377,7 @@ Status ScanRange(SqliteConnection& conn, int64_t tenant, const UnitRange& range,
     return EachRow<AggregateRow>(*stmt, ReadAggregate, visit);
   }
   const bool local = IsLocalUnit(range.unit);
-  auto stmt = conn.Prepare(RollupSelectSql(local));
+  auto stmt = conn.Prepare(range.summable ? RollupSumSql(local) : RollupSelectSql(local));
   if (!stmt) return stmt.error();
   stmt->Bind(tenant);
   if (local) stmt->Bind(range.zone);
