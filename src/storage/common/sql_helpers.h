@@ -69,22 +69,6 @@ Result<std::vector<T>> FetchAll(Conn& conn, const Query& query, Read read) {
   return out;
 }
 
-// The sums per (queue, agent) of a summable range of aggregate_rollups (with `local`: of one
-// zone's local_aggregate_rollups) for KpiStore::ScanAggregates, read as rollup rows: queue_id,
-// agent_id, MIN(bucket_start), then SUM of each of `columns` (max_wait_ms: MAX). Parameters:
-// tenant, [zone,] unit, agent_row, from, to.
-inline std::string SummedRollupSql(const std::vector<std::string>& columns, bool local) {
-  std::string out = "SELECT queue_id, agent_id, MIN(bucket_start)";
-  for (const std::string& c : columns) {
-    out += (c == "max_wait_ms" ? ", MAX(" : ", SUM(") + c + ")";
-  }
-  return out +
-         (local ? " FROM local_aggregate_rollups WHERE tenant_id = ? AND zone = ? AND"
-                : " FROM aggregate_rollups WHERE tenant_id = ? AND") +
-         " unit = ? AND agent_row = ? AND bucket_start >= ? AND bucket_start < ?"
-         " GROUP BY queue_id, agent_id";
-}
-
 // Sorted, without repeats.
 template <typename T>
 std::vector<T> SortedUnique(std::vector<T> values) {

@@ -61,6 +61,7 @@ struct PlanSums {
   std::vector<AgentStateSeconds> states;
   // Agent rows per (interval, queue, agent): summable ranges are summed per pair.
   std::map<std::tuple<size_t, int64_t, int64_t>, IntervalCounters> per_agent;
+  std::map<std::pair<size_t, int64_t>, AgentStateSeconds> agent_states;  // (interval, agent)
   int local_ranges = 0;
 };
 
@@ -288,7 +289,9 @@ TEST_P(StoreConformance, PlansWithLocalUnitsSumToTheSameAsPlansWithUtcHours) {
             }));
       }
       return tx.Kpi().ScanAgentStates(a_, plan, [&](const AgentStateRow& row) {
-        Add(out.states[IntervalIndexOf(starts, row.bucket)], row.seconds);
+        const size_t i = IntervalIndexOf(starts, row.bucket);
+        Add(out.states[i], row.seconds);
+        Add(out.agent_states[{i, row.agent_id}], row.seconds);
         return Status::Ok();
       });
     });
@@ -322,6 +325,8 @@ TEST_P(StoreConformance, PlansWithLocalUnitsSumToTheSameAsPlansWithUtcHours) {
         EXPECT_EQ(hours_summed.per_agent, hours.per_agent) << where;
         EXPECT_EQ(local_summed.per_agent, hours.per_agent) << where;
         EXPECT_EQ(local.per_agent, hours.per_agent) << where;
+        EXPECT_EQ(hours_summed.agent_states, hours.agent_states) << where;
+        EXPECT_EQ(local_summed.agent_states, hours.agent_states) << where;
         compared_with_local += local.local_ranges > 0;
         ASSERT_EQ(local.totals.size(), hours.totals.size());
         for (size_t i = 0; i < hours.totals.size(); ++i) {

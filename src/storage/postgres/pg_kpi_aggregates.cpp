@@ -13,6 +13,7 @@
 
 #include "storage/common/local_rollups.h"
 #include "storage/common/local_zone_store_sql.h"
+#include "storage/common/range_sums_sql.h"
 #include "storage/postgres/pg_connection.h"
 #include "storage/postgres/pg_kpi_store.h"
 #include "storage/postgres/pg_query.h"
@@ -441,31 +442,15 @@ Status UpsertStateRollups(PgConnection& conn, int64_t tenant,
       zone);
 }
 
-// The sums per (queue, agent) of a summable range of rollups (one row each, whatever the
-// range's length: a tenant's queue and agent pairs).
-Status ScanRangeSums(PgConnection& conn, int64_t tenant, const UnitRange& range, bool agent_rows,
-                     const std::function<Status(const AggregateRow&)>& visit) {
-  static const std::string sql[2] = {SummedRollupSql(RollupCounterColumns(), false),
-                                     SummedRollupSql(RollupCounterColumns(), true)};
-  const bool local = IsLocalUnit(range.unit);
-  auto stmt = conn.Prepare(sql[local]);
-  if (!stmt) return stmt.error();
-  stmt->Bind(tenant);
-  if (local) stmt->Bind(range.zone);
-  stmt->Bind(UnitCode(range.unit), int64_t{agent_rows}, range.from, range.to);
-  for (;;) {
-    auto row = stmt->Step();
-    if (!row) return row.error();
-    if (!*row) return Status::Ok();
-    CB_RETURN_IF_ERROR(visit(ReadRollup(*stmt)));
-  }
-}
-
 Status ScanRange(PgConnection& conn, int64_t tenant, const UnitRange& range, bool agent_rows,
                  const std::function<Status(const AggregateRow&)>& visit) {
   const bool buckets = range.unit == AggregateUnit::kBucket;
   const bool local = IsLocalUnit(range.unit);
-  if (range.summable && !buckets) return ScanRangeSums(conn, tenant, range, agent_rows, visit);
+  if (range.summable && !buckets) {
+    static const std::string sums[2] = {SummedRollupSql(RollupCounterColumns(), false),
+                                        SummedRollupSql(RollupCounterColumns(), true)};
+    return ScanRollupSums(conn, sums[local], tenant, range, agent_rows, ReadRollup, visit);
+  }
   const auto query = [&](const std::optional<AggregateRow>& after) {
     PgQuery q(buckets ? std::string(kAggregateColumns) : RollupColumnsSql(local));
     q.Where("tenant_id = ?", tenant);
@@ -504,6 +489,7 @@ Status ScanStateRange(PgConnection& conn, int64_t tenant, const UnitRange& range
                       const std::function<Status(const AgentStateRow&)>& visit) {
   const bool buckets = range.unit == AggregateUnit::kBucket;
   const bool local = IsLocalUnit(range.unit);
+  if (range.summable && !buckets) return ScanStateRollupSums(conn, tenant, range, visit);
   const auto query = [&](const std::optional<AgentStateRow>& after) {
     PgQuery q(buckets ? kStateColumns : kStateRollupColumns[local]);
     const std::string p = buckets ? "" : "s.";

@@ -42,9 +42,9 @@ Result<std::vector<FcrChange>> ReadChanges(PgStatement& stmt, std::optional<FcrA
 // batch measured with 33,000 calls stored). Every lookup here has its index
 // (calls_inbound_caller_start of migration 0014, calls_fcr_pending, the primary key), which is
 // right at any size. The start-time ranges are written `started_at + 0` for the same reason:
-// with such statistics the index on (tenant_id, started_at) looks as good as any, and with it
-// each caller's lookup reads every call of days; without it, equality on (tenant_id, caller)
-// is the index condition.
+// with such statistics the index on (tenant_id, started_at) looks as good as any, and a
+// lookup through it reads every call of the range's days for each caller; with the ranges
+// hidden from it, equality on (tenant_id, caller) is the index condition.
 template <typename Lookup>
 auto WithIndexScans(PgConnection& conn, Lookup lookup) -> decltype(lookup()) {
   CB_RETURN_IF_ERROR(conn.SetLocal("enable_seqscan", "off"));

@@ -11,6 +11,7 @@
 
 #include "storage/common/local_rollups.h"
 #include "storage/common/local_zone_store_sql.h"
+#include "storage/common/range_sums_sql.h"
 #include "storage/sqlite/sqlite_connection.h"
 #include "storage/sqlite/sqlite_kpi_store.h"
 #include "storage/sqlite/sqlite_query.h"
@@ -228,13 +229,6 @@ const std::string& RollupSelectSql(bool local) {
   return sql[local];
 }
 
-// The sums per (queue, agent) of the same rows: a summable range (KpiStore::ScanAggregates).
-const std::string& RollupSumSql(bool local) {
-  static const std::string sql[2] = {SummedRollupSql(RollupCounterColumns(), false),
-                                     SummedRollupSql(RollupCounterColumns(), true)};
-  return sql[local];
-}
-
 // Adds the excluded row into an existing one: counters and histograms add, max_wait_ms
 // takes the larger. With `local`, into local_aggregate_rollups (the zone after the tenant).
 std::string RollupUpsertSqlFor(bool local) {
@@ -377,7 +371,12 @@ Status ScanRange(SqliteConnection& conn, int64_t tenant, const UnitRange& range,
     return EachRow<AggregateRow>(*stmt, ReadAggregate, visit);
   }
   const bool local = IsLocalUnit(range.unit);
-  auto stmt = conn.Prepare(range.summable ? RollupSumSql(local) : RollupSelectSql(local));
+  if (range.summable) {
+    static const std::string sums[2] = {SummedRollupSql(RollupCounterColumns(), false),
+                                        SummedRollupSql(RollupCounterColumns(), true)};
+    return ScanRollupSums(conn, sums[local], tenant, range, agent_rows, ReadRollup, visit);
+  }
+  auto stmt = conn.Prepare(RollupSelectSql(local));
   if (!stmt) return stmt.error();
   stmt->Bind(tenant);
   if (local) stmt->Bind(range.zone);
@@ -396,6 +395,7 @@ Status ScanStateRange(SqliteConnection& conn, int64_t tenant, const UnitRange& r
     stmt->Bind(tenant, range.from, range.to);
     return EachRow<AgentStateRow>(*stmt, ReadState, visit);
   }
+  if (range.summable) return ScanStateRollupSums(conn, tenant, range, visit);
   // The pause reasons in the 15-minute rows' text form, so that ReadState reads both.
   static const std::string kSql[2] = {
       "SELECT s.agent_id, s.bucket_start, s.logged_in_ms, s.available_ms, s.on_call_ms,"
