@@ -159,6 +159,7 @@ std::string ReportJsonText(const Report& report, bool agent_report) {
   std::string out = "{\"definition\":";
   AppendPlainJson(head["definition"], out);
   out += ",\"rows\":[";
+  const size_t head_bytes = out.size();
   bool first = true;
   for (const ReportRow& row : report.rows) {
     out += first ? "{" : ",{";
@@ -180,6 +181,12 @@ std::string ReportJsonText(const Report& report, bool agent_report) {
       AppendPlainJson(Ratio(ServiceLevelOf(row.kpis.service_level_variants, f)), out);
     }
     out += "}}";
+    if (&row == &report.rows.front()) {
+      // Rows have nearly the same length: room for all of them at once, so that a report of
+      // tens of megabytes is not copied at every doubling (which held two copies at a time).
+      const size_t row_bytes = out.size() - head_bytes;
+      out.reserve(out.size() + (row_bytes + row_bytes / 8) * report.rows.size() + 2);
+    }
   }
   out += "]}";
   return out;
