@@ -35,14 +35,13 @@ inline std::string SummedRollupSql(const std::vector<std::string>& columns, bool
          " GROUP BY queue_id, agent_id";
 }
 
-// Visits the sums per (queue, agent) of `range` (rollups, not 15-minute rows): `sql` is
-// SummedRollupSql's for the range's kind (UTC or local) and `read` the backend's rollup row
-// reader.
+// Visits the sums per (queue, agent) of `range` (rollups, not 15-minute rows): `columns` are
+// the backend's rollup counter columns and `read` its rollup row reader.
 template <typename Conn, typename Read>
-Status ScanRollupSums(Conn& conn, const std::string& sql, int64_t tenant, const UnitRange& range,
-                      bool agent_rows, Read read,
+Status ScanRollupSums(Conn& conn, const std::vector<std::string>& columns, int64_t tenant,
+                      const UnitRange& range, bool agent_rows, Read read,
                       const std::function<Status(const AggregateRow&)>& visit) {
-  auto stmt = conn.Prepare(sql);
+  auto stmt = conn.Prepare(SummedRollupSql(columns, IsLocalUnit(range.unit)));
   if (!stmt) return stmt.error();
   stmt->Bind(tenant);
   if (IsLocalUnit(range.unit)) stmt->Bind(range.zone);

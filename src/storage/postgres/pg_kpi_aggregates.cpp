@@ -447,9 +447,8 @@ Status ScanRange(PgConnection& conn, int64_t tenant, const UnitRange& range, boo
   const bool buckets = range.unit == AggregateUnit::kBucket;
   const bool local = IsLocalUnit(range.unit);
   if (range.summable && !buckets) {
-    static const std::string sums[2] = {SummedRollupSql(RollupCounterColumns(), false),
-                                        SummedRollupSql(RollupCounterColumns(), true)};
-    return ScanRollupSums(conn, sums[local], tenant, range, agent_rows, ReadRollup, visit);
+    return ScanRollupSums(conn, RollupCounterColumns(), tenant, range, agent_rows, ReadRollup,
+                          visit);
   }
   const auto query = [&](const std::optional<AggregateRow>& after) {
     PgQuery q(buckets ? std::string(kAggregateColumns) : RollupColumnsSql(local));

@@ -372,9 +372,8 @@ Status ScanRange(SqliteConnection& conn, int64_t tenant, const UnitRange& range,
   }
   const bool local = IsLocalUnit(range.unit);
   if (range.summable) {
-    static const std::string sums[2] = {SummedRollupSql(RollupCounterColumns(), false),
-                                        SummedRollupSql(RollupCounterColumns(), true)};
-    return ScanRollupSums(conn, sums[local], tenant, range, agent_rows, ReadRollup, visit);
+    return ScanRollupSums(conn, RollupCounterColumns(), tenant, range, agent_rows, ReadRollup,
+                          visit);
   }
   auto stmt = conn.Prepare(RollupSelectSql(local));
   if (!stmt) return stmt.error();
