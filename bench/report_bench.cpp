@@ -5,8 +5,9 @@
 // raw calls table of the same database (SQLite through the sqlite3 library, PostgreSQL
 // through libpq; local days by the zone's UTC offsets over the range, as a CASE). p50 and max
 // over the repeats, after one warm-up.
-// DESIGN §7: a queue or agent report over any range ≤ 50 ms server time with 10 M calls;
-// the HTTP figure is measured at the client on loopback, so it is an upper bound of it.
+// DESIGN §7: a queue or agent report over any range ≤ 50 ms server time with 10 M calls:
+// the server's Server-Timing header (its first request bytes to the response ready to send),
+// beside the time at the client on loopback (with the transfer of the answer).
 //
 //   CALLBOARD_TOKEN=<bearer> report_bench DB PORT [repeats, default 15] [SQL repeats, default 3]
 //
@@ -65,8 +66,14 @@ class Http {
   Http(const Http&) = delete;
   Http& operator=(const Http&) = delete;
 
-  // GET `target` with the bearer token; the status and the body.
-  std::pair<int, std::string> Get(const std::string& target, const std::string& token) {
+  struct Response {
+    int status = 0;
+    std::string body;
+    double server_ms = -1;  // the server's own time (Server-Timing: app;dur=…), -1 without it
+  };
+
+  // GET `target` with the bearer token.
+  Response Get(const std::string& target, const std::string& token) {
     const std::string request = "GET " + target +
                                 " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token +
                                 "\r\nAccept: application/json\r\n\r\n";
@@ -82,10 +89,16 @@ class Http {
     if (cl == std::string::npos) Die("response without Content-Length");
     const size_t length = std::strtoull(head.c_str() + cl + 17, nullptr, 10);
     const int status = std::atoi(head.c_str() + 9);  // "http/1.1 200"
+    double server_ms = -1;
+    if (const size_t st = head.find("\r\nserver-timing:"); st != std::string::npos) {
+      if (const size_t dur = head.find("dur=", st); dur != std::string::npos) {
+        server_ms = std::strtod(head.c_str() + dur + 4, nullptr);
+      }
+    }
     while (buffer_.size() < header_end + 4 + length) Fill();
     std::string body = buffer_.substr(header_end + 4, length);
     buffer_.erase(0, header_end + 4 + length);
-    return {status, std::move(body)};
+    return {status, std::move(body), server_ms};
   }
 
  private:
@@ -275,8 +288,9 @@ int main(int argc, char** argv) {
       FormatRfc3339(FromUnixMillis(overview[0][2])).substr(0, 10).c_str(),
       FormatRfc3339(FromUnixMillis(overview[0][3])).substr(0, 10).c_str(),
       static_cast<long long>(aggregate_rows), repeats, sql_repeats);
-  std::printf("  %-7s %-8s %-16s %-5s %6s %24s %24s %8s\n", "kind", "range", "zone", "by", "rows",
-              "HTTP report p50 / max", "SQL GROUP BY p50 / max", "ratio");
+  std::printf("  %-7s %-8s %-16s %-5s %6s %24s %24s %24s %8s\n", "kind", "range", "zone", "by",
+              "rows", "server time p50 / max", "HTTP report p50 / max", "SQL GROUP BY p50 / max",
+              "ratio");
 
   Http http(port);
   struct Range {
@@ -306,18 +320,23 @@ int main(int argc, char** argv) {
                                   "started_at < $3 AND queue_id IS NOT NULL AND " +
                                   group + " IS NOT NULL GROUP BY " + keys;
 
-          auto [status, body] = http.Get(target, token);  // warm-up, and a check of the answer
-          if (status != 200) Die(target + " answered " + std::to_string(status) + ": " + body);
-          const size_t report_rows = boost::json::parse(body).at("rows").as_array().size();
+          auto warm = http.Get(target, token);  // warm-up, and a check of the answer
+          if (warm.status != 200) {
+            Die(target + " answered " + std::to_string(warm.status) + ": " + warm.body);
+          }
+          const size_t report_rows = boost::json::parse(warm.body).at("rows").as_array().size();
           db->Query(sql, {tenant, from, to});
 
           std::vector<double> http_ms;
+          std::vector<double> server_ms;
           std::vector<double> sql_ms;
           for (int i = 0; i < repeats; ++i) {
             const auto t0 = std::chrono::steady_clock::now();
-            auto [s, b] = http.Get(target, token);
+            auto response = http.Get(target, token);
             http_ms.push_back(Millis(std::chrono::steady_clock::now() - t0).count());
-            if (s != 200) Die(target + " answered " + std::to_string(s));
+            if (response.status != 200) Die(target + " answered " + std::to_string(response.status));
+            if (response.server_ms < 0) Die(target + " answered without Server-Timing");
+            server_ms.push_back(response.server_ms);
           }
           for (int i = 0; i < sql_repeats; ++i) {
             const auto t0 = std::chrono::steady_clock::now();
@@ -325,17 +344,20 @@ int main(int argc, char** argv) {
             sql_ms.push_back(Millis(std::chrono::steady_clock::now() - t0).count());
           }
           const Stats h = Summarise(http_ms);
+          const Stats s = Summarise(server_ms);
           const Stats q = Summarise(sql_ms);
-          if (h.max > worst_ms) {
-            worst_ms = h.max;
+          if (s.max > worst_ms) {
+            worst_ms = s.max;
             worst = std::string(kind) + " " + range.name + " " + tz + " by " + by;
           }
+          char server_text[64];
           char http_text[64];
           char sql_text[64];
+          std::snprintf(server_text, sizeof server_text, "%9.2f / %9.2f ms", s.p50, s.max);
           std::snprintf(http_text, sizeof http_text, "%9.2f / %9.2f ms", h.p50, h.max);
           std::snprintf(sql_text, sizeof sql_text, "%9.2f / %9.2f ms", q.p50, q.max);
-          std::printf("  %-7s %-8s %-16s %-5s %6zu %24s %24s %7.2fx\n", kind, range.name, tz, by,
-                      report_rows, http_text, sql_text, q.p50 / h.p50);
+          std::printf("  %-7s %-8s %-16s %-5s %6zu %24s %24s %24s %7.2fx\n", kind, range.name, tz,
+                      by, report_rows, server_text, http_text, sql_text, q.p50 / h.p50);
         }
       }
     }
@@ -343,12 +365,17 @@ int main(int argc, char** argv) {
   std::printf(
       "  ratio = SQL p50 / HTTP p50 (above 1: the aggregates beat raw calls); local days in "
       "SQL: started_at plus the zone's UTC offset\n");
+  std::printf(
+      "  server time = the server's Server-Timing (first request bytes to response ready);"
+      " HTTP = at this client, with the transfer\n");
   if (worst_ms <= 50) {
-    std::printf("  every report: max %.1f ms (%s), within the 50 ms target\n", worst_ms,
-                worst.c_str());
+    std::printf("  every report: server time max %.1f ms (%s), within the 50 ms target\n",
+                worst_ms, worst.c_str());
   } else {
-    std::printf("  every report: max %.1f ms (%s), MISSES the 50 ms target by %.1f ms (%.1fx)\n",
-                worst_ms, worst.c_str(), worst_ms - 50, worst_ms / 50);
+    std::printf(
+        "  every report: server time max %.1f ms (%s), MISSES the 50 ms target by %.1f ms "
+        "(%.1fx)\n",
+        worst_ms, worst.c_str(), worst_ms - 50, worst_ms / 50);
   }
   return 0;
 }

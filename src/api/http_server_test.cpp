@@ -21,6 +21,7 @@
 #include <cerrno>
 #include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -196,6 +197,14 @@ void ExpectSecurityHeaders(const ClientResponse& r) {
   EXPECT_EQ(r.Header("x-frame-options"), "DENY");
   EXPECT_EQ(r.Header("referrer-policy"), "no-referrer");
   ASSERT_TRUE(r.Header("x-request-id").has_value());
+  // The server's own time, e.g. "app;dur=0.3".
+  const auto timing = r.Header("server-timing");
+  ASSERT_TRUE(timing.has_value());
+  ASSERT_TRUE(timing->starts_with("app;dur=")) << *timing;
+  char* end = nullptr;
+  const double ms = std::strtod(timing->c_str() + 8, &end);
+  EXPECT_EQ(*end, '\0') << *timing;
+  EXPECT_GE(ms, 0.0) << *timing;
 }
 
 json::value ParseJson(const std::string& text) {
