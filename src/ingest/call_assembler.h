@@ -80,6 +80,7 @@
 #include "core/call_record.h"
 #include "core/clock.h"
 #include "core/status.h"
+#include "core/string_hash.h"
 #include "ingest/parsed.h"
 
 namespace callboard {
@@ -156,10 +157,6 @@ class CallAssembler {
              std::string_view(a.second) == std::string_view(b.second);
     }
   };
-  struct NameHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
-  };
   struct Visit {
     CallRecord call;           // the fields known so far
     bool has_enter = false;    // ENTERQUEUE seen (else started_at was inferred)
@@ -230,7 +227,7 @@ class CallAssembler {
   std::vector<EndedEntry> ended_by_time_;
   std::vector<VisitKey> ended_keys_;
   std::vector<uint32_t> free_slots_;
-  std::unordered_map<std::string, Agent, NameHash, std::equal_to<>> agents_;
+  std::unordered_map<std::string, Agent, StringHash, std::equal_to<>> agents_;
   std::map<std::string, PendingDid, std::less<>> pending_dids_;  // by callid, until ENTERQUEUE
   std::vector<std::string_view> data_views_;  // Add(QueueLogEvent): the event's data as views
   TimePoint latest_;                          // latest event time seen

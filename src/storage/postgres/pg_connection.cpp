@@ -159,7 +159,7 @@ Result<std::unique_ptr<PgConnection>> PgConnection::Open(const std::string& url,
 PgConnection::~PgConnection() { PQfinish(conn_); }
 
 Result<PgStatement> PgConnection::Prepare(std::string_view sql) {
-  auto it = cache_.find(std::string(sql));
+  auto it = cache_.find(sql);
   if (it == cache_.end() || it->second.name.empty()) CB_RETURN_IF_ERROR(Flush());
   if (it == cache_.end()) {
     int count = 0;

@@ -30,6 +30,7 @@
 
 #include "core/clock.h"
 #include "core/status.h"
+#include "core/string_hash.h"
 
 struct pg_conn;
 struct pg_result;
@@ -204,7 +205,7 @@ class PgConnection {
     int n_params = 0;
     bool guarded = false;
   };
-  std::unordered_map<std::string, Prepared> cache_;
+  std::unordered_map<std::string, Prepared, StringHash, std::equal_to<>> cache_;
   std::optional<int64_t> tenant_id_;
   bool in_transaction_ = false;
   int deferred_ = 0;  // statements sent in pipeline mode whose results are not yet read

@@ -138,7 +138,7 @@ SqliteConnection::~SqliteConnection() {
 }
 
 Result<SqliteStatement> SqliteConnection::Prepare(std::string_view sql) {
-  auto it = cache_.find(std::string(sql));
+  auto it = cache_.find(sql);
   if (it != cache_.end() && !it->second.in_use) {
     it->second.in_use = true;
     return SqliteStatement(it->second.stmt, this, &it->second.in_use);

@@ -28,6 +28,7 @@
 
 #include "core/clock.h"
 #include "core/status.h"
+#include "core/string_hash.h"
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -157,7 +158,7 @@ class SqliteConnection {
 
   sqlite3* db_;
   // By SQL text. Node-based, so the in_use flags that statements point at never move.
-  std::unordered_map<std::string, CachedStatement> cache_;
+  std::unordered_map<std::string, CachedStatement, StringHash, std::equal_to<>> cache_;
 };
 
 }  // namespace callboard
