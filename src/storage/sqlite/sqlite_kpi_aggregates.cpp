@@ -11,7 +11,6 @@
 
 #include "storage/common/local_rollups.h"
 #include "storage/common/local_zone_store_sql.h"
-#include "storage/common/range_sums_sql.h"
 #include "storage/sqlite/sqlite_connection.h"
 #include "storage/sqlite/sqlite_kpi_store.h"
 #include "storage/sqlite/sqlite_query.h"
@@ -371,10 +370,6 @@ Status ScanRange(SqliteConnection& conn, int64_t tenant, const UnitRange& range,
     return EachRow<AggregateRow>(*stmt, ReadAggregate, visit);
   }
   const bool local = IsLocalUnit(range.unit);
-  if (range.summable) {
-    return ScanRollupSums(conn, RollupCounterColumns(), tenant, range, agent_rows, ReadRollup,
-                          visit);
-  }
   auto stmt = conn.Prepare(RollupSelectSql(local));
   if (!stmt) return stmt.error();
   stmt->Bind(tenant);
@@ -394,7 +389,6 @@ Status ScanStateRange(SqliteConnection& conn, int64_t tenant, const UnitRange& r
     stmt->Bind(tenant, range.from, range.to);
     return EachRow<AgentStateRow>(*stmt, ReadState, visit);
   }
-  if (range.summable) return ScanStateRollupSums(conn, tenant, range, visit);
   // The pause reasons in the 15-minute rows' text form, so that ReadState reads both.
   static const std::string kSql[2] = {
       "SELECT s.agent_id, s.bucket_start, s.logged_in_ms, s.available_ms, s.on_call_ms,"
