@@ -6,10 +6,8 @@
 
 namespace callboard {
 
-namespace {
-
-// PlainNumber appended to `out`: as printf's "%.10g" (to_chars is specified so), without its
-// locale and varargs cost, and "0" for zero.
+// As printf's "%.10g" (to_chars is specified so), without its locale and varargs cost, and
+// "0" for zero.
 void AppendPlainNumber(double d, std::string& out) {
   if (d == 0) {
     out += '0';
@@ -24,6 +22,8 @@ void AppendPlainNumber(double d, std::string& out) {
     out += buf;
   }
 }
+
+namespace {
 
 // A JSON string: runs of common characters copied at once, the rest as Boost.JSON escapes
 // them (without a serializer per string: reports write tens of thousands of keys and names).

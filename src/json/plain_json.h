@@ -13,7 +13,8 @@ std::string PlainJsonText(const boost::json::value& value);
 // of long answers that write their own rows (reports) instead of building a value first.
 void AppendPlainJson(const boost::json::value& value, std::string& out);
 void AppendJsonString(std::string_view text, std::string& out);
-// A number as PlainJsonText writes it ("%.10g", "0" for zero).
+// A number as PlainJsonText writes it ("%.10g", "0" for zero); appended to `out`.
 std::string PlainNumber(double d);
+void AppendPlainNumber(double d, std::string& out);
 
 }  // namespace callboard

@@ -1,9 +1,11 @@
 #include "kpi/report_json.h"
 
 #include <boost/json.hpp>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <string_view>
+#include <variant>
 
 #include "json/plain_json.h"
 
@@ -14,57 +16,99 @@ namespace {
 constexpr SlFormula kFormulas[] = {SlFormula::kAbandonsCount, SlFormula::kAbandonsIgnored,
                                    SlFormula::kLateAbandonsCount, SlFormula::kAbandonsInSlSuccess};
 
-boost::json::value Ratio(const std::optional<double>& v) {
-  if (!v || !std::isfinite(*v)) return nullptr;
+// A field's value: a name or time, a count, or a ratio (null when absent or not finite;
+// rounded to 6 decimals).
+using FieldValue = std::variant<std::string_view, int64_t, std::optional<double>>;
+
+std::optional<double> Rounded(const std::optional<double>& v) {
+  if (!v || !std::isfinite(*v)) return std::nullopt;
   return std::round(*v * 1e6) / 1e6;
+}
+
+boost::json::value Ratio(const std::optional<double>& v) {
+  const auto r = Rounded(v);
+  if (!r) return nullptr;
+  return *r;
+}
+
+boost::json::value ToJson(const FieldValue& v) {
+  if (const auto* text = std::get_if<std::string_view>(&v)) return boost::json::string(*text);
+  if (const auto* n = std::get_if<int64_t>(&v)) return *n;
+  return Ratio(std::get<std::optional<double>>(v));
+}
+
+// Calls emit(key, FieldValue) for each of the row's fields in output order (without
+// service_level_variants). The one list of report fields: JSON object, JSON text and CSV.
+template <typename Emit>
+void ForEachField(const ReportRow& row, bool agent_report, Emit&& emit) {
+  const Kpis& k = row.kpis;
+  emit(agent_report ? "agent" : "queue", std::string_view(row.name));
+  emit(agent_report ? "agent_id" : "queue_id", agent_report ? row.agent_id : row.queue_id);
+  const std::string start = FormatRfc3339(row.interval_start);
+  emit("interval_start", std::string_view(start));
+  emit("offered", k.offered);
+  emit("answered", k.answered);
+  emit("abandoned", k.abandoned);
+  emit("short_abandoned", k.short_abandoned);
+  emit("timed_out", k.timed_out);
+  emit("other_unanswered", k.other_unanswered);
+  emit("answered_in_sl", k.answered_in_sl);
+  emit("abandoned_in_sl", k.abandoned_in_sl);
+  emit("handled", k.handled);
+  emit("transfers", k.transfers);
+  emit("wait_answered_s", Rounded(k.wait_answered_s));
+  emit("wait_abandoned_s", Rounded(k.wait_abandoned_s));
+  emit("talk_s", Rounded(k.talk_s));
+  emit("hold_s", Rounded(k.hold_s));
+  emit("acw_s", Rounded(k.acw_s));
+  emit("fcr_yes", k.fcr_yes);
+  emit("fcr_known", k.fcr_known);
+  emit("csat_sum", k.csat_sum);
+  emit("csat_n", k.csat_n);
+  emit("service_level", Rounded(k.service_level));
+  emit("asa_s", Rounded(k.asa_s));
+  emit("avg_abandon_wait_s", Rounded(k.avg_abandon_wait_s));
+  emit("max_wait_s", Rounded(k.max_wait_s));
+  emit("abandon_rate", Rounded(k.abandon_rate));
+  emit("aht_s", Rounded(k.aht_s));
+  emit("fcr_rate", Rounded(k.fcr_rate));
+  if (agent_report) {
+    emit("occupancy", Rounded(k.occupancy));
+    emit("utilization", Rounded(k.utilization));
+    emit("calls_per_hour", Rounded(k.calls_per_hour));
+    const AgentTimeSeconds t = k.agent_time.value_or(AgentTimeSeconds{});
+    emit("logged_in_s", Rounded(t.logged_in_s));
+    emit("available_s", Rounded(t.available_s));
+    emit("on_call_s", Rounded(t.on_call_s));
+    emit("paused_s", Rounded(t.paused_s));
+  }
 }
 
 // The row's fields in output order, as JSON values.
 std::vector<std::pair<std::string, boost::json::value>> Fields(const ReportRow& row,
                                                                bool agent_report) {
-  const Kpis& k = row.kpis;
   std::vector<std::pair<std::string, boost::json::value>> f;
-  f.emplace_back(agent_report ? "agent" : "queue", row.name);
-  f.emplace_back(agent_report ? "agent_id" : "queue_id",
-                 agent_report ? row.agent_id : row.queue_id);
-  f.emplace_back("interval_start", FormatRfc3339(row.interval_start));
-  f.emplace_back("offered", k.offered);
-  f.emplace_back("answered", k.answered);
-  f.emplace_back("abandoned", k.abandoned);
-  f.emplace_back("short_abandoned", k.short_abandoned);
-  f.emplace_back("timed_out", k.timed_out);
-  f.emplace_back("other_unanswered", k.other_unanswered);
-  f.emplace_back("answered_in_sl", k.answered_in_sl);
-  f.emplace_back("abandoned_in_sl", k.abandoned_in_sl);
-  f.emplace_back("handled", k.handled);
-  f.emplace_back("transfers", k.transfers);
-  f.emplace_back("wait_answered_s", Ratio(k.wait_answered_s));
-  f.emplace_back("wait_abandoned_s", Ratio(k.wait_abandoned_s));
-  f.emplace_back("talk_s", Ratio(k.talk_s));
-  f.emplace_back("hold_s", Ratio(k.hold_s));
-  f.emplace_back("acw_s", Ratio(k.acw_s));
-  f.emplace_back("fcr_yes", k.fcr_yes);
-  f.emplace_back("fcr_known", k.fcr_known);
-  f.emplace_back("csat_sum", k.csat_sum);
-  f.emplace_back("csat_n", k.csat_n);
-  f.emplace_back("service_level", Ratio(k.service_level));
-  f.emplace_back("asa_s", Ratio(k.asa_s));
-  f.emplace_back("avg_abandon_wait_s", Ratio(k.avg_abandon_wait_s));
-  f.emplace_back("max_wait_s", Ratio(k.max_wait_s));
-  f.emplace_back("abandon_rate", Ratio(k.abandon_rate));
-  f.emplace_back("aht_s", Ratio(k.aht_s));
-  f.emplace_back("fcr_rate", Ratio(k.fcr_rate));
-  if (agent_report) {
-    f.emplace_back("occupancy", Ratio(k.occupancy));
-    f.emplace_back("utilization", Ratio(k.utilization));
-    f.emplace_back("calls_per_hour", Ratio(k.calls_per_hour));
-    const AgentTimeSeconds t = k.agent_time.value_or(AgentTimeSeconds{});
-    f.emplace_back("logged_in_s", Ratio(t.logged_in_s));
-    f.emplace_back("available_s", Ratio(t.available_s));
-    f.emplace_back("on_call_s", Ratio(t.on_call_s));
-    f.emplace_back("paused_s", Ratio(t.paused_s));
-  }
+  ForEachField(row, agent_report, [&](const char* key, const FieldValue& v) {
+    f.emplace_back(key, ToJson(v));
+  });
   return f;
+}
+
+// A field's value as PlainJsonText writes its JSON value.
+void AppendField(const FieldValue& v, std::string& out) {
+  if (const auto* text = std::get_if<std::string_view>(&v)) return AppendJsonString(*text, out);
+  if (const auto* n = std::get_if<int64_t>(&v)) {
+    char buf[24];
+    const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, *n);
+    out.append(buf, end);
+    return;
+  }
+  const auto& r = std::get<std::optional<double>>(v);
+  if (!r) {
+    out += "null";
+  } else {
+    AppendPlainNumber(*r, out);
+  }
 }
 
 boost::json::object Settings(const QueueSettings& s) {
@@ -165,20 +209,20 @@ std::string ReportJsonText(const Report& report, bool agent_report) {
     out += first ? "{" : ",{";
     first = false;
     // The keys are fixed identifiers (no character to escape): written as they are.
-    for (const auto& [key, value] : Fields(row, agent_report)) {
+    ForEachField(row, agent_report, [&](const char* key, const FieldValue& value) {
       out += '"';
       out += key;
       out += "\":";
-      AppendPlainJson(value, out);
+      AppendField(value, out);
       out += ',';
-    }
+    });
     out += "\"service_level_variants\":{";
     for (SlFormula f : kFormulas) {
       if (f != kFormulas[0]) out += ',';
       out += '"';
       out += SlFormulaName(f);
       out += "\":";
-      AppendPlainJson(Ratio(ServiceLevelOf(row.kpis.service_level_variants, f)), out);
+      AppendField(Rounded(ServiceLevelOf(row.kpis.service_level_variants, f)), out);
     }
     out += "}}";
     if (&row == &report.rows.front()) {
