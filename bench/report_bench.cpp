@@ -334,7 +334,8 @@ int main(int argc, char** argv) {
             const auto t0 = std::chrono::steady_clock::now();
             auto response = http.Get(target, token);
             http_ms.push_back(Millis(std::chrono::steady_clock::now() - t0).count());
-            if (response.status != 200) Die(target + " answered " + std::to_string(response.status));
+            if (response.status != 200)
+              Die(target + " answered " + std::to_string(response.status));
             if (response.server_ms < 0) Die(target + " answered without Server-Timing");
             server_ms.push_back(response.server_ms);
           }
@@ -369,8 +370,8 @@ int main(int argc, char** argv) {
       "  server time = the server's Server-Timing (first request bytes to response ready);"
       " HTTP = at this client, with the transfer\n");
   if (worst_ms <= 50) {
-    std::printf("  every report: server time max %.1f ms (%s), within the 50 ms target\n",
-                worst_ms, worst.c_str());
+    std::printf("  every report: server time max %.1f ms (%s), within the 50 ms target\n", worst_ms,
+                worst.c_str());
   } else {
     std::printf(
         "  every report: server time max %.1f ms (%s), MISSES the 50 ms target by %.1f ms "

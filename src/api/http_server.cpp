@@ -732,9 +732,9 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     // The server's own time for the exchange, from its first bytes until the response is
     // ready to send (W3C Server-Timing: browsers' developer tools and the benchmarks read it).
     char timing[48];
-    std::snprintf(timing, sizeof timing, "app;dur=%.1f",
-                  std::chrono::duration<double, std::milli>(SteadyClock::now() - exchange_.start)
-                      .count());
+    std::snprintf(
+        timing, sizeof timing, "app;dur=%.1f",
+        std::chrono::duration<double, std::milli>(SteadyClock::now() - exchange_.start).count());
     res.SetHeader("Server-Timing", timing);
     exchange_.status = res.status;
     exchange_.bytes_out = 0;

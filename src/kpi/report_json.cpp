@@ -88,9 +88,8 @@ void ForEachField(const ReportRow& row, bool agent_report, Emit&& emit) {
 std::vector<std::pair<std::string, boost::json::value>> Fields(const ReportRow& row,
                                                                bool agent_report) {
   std::vector<std::pair<std::string, boost::json::value>> f;
-  ForEachField(row, agent_report, [&](const char* key, const FieldValue& v) {
-    f.emplace_back(key, ToJson(v));
-  });
+  ForEachField(row, agent_report,
+               [&](const char* key, const FieldValue& v) { f.emplace_back(key, ToJson(v)); });
   return f;
 }
 
