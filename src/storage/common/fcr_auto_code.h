@@ -61,4 +61,18 @@ inline FcrAuto FcrAutoFromCode(std::optional<int64_t> code) {
   return *code != 0 ? FcrAuto::kYes : FcrAuto::kNo;
 }
 
+// Every row of `stmt` (bound; either backend's statement) selecting id, pbx_call_id,
+// caller, started_at, fcr_auto, as FcrCalls (KpiStore::ReadInboundCallsOfCallers).
+template <typename Statement>
+Result<std::vector<FcrCall>> ReadFcrCalls(Statement& stmt) {
+  std::vector<FcrCall> out;
+  for (;;) {
+    auto row = stmt.Step();
+    if (!row) return row.error();
+    if (!*row) return out;
+    out.push_back(
+        {stmt.Int(0), stmt.Text(1), stmt.Text(2), stmt.Time(3), FcrAutoFromCode(stmt.OptInt(4))});
+  }
+}
+
 }  // namespace callboard

@@ -8,8 +8,10 @@
 
 #include <date/tz.h>
 
+#include <algorithm>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/intervals.h"
@@ -74,6 +76,40 @@ Result<std::vector<std::string>> RegisteredRollupZones(Conn& conn, int64_t tenan
     if (!*row) return out;
     out.push_back(stmt->Text(0));
   }
+}
+
+// The time zones of the tenant's sites that are not in `registered` and have local rollups
+// (RollupZone: not UTC, known to the tz database): the zones a write registers and builds.
+template <typename Conn>
+Result<std::vector<std::string>> UnregisteredSiteZones(Conn& conn, int64_t tenant,
+                                                       const std::vector<std::string>& registered) {
+  auto stmt = conn.Prepare(
+      "SELECT DISTINCT time_zone FROM sites WHERE tenant_id = ? AND deleted_at IS NULL");
+  if (!stmt) return stmt.error();
+  stmt->Bind(tenant);
+  std::vector<std::string> out;
+  for (;;) {
+    auto row = stmt->Step();
+    if (!row) return row.error();
+    if (!*row) return out;
+    std::string name = stmt->Text(0);
+    if (std::find(registered.begin(), registered.end(), name) == registered.end() &&
+        RollupZone(name)) {
+      out.push_back(std::move(name));
+    }
+  }
+}
+
+// Each registered zone name with its zone, for the writes that keep their local rows.
+inline Result<std::vector<std::pair<std::string, const date::time_zone*>>> ZonesOfNames(
+    const std::vector<std::string>& names) {
+  std::vector<std::pair<std::string, const date::time_zone*>> out;
+  for (const std::string& name : names) {
+    auto zone = RollupZone(name);
+    if (!zone) return zone.error();
+    out.emplace_back(name, *zone);
+  }
+  return out;
 }
 
 // Deletes every local row of zone `name` (aggregates, agent states, pauses).

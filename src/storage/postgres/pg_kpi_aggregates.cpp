@@ -645,43 +645,22 @@ Result<std::vector<std::pair<std::string, const date::time_zone*>>> MaintainedZo
   CB_RETURN_IF_ERROR(LockZonesShared(conn, tenant));
   auto registered = RegisteredRollupZones(conn, tenant);
   if (!registered) return registered.error();
-  std::vector<std::string> missing;
-  {
-    auto sites = conn.Prepare(
-        "SELECT DISTINCT time_zone FROM sites WHERE tenant_id = ? AND deleted_at IS NULL");
-    if (!sites) return sites.error();
-    sites->Bind(tenant);
-    for (;;) {
-      auto row = sites->Step();
-      if (!row) return row.error();
-      if (!*row) break;
-      std::string name = sites->Text(0);
-      if (std::find(registered->begin(), registered->end(), name) == registered->end() &&
-          RollupZone(name)) {
-        missing.push_back(std::move(name));
-      }
-    }
-  }
-  if (!missing.empty()) {
+  auto missing = UnregisteredSiteZones(conn, tenant, *registered);
+  if (!missing) return missing.error();
+  if (!missing->empty()) {
     auto exclusive = LockZonesExclusive(conn, tenant, false);
     if (!exclusive) return exclusive.error();
     if (*exclusive) {
       registered = RegisteredRollupZones(conn, tenant);  // another build may have committed since
       if (!registered) return registered.error();
-      for (const std::string& name : missing) {
+      for (const std::string& name : *missing) {
         if (std::find(registered->begin(), registered->end(), name) != registered->end()) continue;
         CB_RETURN_IF_ERROR(BuildZone(conn, tenant, name, RollupZone(name).value()));
         registered->push_back(name);
       }
     }
   }
-  std::vector<std::pair<std::string, const date::time_zone*>> out;
-  for (const std::string& name : *registered) {
-    auto zone = RollupZone(name);
-    if (!zone) return zone.error();
-    out.emplace_back(name, *zone);
-  }
-  return out;
+  return ZonesOfNames(*registered);
 }
 
 }  // namespace

@@ -75,14 +75,7 @@ Result<std::vector<FcrCall>> PgKpiStore::ReadInboundCallsOfCallers(
         " ORDER BY c.caller, c.started_at, c.id");
     if (!stmt) return stmt.error();
     stmt->Bind(list.Take(), scope.tenant_id(), from, to);
-    std::vector<FcrCall> out;
-    for (;;) {
-      auto row = stmt->Step();
-      if (!row) return row.error();
-      if (!*row) return out;
-      out.push_back({stmt->Int(0), stmt->Text(1), stmt->Text(2), stmt->Time(3),
-                     FcrAutoFromCode(stmt->OptInt(4))});
-    }
+    return ReadFcrCalls(*stmt);
   });
 }
 

@@ -433,35 +433,13 @@ Result<std::vector<std::pair<std::string, const date::time_zone*>>> MaintainedZo
     SqliteConnection& conn, int64_t tenant) {
   auto registered = RegisteredRollupZones(conn, tenant);
   if (!registered) return registered.error();
-  std::vector<std::string> missing;
-  {
-    auto sites = conn.Prepare(
-        "SELECT DISTINCT time_zone FROM sites WHERE tenant_id = ? AND deleted_at IS NULL");
-    if (!sites) return sites.error();
-    sites->Bind(tenant);
-    for (;;) {
-      auto row = sites->Step();
-      if (!row) return row.error();
-      if (!*row) break;
-      std::string name = sites->Text(0);
-      if (std::find(registered->begin(), registered->end(), name) == registered->end()) {
-        missing.push_back(std::move(name));
-      }
-    }
+  auto missing = UnregisteredSiteZones(conn, tenant, *registered);
+  if (!missing) return missing.error();
+  for (const std::string& name : *missing) {
+    CB_RETURN_IF_ERROR(BuildZone(conn, tenant, name, RollupZone(name).value()));
+    registered->push_back(name);
   }
-  std::vector<std::pair<std::string, const date::time_zone*>> out;
-  for (const std::string& name : missing) {
-    auto zone = RollupZone(name);
-    if (!zone) continue;  // UTC, or a zone this tz database does not know: no local rows
-    CB_RETURN_IF_ERROR(BuildZone(conn, tenant, name, *zone));
-    out.emplace_back(name, *zone);
-  }
-  for (const std::string& name : *registered) {
-    auto zone = RollupZone(name);
-    if (!zone) return zone.error();
-    out.emplace_back(name, *zone);
-  }
-  return out;
+  return ZonesOfNames(*registered);
 }
 
 }  // namespace

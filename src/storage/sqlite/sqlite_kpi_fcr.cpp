@@ -69,14 +69,7 @@ Result<std::vector<FcrCall>> SqliteKpiStore::ReadInboundCallsOfCallers(
       " ORDER BY caller, started_at, id");
   if (!stmt) return stmt.error();
   stmt->Bind(scope.tenant_id(), JsonIdArray(StartDays(from, to)), JsonTextArray(callers), from, to);
-  std::vector<FcrCall> out;
-  for (;;) {
-    auto row = stmt->Step();
-    if (!row) return row.error();
-    if (!*row) return out;
-    out.push_back({stmt->Int(0), stmt->Text(1), stmt->Text(2), stmt->Time(3),
-                   FcrAutoFromCode(stmt->OptInt(4))});
-  }
+  return ReadFcrCalls(*stmt);
 }
 
 Result<std::vector<FcrChange>> SqliteKpiStore::MarkFcrRepeated(TenantScope scope,
